@@ -1,0 +1,23 @@
+package dev.flowstage.hooks.access;
+
+import java.security.PublicKey;
+import java.util.Optional;
+
+/**
+ * Turns credentials into a principal. Results for tokens and keys are cached briefly (keyed by a
+ * hash, never the secret) so a polling device never pays the password-hash cost; revoking a token or
+ * removing a key takes effect at once. Secrets never reach a log line.
+ */
+public interface Authenticator {
+    /** HTTP Basic: a user's password or personal access token, or a device's name and device token. */
+    Optional<Principal> basic(String username, String secret);
+
+    /** {@code Authorization: Bearer}: a personal access token or a device token. */
+    Optional<Principal> bearer(String token);
+
+    /** SSH public-key authentication; the SSH user name ("git") is not used. */
+    Optional<Principal> publicKey(PublicKey key);
+
+    /** Drops cached results (after a token, key or password changes). */
+    void invalidateAll();
+}
