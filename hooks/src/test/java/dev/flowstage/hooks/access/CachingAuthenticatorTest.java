@@ -8,6 +8,7 @@ import dev.flowstage.storage.meta.DeviceCredentials;
 import dev.flowstage.storage.meta.GitSiteStore;
 import dev.flowstage.storage.meta.SshKey;
 import dev.flowstage.storage.meta.TokenScope;
+import dev.flowstage.storage.meta.User;
 import dev.flowstage.storage.secret.PasswordHasher;
 import dev.flowstage.storage.secret.Tokens;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
@@ -59,6 +61,8 @@ class CachingAuthenticatorTest {
         assertEquals(2, kdfRuns.get());
         assertEquals(Optional.empty(), auth.basic("nobody", "correct horse"));
         assertEquals(Optional.empty(), auth.basic("alice", ""));
+        assertEquals(Optional.empty(), auth.basic("../alice", "correct horse"));
+        assertEquals(2, kdfRuns.get());
     }
 
     @Test
@@ -75,7 +79,7 @@ class CachingAuthenticatorTest {
     @Test
     void aPasswordChangeTakesEffectAtOnce() {
         assertTrue(auth.basic("alice", "correct horse").isPresent());
-        site.updateUser("alice", u -> new dev.flowstage.storage.meta.User(u.name(), hasher.hash("new pw"), u.admin(),
+        site.updateUser("alice", u -> new User(u.name(), hasher.hash("new pw"), u.admin(),
                 u.createdAt(), u.keys(), u.tokens()));
         assertEquals(Optional.empty(), auth.basic("alice", "correct horse"));
         assertTrue(auth.basic("alice", "new pw").isPresent());
@@ -178,12 +182,12 @@ class CachingAuthenticatorTest {
         }
 
         @Override
-        public java.time.ZoneId getZone() {
+        public ZoneId getZone() {
             return ZoneOffset.UTC;
         }
 
         @Override
-        public Clock withZone(java.time.ZoneId zone) {
+        public Clock withZone(ZoneId zone) {
             return this;
         }
     }

@@ -35,6 +35,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -143,6 +145,14 @@ class GitOverHttpTest {
         assertEquals(401, rsp.statusCode());
         assertEquals("Basic realm=\"flowstage\"", rsp.headers().firstValue("WWW-Authenticate").orElse(""));
         assertEquals("flowstage: authentication required\n", rsp.body());
+
+        for (String header : List.of("Basic !!not-base64", "Basic " + Base64.getEncoder().encodeToString("no-colon".getBytes(StandardCharsets.UTF_8)),
+                "Bearer not-a-token", "Digest x")) {
+            HttpResponse<String> bad = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://" + base + "acme/dev.git/info/refs?service=git-upload-pack"))
+                    .header("Authorization", header).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, bad.statusCode(), header);
+        }
 
         GitCli.Result anonymous = git.run(tmp, "ls-remote", "http://" + base + "acme/dev.git");
         assertFalse(anonymous.ok(), anonymous.output());
@@ -330,7 +340,7 @@ class GitOverHttpTest {
     private static void seed(RepoName name, String... refs) throws IOException {
         try (Repository repo = repos.open(name); ObjectInserter ins = repo.newObjectInserter()) {
             TreeFormatter tree = new TreeFormatter();
-            tree.append("flows.json", org.eclipse.jgit.lib.FileMode.REGULAR_FILE,
+            tree.append("flows.json", FileMode.REGULAR_FILE,
                     ins.insert(Constants.OBJ_BLOB, "[]\n".getBytes(StandardCharsets.UTF_8)));
             CommitBuilder cb = new CommitBuilder();
             cb.setTreeId(ins.insert(tree));
