@@ -1,6 +1,7 @@
 package dev.flowstage.storage.review;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -32,40 +33,45 @@ public record Review(long id, String team, String target, ReviewState state, Str
         return approvals.stream().anyMatch(a -> a.user().equals(user));
     }
 
-    public Review withState(ReviewState s, Instant at) {
-        return new Review(id, team, target, s, candidate, base, author, title, createdAt, at, approvals,
+    /** The with* methods leave {@code updatedAt} alone: the store stamps it when it writes a change. */
+    public Review withState(ReviewState s) {
+        return new Review(id, team, target, s, candidate, base, author, title, createdAt, updatedAt, approvals,
                 requiredApprovals, runId, comment, mergedCommit);
     }
 
-    /** Adds {@code user}'s approval unless already there. */
+    /** Adds {@code user}'s approval unless it is already there. */
     public Review withApproval(String user, Instant at) {
         if (hasApproved(user)) {
             return this;
         }
-        List<Approval> next = new java.util.ArrayList<>(approvals);
+        List<Approval> next = new ArrayList<>(approvals);
         next.add(new Approval(user, at));
-        return new Review(id, team, target, state, candidate, base, author, title, createdAt, at, next,
+        return new Review(id, team, target, state, candidate, base, author, title, createdAt, updatedAt, next,
                 requiredApprovals, runId, comment, mergedCommit);
     }
 
-    public Review withComment(String c, Instant at) {
-        return new Review(id, team, target, state, candidate, base, author, title, createdAt, at, approvals,
+    public Review withComment(String c) {
+        return new Review(id, team, target, state, candidate, base, author, title, createdAt, updatedAt, approvals,
                 requiredApprovals, runId, c, mergedCommit);
     }
 
-    public Review withMergedCommit(String sha, Instant at) {
-        return new Review(id, team, target, state, candidate, base, author, title, createdAt, at, approvals,
+    public Review withMergedCommit(String sha) {
+        return new Review(id, team, target, state, candidate, base, author, title, createdAt, updatedAt, approvals,
                 requiredApprovals, runId, comment, sha);
     }
 
-    public Review withRunId(String run, Instant at) {
-        return new Review(id, team, target, state, candidate, base, author, title, createdAt, at, approvals,
+    public Review withRunId(String run) {
+        return new Review(id, team, target, state, candidate, base, author, title, createdAt, updatedAt, approvals,
                 requiredApprovals, run, comment, mergedCommit);
     }
 
-    /** Used by {@link ReviewStore#replaceCandidate}; callers go through the store so the ref moves too. */
-    Review withCandidate(String sha, String newBase, Instant at) {
-        return new Review(id, team, target, state, sha, newBase, author, title, createdAt, at, approvals,
+    Review withCandidate(String sha, String newBase) {
+        return new Review(id, team, target, state, sha, newBase, author, title, createdAt, updatedAt, approvals,
+                requiredApprovals, runId, comment, mergedCommit);
+    }
+
+    Review withUpdatedAt(Instant at) {
+        return new Review(id, team, target, state, candidate, base, author, title, createdAt, at, approvals,
                 requiredApprovals, runId, comment, mergedCommit);
     }
 }

@@ -29,7 +29,8 @@ public interface ReviewStore {
 
     /**
      * Applies {@code edit} to the current review and stores the result (re-applied on a concurrent change;
-     * {@code edit} may throw to refuse). Id, team, target and candidate cannot change here.
+     * {@code edit} may throw to refuse). Id, team, target and candidate cannot change here; the store
+     * stamps {@code updatedAt} when the review changed.
      * @throws dev.flowstage.storage.meta.MetaNotFoundException for an unknown review
      */
     Review update(String team, long id, UnaryOperator<Review> edit);
