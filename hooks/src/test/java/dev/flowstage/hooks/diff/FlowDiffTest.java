@@ -75,6 +75,17 @@ class FlowDiffTest {
     }
 
     @Test
+    void layoutOfTheJsonTextIsNoChange() throws Exception {
+        String pretty = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(readArray(BEFORE));
+        assertTrue(compare(BEFORE, pretty).isEmpty());
+        String reordered = "[{\"type\":\"debug\",\"wires\":[],\"id\":\"n\"}]";
+        assertTrue(compare("[{\"id\":\"n\",\"type\":\"debug\",\"wires\":[]}]", reordered).isEmpty());
+        // and a real change inside pretty-printed text is still found
+        FlowDiffResult r = compare(pretty, AFTER);
+        assertEquals(compare(BEFORE, AFTER).groups(), r.groups());
+    }
+
+    @Test
     void reportsEveryKindOfChangeGroupedByTab() {
         FlowDiffResult r = compare(BEFORE, AFTER);
         assertEquals(new FlowDiffResult.Counts(2, 1, 5, 1, 1), r.counts());
