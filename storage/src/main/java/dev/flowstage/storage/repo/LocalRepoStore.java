@@ -1,0 +1,118 @@
+package dev.flowstage.storage.repo;
+
+import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.eclipse.jgit.lib.ConfigConstants;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.RepositoryCache;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.util.FS;
+
+/** {@link RepoStore} over bare repositories at {@code reposDir/TEAM/NAME.git}, opened through JGit's RepositoryCache. */
+public final class LocalRepoStore implements RepoStore {
+    public static final String MAIN = Constants.R_HEADS + "main";
+
+    private final Path reposDir;
+    private final GcQueue gc;
+
+    public LocalRepoStore(Path reposDir, GcQueue gc) {
+        this.reposDir = reposDir.toAbsolutePath().normalize();
+        this.gc = gc;
+    }
+
+    @Override
+    public Path path(RepoName name) {
+        // RepoName already allow-lists both parts; this is the second guard against escaping reposDir
+        Path p = reposDir.resolve(name.team()).resolve(name.name() + Constants.DOT_GIT_EXT).normalize();
+        if (!p.startsWith(reposDir) || p.getNameCount() != reposDir.getNameCount() + 2) {
+            throw new IllegalArgumentException("repository path escapes the repository directory");
+        }
+        return p;
+    }
+
+    @Override
+    public boolean exists(RepoName name) {
+        return RepositoryCache.FileKey.isGitRepository(path(name).toFile(), FS.DETECTED);
+    }
+
+    @Override
+    public Repository open(RepoName name) throws IOException {
+        return RepositoryCache.open(key(name), true);
+    }
+
+    @Override
+    public Repository create(RepoName name) throws IOException {
+        Path dir = path(name);
+        Files.createDirectories(dir.getParent());
+        try {
+            // the atomic mkdir decides which of two concurrent creators wins
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            throw new FileAlreadyExistsException("repository " + name + " already exists");
+        }
+        try {
+            try (Repository repo = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build()) {
+                repo.create(true);
+                StoredConfig cfg = repo.getConfig();
+                cfg.setBoolean(ConfigConstants.CONFIG_RECEIVE_SECTION, null, ConfigConstants.CONFIG_KEY_AUTOGC, false);
+                cfg.setBoolean(ConfigConstants.CONFIG_CORE_SECTION, null, ConfigConstants.CONFIG_KEY_LOGALLREFUPDATES, true);
+                cfg.setBoolean(ConfigConstants.CONFIG_CORE_SECTION, null, ConfigConstants.CONFIG_COMMIT_GRAPH, true);
+                cfg.setBoolean(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_WRITE_COMMIT_GRAPH, true);
+                cfg.save();
+                RefUpdate head = repo.updateRef(Constants.HEAD);
+                head.disableRefLog();
+                head.link(MAIN);
+            }
+            return open(name);
+        } catch (IOException | RuntimeException e) {
+            removeTree(dir);
+            throw e;
+        }
+    }
+
+    @Override
+    public void delete(RepoName name) throws IOException {
+        Path dir = path(name);
+        gc.forget(dir);
+        RepositoryCache.unregister(key(name));
+        removeTree(dir);
+        try {
+            Files.deleteIfExists(dir.getParent());
+        } catch (DirectoryNotEmptyException e) {
+            // the team still has other repositories
+        }
+    }
+
+    @Override
+    public void pushed(RepoName name) {
+        gc.pushed(path(name));
+    }
+
+    private RepositoryCache.FileKey key(RepoName name) {
+        return RepositoryCache.FileKey.exact(path(name).toFile(), FS.DETECTED);
+    }
+
+    private static void removeTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                try {
+                    Files.delete(p);
+                } catch (NoSuchFileException e) {
+                    // already gone
+                }
+            }
+        }
+    }
+}
