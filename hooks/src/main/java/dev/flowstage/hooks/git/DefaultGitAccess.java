@@ -1,0 +1,132 @@
+package dev.flowstage.hooks.git;
+
+import dev.flowstage.hooks.access.AccessControl;
+import dev.flowstage.hooks.access.DevicePrincipal;
+import dev.flowstage.hooks.access.Principal;
+import dev.flowstage.hooks.receive.PushRules;
+import dev.flowstage.storage.meta.Target;
+import dev.flowstage.storage.meta.TeamConfig;
+import dev.flowstage.storage.meta.TeamStore;
+import dev.flowstage.storage.repo.RepoName;
+import dev.flowstage.storage.repo.RepoStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.eclipse.jgit.errors.RepositoryNotFoundException;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.ReceivePack;
+import org.eclipse.jgit.transport.UploadPack;
+import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
+
+/**
+ * Opens repositories for a principal and builds the configured UploadPack and ReceivePack, for HTTP
+ * and SSH alike. A repository is served only when its team config lists it (or it is the config
+ * repository) and the principal may read it; otherwise it does not exist as far as the caller knows.
+ */
+public final class DefaultGitAccess implements GitAccess {
+    static final String UPLOAD_TIMER = "flowstage.git.upload";
+    static final String RECEIVE_TIMER = "flowstage.git.receive";
+
+    private final RepoStore repos;
+    private final TeamStore teams;
+    private final AccessControl access;
+    private final GitLimits limits;
+    private final MeterRegistry metrics;
+
+    public DefaultGitAccess(RepoStore repos, TeamStore teams, AccessControl access, GitLimits limits,
+                            MeterRegistry metrics) {
+        this.repos = Objects.requireNonNull(repos);
+        this.teams = Objects.requireNonNull(teams);
+        this.access = Objects.requireNonNull(access);
+        this.limits = Objects.requireNonNull(limits);
+        this.metrics = Objects.requireNonNull(metrics);
+    }
+
+    @Override
+    public Repository open(Principal principal, RepoName repo) throws IOException {
+        // Same exception and message for "absent" and "not yours", so existence never leaks
+        if (configured(repo).isEmpty() || !access.canRead(principal, repo)) {
+            throw notFound(repo);
+        }
+        try {
+            return repos.open(repo);
+        } catch (RepositoryNotFoundException e) {
+            throw notFound(repo);
+        }
+    }
+
+    @Override
+    public UploadPack uploadPack(GitRequest request, Repository repository) {
+        UploadPack up = new UploadPack(repository);
+        up.setExtraParameters(request.protocolParameters());
+        up.setTimeout(limits.timeoutSeconds());
+        if (request.principal() instanceof DevicePrincipal) {
+            up.setRefFilter(DeviceRefFilter.INSTANCE);
+        }
+        up.setPostUploadHook(stats -> Timer.builder(UPLOAD_TIMER)
+                .description("Packs sent to Git clients (clone, fetch)")
+                .tag("transport", request.transport())
+                .tag("result", "ok")
+                .register(metrics)
+                .record(Duration.ofMillis(stats.getTimeTotal())));
+        return up;
+    }
+
+    @Override
+    public ReceivePack receivePack(GitRequest request, Repository repository) throws ServiceNotAuthorizedException {
+        RepoName name = request.repo();
+        Optional<Served> served = configured(name);
+        if (served.isEmpty() || !access.canPush(request.principal(), name)) {
+            throw new ServiceNotAuthorizedException("flowstage: you may not push to " + name);
+        }
+        long started = System.nanoTime();
+        ReceivePack rp = new ReceivePack(repository);
+        rp.setAtomic(true);
+        rp.setCheckReceivedObjects(true);
+        // PushRules decides creates, deletes and non-fast-forwards with a readable message
+        rp.setAllowCreates(true);
+        rp.setAllowDeletes(true);
+        rp.setAllowNonFastForwards(true);
+        rp.setMaxPackSizeLimit(limits.maxPushBytes());
+        rp.setMaxObjectSizeLimit(limits.maxFileBytes());
+        rp.setTimeout(limits.timeoutSeconds());
+        rp.setRefLogIdent(new PersonIdent(request.principal().displayName(), ""));
+        rp.setPreReceiveHook(new PushRules(request.principal(), name, served.get().target()));
+        rp.setPostReceiveHook((pack, stored) -> {
+            if (!stored.isEmpty()) {
+                repos.pushed(name);
+            }
+            Timer.builder(RECEIVE_TIMER)
+                    .description("Pushes received from Git clients")
+                    .tag("transport", request.transport())
+                    .tag("result", stored.isEmpty() ? "rejected" : "ok")
+                    .register(metrics)
+                    .record(Duration.ofNanos(System.nanoTime() - started));
+        });
+        return rp;
+    }
+
+    /** Empty when the team or its entry for {@code repo} does not exist. */
+    private Optional<Served> configured(RepoName repo) {
+        Optional<TeamConfig> config = teams.team(repo.team());
+        if (config.isEmpty()) {
+            return Optional.empty();
+        }
+        if (repo.isConfig()) {
+            return Optional.of(new Served(null));
+        }
+        Target target = config.get().targets().get(repo.name());
+        return target == null ? Optional.empty() : Optional.of(new Served(target));
+    }
+
+    /** A repository the team config lists; {@code target} is null for the config repository itself. */
+    private record Served(Target target) {}
+
+    private static RepositoryNotFoundException notFound(RepoName repo) {
+        return new RepositoryNotFoundException(repo.toString());
+    }
+}
