@@ -11,9 +11,8 @@ import dev.flowstage.storage.meta.TokenScope;
 import java.util.Optional;
 
 /**
- * Decides whether a caller may act on a team (SPEC §4): non-members get 404 as if the team did not
- * exist; members whose role or token scope is too low get 403. Server admins act as owners of every
- * team, since they create teams and users and must be able to repair any of them.
+ * Decides whether a caller may act on a team (SPEC §4) from {@link AccessControl#role}: non-members
+ * get 404 as if the team did not exist; members whose role or token scope is too low get 403.
  */
 public final class TeamGuard {
     private final TeamStore teams;
@@ -24,19 +23,10 @@ public final class TeamGuard {
         this.access = access;
     }
 
-    /** The caller's role in the team, or empty when the caller may not see it. */
-    public Optional<Role> role(Principal principal, String team) {
-        Optional<Role> role = access.role(principal, team);
-        if (role.isEmpty() && principal instanceof UserPrincipal u && u.admin()) {
-            return Optional.of(Role.OWNER);
-        }
-        return role;
-    }
-
     /** The team's configuration, once the caller has at least {@code needed} with at least {@code scope}. */
     public TeamConfig require(Principal principal, String team, Role needed, TokenScope scope) {
         TeamConfig config = Names.isValid(team) ? teams.team(team).orElse(null) : null;
-        Optional<Role> role = config == null ? Optional.empty() : role(principal, team);
+        Optional<Role> role = config == null ? Optional.empty() : access.role(principal, team);
         if (role.isEmpty()) {
             throw ApiException.notFound("team '" + team + "' not found");
         }

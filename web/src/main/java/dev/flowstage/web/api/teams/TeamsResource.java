@@ -36,7 +36,8 @@ import java.util.Optional;
 
 /**
  * Teams. Only server admins create teams (SPEC §4), and the creator becomes the owner. A caller
- * sees the teams they belong to; admins see all. Deleting a team (owner) removes its target repos.
+ * sees the teams where AccessControl gives them a role (admins: all). Deleting a team (owner)
+ * removes its target repos and device credentials.
  */
 @Path("teams")
 @Produces(MediaType.APPLICATION_JSON)
@@ -45,7 +46,7 @@ public final class TeamsResource {
     /** POST body. */
     public record CreateTeam(String name) {}
 
-    /** A team with the caller's role in it (null for an admin who is not a member). */
+    /** A team with the caller's role in it. */
     public record TeamView(String name, Instant createdAt, String role) {
         static TeamView of(TeamConfig c, Optional<Role> role) {
             return new TeamView(c.name(), c.createdAt(), role.map(Role::json).orElse(null));
@@ -77,14 +78,12 @@ public final class TeamsResource {
     public Page<TeamView> list(@Context SecurityContext sc, @QueryParam("limit") String limit,
                                @QueryParam("cursor") String cursor) {
         Principal caller = ApiSecurityContext.principal(sc);
-        boolean admin = caller instanceof UserPrincipal u && u.admin();
         List<TeamView> visible = new ArrayList<>();
         for (String name : services.site().teams()) {
-            Optional<Role> member = services.access().role(caller, name);
-            if (member.isEmpty() && !admin) {
-                continue;
+            Optional<Role> role = services.access().role(caller, name);
+            if (role.isPresent()) {
+                services.teams().team(name).ifPresent(c -> visible.add(TeamView.of(c, role)));
             }
-            services.teams().team(name).ifPresent(c -> visible.add(TeamView.of(c, member)));
         }
         return Page.of(visible, t -> Page.newestFirst(t.createdAt(), t.name()), t -> t, limit, cursor);
     }

@@ -24,7 +24,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.time.Instant;
-import java.util.Base64;
 
 /** The signed-in user ({@code /user}) and their SSH keys ({@code /user/keys}). */
 @Path("user")
@@ -79,10 +78,8 @@ public final class CurrentUserResource {
         if (user.keys().stream().anyMatch(k -> k.title().equals(title))) {
             throw ApiException.conflict("you already have a key titled '" + title + "'");
         }
-        String line = parsed.type() + " " + Base64.getEncoder().encodeToString(parsed.blob())
-                + (parsed.comment() == null || parsed.comment().isBlank() ? "" : " " + parsed.comment());
         SshKey key = services.site().addKey(user.name(),
-                new SshKey(title, parsed.fingerprint(), line, services.clock().instant()));
+                new SshKey(title, parsed.fingerprint(), parsed.line(), services.clock().instant()));
         return Response.status(201).entity(KeyView.of(key)).build();
     }
 
