@@ -1,5 +1,6 @@
 package dev.flowstage.web.api;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstage.web.api.targets.ApplicationsResource;
 import dev.flowstage.web.api.targets.TargetsResource;
 import dev.flowstage.web.api.teams.MembersResource;
@@ -7,6 +8,7 @@ import dev.flowstage.web.api.teams.TeamsResource;
 import dev.flowstage.web.api.tokens.TokensResource;
 import dev.flowstage.web.api.users.CurrentUserResource;
 import dev.flowstage.web.api.users.UsersResource;
+import org.glassfish.jersey.internal.inject.AbstractBinder;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
@@ -24,13 +26,22 @@ public final class ApiResourceConfig extends ResourceConfig {
         register(json);
         register(new AuthFilter(services.authenticator()));
         ErrorMappers.all().forEach(this::register);
-        register(new TokensResource(services));
-        register(new CurrentUserResource(services));
-        register(new UsersResource(services));
-        register(new TeamsResource(services, guard));
-        register(new MembersResource(services, guard));
-        register(new ApplicationsResource(services, guard));
-        register(new TargetsResource(services, guard, json.mapper()));
+        // Resources are singletons built by Jersey's injector from these instances.
+        register(new AbstractBinder() {
+            @Override
+            protected void configure() {
+                bind(services).to(ApiServices.class);
+                bind(guard).to(TeamGuard.class);
+                bind(json.mapper()).to(ObjectMapper.class);
+            }
+        });
+        register(TokensResource.class);
+        register(CurrentUserResource.class);
+        register(UsersResource.class);
+        register(TeamsResource.class);
+        register(MembersResource.class);
+        register(ApplicationsResource.class);
+        register(TargetsResource.class);
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
     }

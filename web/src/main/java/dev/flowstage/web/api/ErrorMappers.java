@@ -68,18 +68,29 @@ final class ErrorMappers {
     static final class Json implements ExceptionMapper<JsonProcessingException> {
         @Override
         public Response toResponse(JsonProcessingException e) {
+            StreamReadException syntax = syntaxError(e);
+            if (syntax != null) {
+                return ApiError.response(400, "invalid_json", "malformed JSON" + location(syntax.getLocation())
+                        + ": " + firstLine(syntax.getOriginalMessage()));
+            }
             if (e instanceof UnrecognizedPropertyException u) {
                 return ApiError.response(400, "unknown_field", "unknown field '" + u.getPropertyName() + "'");
             }
             if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
                 return ApiError.response(400, "invalid_field", "field '" + path(m) + "' has the wrong type or value");
             }
-            String where = location(e.getLocation());
-            if (e instanceof StreamReadException) {
-                return ApiError.response(400, "invalid_json", "malformed JSON" + where + ": " + firstLine(e.getOriginalMessage()));
+            return ApiError.response(400, "invalid_json", "the request body does not have the expected shape"
+                    + location(e.getLocation()) + ": " + firstLine(e.getOriginalMessage()));
+        }
+
+        /** A syntax error, also when Jackson reports it wrapped in a mapping error (e.g. input ends inside a value). */
+        private static StreamReadException syntaxError(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof StreamReadException s) {
+                    return s;
+                }
             }
-            return ApiError.response(400, "invalid_json", "the request body does not fit" + where + ": "
-                    + firstLine(e.getOriginalMessage()));
+            return null;
         }
 
         private static String path(JsonMappingException m) {

@@ -14,6 +14,8 @@ import dev.flowstage.web.api.ApiServices;
 import dev.flowstage.web.api.Bodies;
 import dev.flowstage.web.api.Page;
 import dev.flowstage.web.api.TeamGuard;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -34,6 +36,7 @@ import java.util.List;
 @Path("teams/{team}/applications")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@Singleton
 public final class ApplicationsResource {
     static final int MAX_DESCRIPTION = 1000;
 
@@ -50,6 +53,7 @@ public final class ApplicationsResource {
     private final ApiServices services;
     private final TeamGuard guard;
 
+    @Inject
     public ApplicationsResource(ApiServices services, TeamGuard guard) {
         this.services = services;
         this.guard = guard;

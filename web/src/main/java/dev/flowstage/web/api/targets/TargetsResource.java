@@ -19,6 +19,8 @@ import dev.flowstage.web.api.ApiSecurityContext;
 import dev.flowstage.web.api.ApiServices;
 import dev.flowstage.web.api.Page;
 import dev.flowstage.web.api.TeamGuard;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -47,6 +49,7 @@ import org.slf4j.LoggerFactory;
 @Path("teams/{team}/{kind: instances|devices|groups}")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@Singleton
 public final class TargetsResource {
     private static final Logger LOG = LoggerFactory.getLogger(TargetsResource.class);
 
@@ -54,6 +57,7 @@ public final class TargetsResource {
     private final TeamGuard guard;
     private final TargetBodies bodies;
 
+    @Inject
     public TargetsResource(ApiServices services, TeamGuard guard, ObjectMapper mapper) {
         this.services = services;
         this.guard = guard;

@@ -13,6 +13,8 @@ import dev.flowstage.web.api.ApiServices;
 import dev.flowstage.web.api.Bodies;
 import dev.flowstage.web.api.Page;
 import dev.flowstage.web.api.TeamGuard;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -31,6 +33,7 @@ import java.util.Map;
 @Path("teams/{team}/members")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@Singleton
 public final class MembersResource {
     /** PUT body. */
     public record SetRole(String role) {}
@@ -41,6 +44,7 @@ public final class MembersResource {
     private final ApiServices services;
     private final TeamGuard guard;
 
+    @Inject
     public MembersResource(ApiServices services, TeamGuard guard) {
         this.services = services;
         this.guard = guard;

@@ -15,6 +15,8 @@ import dev.flowstage.web.api.ApiServices;
 import dev.flowstage.web.api.Bodies;
 import dev.flowstage.web.api.Page;
 import dev.flowstage.web.api.TeamGuard;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -42,6 +44,7 @@ import java.util.Optional;
 @Path("teams")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@Singleton
 public final class TeamsResource {
     /** POST body. */
     public record CreateTeam(String name) {}
@@ -56,6 +59,7 @@ public final class TeamsResource {
     private final ApiServices services;
     private final TeamGuard guard;
 
+    @Inject
     public TeamsResource(ApiServices services, TeamGuard guard) {
         this.services = services;
         this.guard = guard;

@@ -12,6 +12,8 @@ import dev.flowstage.web.api.ApiServices;
 import dev.flowstage.web.api.Bodies;
 import dev.flowstage.web.api.Page;
 import dev.flowstage.web.api.TeamGuard;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -34,6 +36,7 @@ import java.time.Instant;
 @Path("tokens")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@Singleton
 public final class TokensResource {
     static final int MAX_DAYS = 3650;
 
@@ -52,6 +55,7 @@ public final class TokensResource {
 
     private final ApiServices services;
 
+    @Inject
     public TokensResource(ApiServices services) {
         this.services = services;
     }

@@ -11,6 +11,8 @@ import dev.flowstage.web.api.ApiServices;
 import dev.flowstage.web.api.Bodies;
 import dev.flowstage.web.api.Page;
 import dev.flowstage.web.api.TeamGuard;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -29,6 +31,7 @@ import java.time.Instant;
 @Path("user")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@Singleton
 public final class CurrentUserResource {
     static final int MAX_TITLE = 100;
 
@@ -46,6 +49,7 @@ public final class CurrentUserResource {
 
     private final ApiServices services;
 
+    @Inject
     public CurrentUserResource(ApiServices services) {
         this.services = services;
     }
@@ -75,9 +79,6 @@ public final class CurrentUserResource {
                     + " characters without control characters");
         }
         OpenSshKeys.ParsedKey parsed = OpenSshKeys.parse(Bodies.field("key", body.key()).strip());
-        if (user.keys().stream().anyMatch(k -> k.title().equals(title))) {
-            throw ApiException.conflict("you already have a key titled '" + title + "'");
-        }
         SshKey key = services.site().addKey(user.name(),
                 new SshKey(title, parsed.fingerprint(), parsed.line(), services.clock().instant()));
         return Response.status(201).entity(KeyView.of(key)).build();

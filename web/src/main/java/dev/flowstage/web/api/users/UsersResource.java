@@ -12,6 +12,8 @@ import dev.flowstage.web.api.ApiServices;
 import dev.flowstage.web.api.Bodies;
 import dev.flowstage.web.api.Page;
 import dev.flowstage.web.api.TeamGuard;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -33,6 +35,7 @@ import java.time.Instant;
 @Path("users")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@Singleton
 public final class UsersResource {
     static final int MIN_PASSWORD = 8;
     static final int MAX_PASSWORD = 1024;
@@ -49,6 +52,7 @@ public final class UsersResource {
 
     private final ApiServices services;
 
+    @Inject
     public UsersResource(ApiServices services) {
         this.services = services;
     }
