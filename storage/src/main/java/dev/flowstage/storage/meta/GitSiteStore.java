@@ -198,7 +198,10 @@ public final class GitSiteStore implements SiteStore, AutoCloseable {
         if (!Names.isValid(team) || !Names.isValid(device)) {
             return;
         }
-        write("Remove device " + team + "/" + device, (st, files) -> files.remove(SiteJson.devicePath(team, device)));
+        write("Remove device " + team + "/" + device, (st, files) -> {
+            files.remove(SiteJson.devicePath(team, device));
+            return null;
+        });
     }
 
     @Override
@@ -213,10 +216,12 @@ public final class GitSiteStore implements SiteStore, AutoCloseable {
             if (st.hasTeam(team)) {
                 throw new MetaConflictException("team '" + team + "' already exists");
             }
-            return files.put(SiteJson.teamPath(team), SiteJson.writeTeam(team, clock.instant()));
+            files.put(SiteJson.teamPath(team), SiteJson.writeTeam(team, clock.instant()));
+            return null;
         });
     }
 
+    /** Also drops the team's device credentials, so devices of a deleted team stop authenticating. */
     @Override
     public void unregisterTeam(String team) {
         if (!Names.isValid(team)) {
