@@ -30,6 +30,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.glassfish.jersey.servlet.ServletContainer;
 
 /**
@@ -45,8 +46,9 @@ final class ApiServer implements AutoCloseable {
     final ApiServices services;
     final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final GcQueue gc = new GcQueue(1000, Duration.ofHours(1));
+    private final GitSiteStore site;
     private final Server server = new Server();
-    private final HttpClient client = HttpClient.newHttpClient();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final String base;
 
     ApiServer(Path data) throws Exception {
@@ -54,7 +56,7 @@ final class ApiServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         // Cheap Argon2 parameters: the tests hash many passwords and measure none of them.
         PasswordHasher hasher = new PasswordHasher(64, 1, 1);
-        GitSiteStore site = new GitSiteStore(data.resolve("site.git"), clock);
+        site = new GitSiteStore(data.resolve("site.git"), clock);
         LocalRepoStore repos = new LocalRepoStore(data.resolve("repos"), gc);
         GitTeamStore teams = new GitTeamStore(repos, site, clock);
         services = new ApiServices(site, teams, repos, new CachingAuthenticator(site, hasher, clock),
@@ -71,7 +73,9 @@ final class ApiServer implements AutoCloseable {
         context.addServlet(new ServletHolder(new ServletContainer(new ApiResourceConfig(services))), "/api/v1/*");
         context.addServlet(new ServletHolder(new HealthServlet()), "/healthz");
         context.addServlet(new ServletHolder(new MetricsServlet(metrics)), "/metrics");
-        server.setHandler(context);
+        // graceful stop: a test's last response is fully written before the connector closes
+        server.setHandler(new GracefulHandler(context));
+        server.setStopTimeout(5000);
         server.start();
         base = "http://127.0.0.1:" + connector.getLocalPort();
     }
@@ -157,5 +161,6 @@ final class ApiServer implements AutoCloseable {
     public void close() throws Exception {
         server.stop();
         gc.close();
+        site.close();
     }
 }
