@@ -16,10 +16,12 @@ public final class ApiSecurityContext implements SecurityContext {
 
     private final Holder holder;
     private final boolean secure;
+    private final String scheme;
 
-    ApiSecurityContext(Principal principal, boolean secure) {
+    ApiSecurityContext(Principal principal, boolean secure, String scheme) {
         this.holder = new Holder(principal);
         this.secure = secure;
+        this.scheme = scheme;
     }
 
     @Override
@@ -39,7 +41,7 @@ public final class ApiSecurityContext implements SecurityContext {
 
     @Override
     public String getAuthenticationScheme() {
-        return BASIC_AUTH;
+        return scheme;
     }
 
     /** The request's principal; the auth filter guarantees there is one. */

@@ -12,6 +12,7 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
@@ -51,7 +52,8 @@ public final class AuthFilter implements ContainerRequestFilter {
             return;
         }
         boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
-        request.setSecurityContext(new ApiSecurityContext(principal.get(), secure));
+        String scheme = header.regionMatches(true, 0, "Bearer", 0, 6) ? "Bearer" : SecurityContext.BASIC_AUTH;
+        request.setSecurityContext(new ApiSecurityContext(principal.get(), secure, scheme));
     }
 
     private Optional<Principal> authenticate(String header) {

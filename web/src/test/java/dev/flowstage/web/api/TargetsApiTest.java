@@ -84,6 +84,8 @@ class TargetsApiTest {
 
         // the device authenticates, but the team API is for people: it sees nothing there
         api.get("/teams/acme/devices/pi-1", bearer(token)).error(404, "not_found");
+        assertEquals("devices cannot use this endpoint", api.get("/user", bearer(token)).error(403, "forbidden"));
+        assertEquals(0, api.get("/teams", basic("pi-1", token)).expect(200).path("items").size());
         api.get("/teams/acme/devices/pi-1", basic("pi-1", "wrong")).error(401, "unauthorized");
 
         String fresh = api.post("/teams/acme/devices/pi-1/token", owner, null).expect(200).path("token").asText();
