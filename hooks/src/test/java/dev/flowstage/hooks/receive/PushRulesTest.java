@@ -11,11 +11,13 @@ import dev.flowstage.storage.meta.TargetKind;
 import dev.flowstage.storage.meta.TokenScope;
 import dev.flowstage.storage.repo.RepoName;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -207,8 +209,8 @@ class PushRulesTest {
     private ObjectId commit(ObjectId parent, String message) throws IOException {
         try (ObjectInserter ins = repo.newObjectInserter()) {
             TreeFormatter tree = new TreeFormatter();
-            tree.append("README.md", org.eclipse.jgit.lib.FileMode.REGULAR_FILE,
-                    ins.insert(Constants.OBJ_BLOB, message.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            tree.append("README.md", FileMode.REGULAR_FILE,
+                    ins.insert(Constants.OBJ_BLOB, message.getBytes(StandardCharsets.UTF_8)));
             CommitBuilder cb = new CommitBuilder();
             cb.setTreeId(ins.insert(tree));
             if (parent != null) {

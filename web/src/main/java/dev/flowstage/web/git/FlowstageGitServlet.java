@@ -15,7 +15,6 @@ import org.eclipse.jgit.http.server.resolver.AsIsFileService;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.ServiceMayNotContinueException;
 import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
-import org.eclipse.jgit.transport.resolver.ServiceNotEnabledException;
 
 /**
  * JGit's smart-HTTP servlet wired to {@link GitAccess}: it only turns an HTTP request into a
@@ -50,8 +49,8 @@ public final class FlowstageGitServlet extends GitServlet {
             try {
                 return access.receivePack(request(req), repository);
             } catch (ServiceNotAuthorizedException e) {
-                // The caller is signed in, so this is "forbidden" (403 with the message), not a new login prompt
-                throw new ServiceNotEnabledException(e.getMessage(), e);
+                // The caller is signed in: answer with the reason, not with a new login prompt (401)
+                return RefusedReceivePack.create(repository, e.getMessage());
             }
         });
     }
