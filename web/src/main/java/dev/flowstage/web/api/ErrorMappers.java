@@ -74,7 +74,7 @@ final class ErrorMappers {
                         + ": " + firstLine(syntax.getOriginalMessage()));
             }
             if (e instanceof UnrecognizedPropertyException u) {
-                return ApiError.response(400, "unknown_field", "unknown field '" + u.getPropertyName() + "'");
+                return ApiError.response(400, "unknown_field", "unknown field '" + path(u) + "'");
             }
             if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
                 return ApiError.response(400, "invalid_field", "field '" + path(m) + "' has the wrong type or value");

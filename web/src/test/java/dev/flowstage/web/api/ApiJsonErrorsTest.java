@@ -54,6 +54,21 @@ class ApiJsonErrorsTest {
     }
 
     @Test
+    void unknownNestedFieldIsNamedWithItsPath() throws Exception {
+        api.post("/teams", admin(), "{\"name\":\"acme\"}").expect(201);
+        api.post("/teams/acme/applications", admin(), "{\"name\":\"factory\"}").expect(201);
+        assertEquals("unknown field 'nodeRed.tokn'", api.post("/teams/acme/instances", admin(),
+                "{\"name\":\"dev\",\"application\":\"factory\",\"nodeRed\":{\"url\":\"http://nr:1880\",\"tokn\":\"x\"}}")
+                .error(400, "unknown_field"));
+    }
+
+    @Test
+    void bodyThatIsNotJsonIs415() throws Exception {
+        ApiServer.Reply r = api.call("POST", "/teams", admin(), "name=acme", "application/x-www-form-urlencoded");
+        r.error(415, "unsupported_media_type");
+    }
+
+    @Test
     void wrongTypeNamesTheField() throws Exception {
         String msg = api.post("/teams", admin(), "{\"name\":[\"acme\"]}").error(400, "invalid_field");
         assertTrue(msg.contains("'name'"), msg);

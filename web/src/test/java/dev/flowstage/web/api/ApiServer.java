@@ -95,12 +95,17 @@ final class ApiServer implements AutoCloseable {
 
     /** One HTTP exchange; {@code path} is below {@code /api/v1} unless it starts with "//". */
     Reply call(String method, String path, String auth, String body) throws IOException, InterruptedException {
+        return call(method, path, auth, body, "application/json");
+    }
+
+    Reply call(String method, String path, String auth, String body, String contentType)
+            throws IOException, InterruptedException {
         String url = path.startsWith("//") ? base + path.substring(1) : base + "/api/v1" + path;
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
-            b.header("Content-Type", "application/json");
+            b.header("Content-Type", contentType);
         }
         if (auth != null) {
             b.header("Authorization", auth);
