@@ -1,0 +1,46 @@
+package dev.flowstage.server.wiring;
+
+import dagger.Module;
+import dagger.Provides;
+import dev.flowstage.hooks.access.AccessControl;
+import dev.flowstage.hooks.access.Authenticator;
+import dev.flowstage.hooks.access.CachingAuthenticator;
+import dev.flowstage.hooks.access.TeamAccessControl;
+import dev.flowstage.hooks.git.DefaultGitAccess;
+import dev.flowstage.hooks.git.GitAccess;
+import dev.flowstage.hooks.git.GitLimits;
+import dev.flowstage.server.config.ServerConfig;
+import dev.flowstage.storage.meta.SiteStore;
+import dev.flowstage.storage.meta.TeamStore;
+import dev.flowstage.storage.repo.RepoStore;
+import dev.flowstage.storage.secret.PasswordHasher;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+
+/** Authentication, authorization and the transport-neutral Git services. */
+@Module
+public interface AccessModule {
+    long MAX_FILE_BYTES = 32L * 1024 * 1024;
+
+    @Provides
+    @Singleton
+    static Authenticator authenticator(SiteStore site, PasswordHasher hasher, Clock clock) {
+        return new CachingAuthenticator(site, hasher, clock);
+    }
+
+    @Provides
+    @Singleton
+    static AccessControl accessControl(TeamStore teams) {
+        return new TeamAccessControl(teams);
+    }
+
+    @Provides
+    @Singleton
+    static GitAccess gitAccess(RepoStore repos, TeamStore teams, AccessControl access, ServerConfig config,
+                               MeterRegistry metrics) {
+        GitLimits limits = new GitLimits(config.maxPushSize(), MAX_FILE_BYTES, Duration.ofMinutes(10));
+        return new DefaultGitAccess(repos, teams, access, limits, metrics);
+    }
+}

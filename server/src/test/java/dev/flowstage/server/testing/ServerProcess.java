@@ -1,0 +1,112 @@
+package dev.flowstage.server.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The shaded jar ({@code server/target/flowstage.jar}) started as its own process, for tests that
+ * must kill the server the hard way. Used by failsafe integration tests, after {@code package}.
+ */
+public final class ServerProcess implements AutoCloseable {
+    private final Path dataDir;
+    private final Path log;
+    private final int httpPort;
+    private final int sshPort;
+    private Process process;
+
+    public ServerProcess(Path dataDir, Path log) {
+        this.dataDir = dataDir;
+        this.log = log;
+        this.httpPort = freePort();
+        this.sshPort = freePort();
+    }
+
+    public static Path jar() {
+        Path jar = Path.of(System.getProperty("flowstage.jar", "target/flowstage.jar")).toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("build the jar first (mvn package): " + jar);
+        }
+        return jar;
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public int sshPort() {
+        return sshPort;
+    }
+
+    public String httpBase() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** Starts the jar and waits until /healthz answers 200. */
+    public void start() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-jar", jar().toString(), "serve",
+                "--data", dataDir.toString(), "--bind", "127.0.0.1",
+                "--http-port", Integer.toString(httpPort), "--https-port", "0",
+                "--ssh-port", Integer.toString(sshPort)));
+        pb.environment().put("FLOWSTAGE_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD);
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        process = pb.start();
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("server exited: " + Files.readString(log));
+            }
+            try {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(httpBase() + "/healthz")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("server did not become healthy: " + Files.readString(log));
+    }
+
+    /** SIGKILL: no shutdown hook runs, exactly like a crash. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                kill9();
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.flowstage.web;
+
+import dev.flowstage.web.ops.HealthServlet;
+import dev.flowstage.web.ops.MetricsServlet;
+import dev.flowstage.web.ops.RequestMetricsFilter;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServlet;
+import java.util.EnumSet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.servlet.ServletContainer;
+
+/** Assembles the one servlet context the server serves: Git smart HTTP, the REST API and operations. */
+public final class WebApp {
+    private WebApp() {}
+
+    public static ServletContextHandler create(Filter gitAuth, HttpServlet git, ResourceConfig api,
+                                               PrometheusMeterRegistry metrics) {
+        ServletContextHandler ctx = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        ctx.setContextPath("/");
+        ctx.addFilter(new FilterHolder(new RequestMetricsFilter(metrics)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        ctx.addFilter(new FilterHolder(gitAuth), "/git/*", EnumSet.of(DispatcherType.REQUEST));
+        ServletHolder gitHolder = new ServletHolder("git", git);
+        gitHolder.setAsyncSupported(false);
+        ctx.addServlet(gitHolder, "/git/*");
+        ServletHolder apiHolder = new ServletHolder("api", new ServletContainer(api));
+        ctx.addServlet(apiHolder, "/api/v1/*");
+        ctx.addServlet(new ServletHolder("health", new HealthServlet()), "/healthz");
+        ctx.addServlet(new ServletHolder("metrics", new MetricsServlet(metrics)), "/metrics");
+        return ctx;
+    }
+}
