@@ -107,13 +107,17 @@ final class PushContent {
         return "flowstage: " + path + " is " + size(size, limit) + "; files larger than " + limit(limit) + " are refused";
     }
 
-    /** A size in MiB with one decimal, rounded up, so a file just over the limit never reads as the limit. */
+    /**
+     * A size in the limit's unit with one decimal, rounded up, so a file just over the limit never reads as
+     * the limit itself.
+     */
     static String size(long bytes, long limit) {
-        if (limit < MIB) {
+        if (limit < 1024) {
             return bytes + " bytes";
         }
-        double tenths = Math.ceil(bytes * 10.0 / MIB);
-        return String.format(Locale.ROOT, "%.1f MiB", tenths / 10);
+        long unit = limit < MIB ? 1024 : MIB;
+        double tenths = Math.ceil(bytes * 10.0 / unit);
+        return String.format(Locale.ROOT, "%.1f %s", tenths / 10, unit == MIB ? "MiB" : "KiB");
     }
 
     static String limit(long bytes) {

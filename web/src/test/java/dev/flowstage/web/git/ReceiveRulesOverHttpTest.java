@@ -57,7 +57,7 @@ class ReceiveRulesOverHttpTest {
     @Test
     void duplicateIdsAreRefused() throws Exception {
         assertRefused("flows.json", "[{\"id\": \"a\", \"type\": \"tab\"},\n {\"id\": \"a\", \"type\": \"inject\"}]\n",
-                "flowstage: flows.json: duplicate id \"a\" at nodes 0 and 1 (line 2, column 2)");
+                "flowstage: flows.json: line 2, column 2: duplicate id \"a\" at nodes 0 and 1");
     }
 
     @Test
