@@ -51,7 +51,7 @@ public final class GitReviewStore implements ReviewStore {
     @Override
     public Review open(String team, String target, String candidateSha, String baseSha, String author, String title,
             int requiredApprovals, String runId) {
-        if (!Names.isValid(team)) {
+        if (!Names.isValid(team) || !repos.exists(new RepoName(team, RepoName.CONFIG))) {
             throw teamNotFound(team);
         }
         if (requiredApprovals < 1) {
