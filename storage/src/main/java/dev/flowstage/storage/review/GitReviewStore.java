@@ -41,7 +41,7 @@ public final class GitReviewStore implements ReviewStore {
 
     private final RepoStore repos;
     private final Clock clock;
-    private final MetaFolder<Review> folder = new MetaFolder<>("reviews", ReviewJson::parse, 10_000);
+    private final MetaFolder<Review> folder = new MetaFolder<>("reviews", false, ReviewJson::parse, 10_000);
 
     public GitReviewStore(RepoStore repos, Clock clock) {
         this.repos = repos;
