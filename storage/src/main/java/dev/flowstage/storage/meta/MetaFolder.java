@@ -13,7 +13,10 @@ import java.util.regex.Pattern;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
- * Records kept one JSON file per numeric id in one folder of a meta ref ({@code FOLDER/ID.json}).
+ * Records kept one JSON file per numeric id in one folder of a meta ref: {@code FOLDER/ID.json}, or when
+ * sharded {@code FOLDER/SHARD/ID.json} with SHARD the id less its last two digits, so that no tree holds
+ * more than 100 records and a write rewrites only small trees (a 1,000-entry tree is ~40 KB to hash,
+ * deflate and store on every write).
  * Folder listings are cached by commit id and parsed records by (scope, blob id): both name content
  * exactly, so nothing cached is ever stale, and after a write only the written record is new.
  *
@@ -34,12 +37,14 @@ public final class MetaFolder<T> {
     private record Key(String scope, ObjectId blob) {}
 
     private final String folder;
+    private final boolean sharded;
     private final Parser<T> parser;
     private final Cache<ObjectId, NavigableMap<String, ObjectId>> listings;
     private final Cache<Key, T> records;
 
-    public MetaFolder(String folder, Parser<T> parser, long maxRecords) {
+    public MetaFolder(String folder, boolean sharded, Parser<T> parser, long maxRecords) {
         this.folder = folder;
+        this.sharded = sharded;
         this.parser = parser;
         this.listings = Caffeine.newBuilder().maximumSize(256).build();
         this.records = Caffeine.newBuilder().maximumSize(maxRecords).build();
@@ -50,11 +55,17 @@ public final class MetaFolder<T> {
         return id != null && ID.matcher(id).matches();
     }
 
+    /** True when this folder can hold a record {@code id} (sharded ids have at least three digits). */
+    public boolean accepts(String id) {
+        return isId(id) && (!sharded || id.length() >= 3);
+    }
+
     public String path(String id) {
-        if (!isId(id)) {
+        if (!accepts(id)) {
             throw new IllegalArgumentException("invalid record id");
         }
-        return folder + "/" + id + ".json";
+        return sharded ? folder + "/" + id.substring(0, id.length() - 2) + "/" + id + ".json"
+                : folder + "/" + id + ".json";
     }
 
     /** The records' ids at {@code commit} (null: none) → blob ids, ordered by {@link #NUMERIC}. */
@@ -65,10 +76,12 @@ public final class MetaFolder<T> {
         return listings.get(commit.copy(), c -> {
             NavigableMap<String, ObjectId> ids = new TreeMap<>(NUMERIC);
             try {
-                for (Map.Entry<String, ObjectId> file : ref.folder(c, folder).entrySet()) {
-                    String name = file.getKey();
+                for (Map.Entry<String, ObjectId> file : ref.files(c, folder).entrySet()) {
+                    String rel = file.getKey();
+                    String name = rel.substring(rel.lastIndexOf('/') + 1);
                     String id = name.endsWith(".json") ? name.substring(0, name.length() - 5) : "";
-                    if (isId(id)) {
+                    // only files where path(id) puts them: stray files are not records
+                    if (accepts(id) && path(id).equals(folder + "/" + rel)) {
                         ids.put(id, file.getValue());
                     }
                 }

@@ -164,13 +164,13 @@ public final class MetaRef {
         throw new MetaConflictException(refName + " kept changing while it was being updated; try again");
     }
 
-    /** The files directly in {@code folder} at {@code commit} (null: none), name → blob id, in name order. */
-    public Map<String, ObjectId> folder(ObjectId commit, String folder) throws IOException {
+    /** The files under {@code folder} at {@code commit} (null: none), at any depth: relative path → blob id. */
+    public Map<String, ObjectId> files(ObjectId commit, String folder) throws IOException {
         if (commit == null) {
             return Map.of();
         }
         try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
-            return MetaTree.folder(reader, rw.parseCommit(commit).getTree(), folder);
+            return MetaTree.files(reader, rw.parseCommit(commit).getTree(), folder);
         }
     }
 

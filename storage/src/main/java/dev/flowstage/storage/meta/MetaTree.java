@@ -2,18 +2,20 @@ package dev.flowstage.storage.meta;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.eclipse.jgit.dircache.DirCache;
-import org.eclipse.jgit.dircache.DirCacheBuilder;
-import org.eclipse.jgit.dircache.DirCacheEditor;
 import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.TreeFormatter;
 import org.eclipse.jgit.revwalk.RevTree;
+import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
@@ -67,8 +69,8 @@ public final class MetaTree {
         }
     }
 
-    /** The files directly in {@code folder} (no sub-folders), name → blob id, in name order. */
-    static Map<String, ObjectId> folder(ObjectReader reader, RevTree tree, String folder) throws IOException {
+    /** The files under {@code folder}, at any depth: path relative to the folder → blob id, in path order. */
+    static Map<String, ObjectId> files(ObjectReader reader, RevTree tree, String folder) throws IOException {
         Map<String, ObjectId> files = new TreeMap<>();
         try (TreeWalk dir = TreeWalk.forPath(reader, folder, tree)) {
             if (dir == null || !dir.isSubtree()) {
@@ -76,9 +78,10 @@ public final class MetaTree {
             }
             try (TreeWalk tw = new TreeWalk(reader)) {
                 tw.addTree(dir.getObjectId(0));
+                tw.setRecursive(true);
                 while (tw.next()) {
                     if (tw.getFileMode(0).getObjectType() == Constants.OBJ_BLOB) {
-                        files.put(tw.getNameString(), tw.getObjectId(0).copy());
+                        files.put(tw.getPathString(), tw.getObjectId(0).copy());
                     }
                 }
             }
@@ -86,32 +89,94 @@ public final class MetaTree {
         return files;
     }
 
-    /** Writes the blobs of {@code change} and returns the id of this tree with {@code change} applied. */
+    /**
+     * Writes the blobs of {@code change} and returns the id of this tree with {@code change} applied. Only
+     * the trees on the changed paths are read and rewritten; every other subtree keeps its id untouched.
+     */
     ObjectId apply(MetaChange change, ObjectInserter ins, Map<String, ObjectId> writtenBlobs) throws IOException {
-        DirCache index = DirCache.newInCore();
-        if (tree != null) {
-            DirCacheBuilder builder = index.builder();
-            builder.addTree(new byte[0], DirCacheEntry.STAGE_0, reader, tree);
-            builder.finish();
-        }
-        DirCacheEditor editor = index.editor();
+        Edits root = new Edits();
         for (String path : change.removals()) {
-            editor.add(new DirCacheEditor.DeletePath(path));
+            checkPath(path);
+            root.put(path, null);
         }
         for (Map.Entry<String, byte[]> file : change.writes().entrySet()) {
             checkPath(file.getKey());
             ObjectId blob = ins.insert(Constants.OBJ_BLOB, file.getValue());
             writtenBlobs.put(file.getKey(), blob);
-            editor.add(new DirCacheEditor.PathEdit(file.getKey()) {
-                @Override
-                public void apply(DirCacheEntry ent) {
-                    ent.setFileMode(FileMode.REGULAR_FILE);
-                    ent.setObjectId(blob);
-                }
-            });
+            root.put(file.getKey(), blob);
         }
-        editor.finish();
-        return index.writeTree(ins);
+        ObjectId id = write(tree, root, ins);
+        return id != null ? id : ins.insert(new TreeFormatter());
+    }
+
+    /** Edits below one tree: name → blob id (write), null (remove) or the edits of a subtree. */
+    private static final class Edits {
+        final Map<String, Object> byName = new TreeMap<>();
+
+        void put(String path, ObjectId blobOrNull) {
+            int slash = path.indexOf('/');
+            if (slash < 0) {
+                byName.put(path, blobOrNull == null ? REMOVE : blobOrNull);
+                return;
+            }
+            Object sub = byName.get(path.substring(0, slash));
+            if (!(sub instanceof Edits)) {
+                sub = new Edits();
+                byName.put(path.substring(0, slash), sub);
+            }
+            ((Edits) sub).put(path.substring(slash + 1), blobOrNull);
+        }
+    }
+
+    private static final Object REMOVE = new Object();
+
+    private record Entry(String name, FileMode mode, ObjectId id) {
+        /** Git's tree order: names as bytes, a tree's name as if followed by '/'. */
+        byte[] sortKey() {
+            return Constants.encode(mode == FileMode.TREE ? name + "/" : name);
+        }
+    }
+
+    /** Writes {@code treeOrNull} with {@code edits} applied; null when the result is empty. */
+    private ObjectId write(ObjectId treeOrNull, Edits edits, ObjectInserter ins) throws IOException {
+        Map<String, Entry> entries = new TreeMap<>();
+        if (treeOrNull != null) {
+            CanonicalTreeParser p = new CanonicalTreeParser(null, reader, treeOrNull);
+            for (; !p.eof(); p.next()) {
+                entries.put(p.getEntryPathString(), new Entry(p.getEntryPathString(), p.getEntryFileMode(),
+                        p.getEntryObjectId()));
+            }
+        }
+        for (Map.Entry<String, Object> edit : edits.byName.entrySet()) {
+            String name = edit.getKey();
+            Object what = edit.getValue();
+            if (what == REMOVE) {
+                entries.remove(name);
+            } else if (what instanceof ObjectId blob) {
+                entries.put(name, new Entry(name, FileMode.REGULAR_FILE, blob));
+            } else {
+                Entry old = entries.get(name);
+                ObjectId sub = write(old != null && old.mode() == FileMode.TREE ? old.id() : null, (Edits) what, ins);
+                if (sub == null) {
+                    // a folder left empty disappears, as in Git; removing under a file leaves the file
+                    if (old != null && old.mode() == FileMode.TREE) {
+                        entries.remove(name);
+                    }
+                } else {
+                    entries.put(name, new Entry(name, FileMode.TREE, sub));
+                }
+            }
+        }
+        if (entries.isEmpty()) {
+            return null;
+        }
+        List<Entry> sorted = new ArrayList<>(entries.values());
+        sorted.sort((a, b) -> Arrays.compareUnsigned(a.sortKey(), b.sortKey()));
+        TreeFormatter fmt = new TreeFormatter();
+        for (Entry e : sorted) {
+            fmt.append(e.name(), e.mode(), e.id());
+        }
+        return ins.insert(fmt);
     }
 
     RevTree tree() {

@@ -41,7 +41,7 @@ public final class GitReviewStore implements ReviewStore {
 
     private final RepoStore repos;
     private final Clock clock;
-    private final MetaFolder<Review> folder = new MetaFolder<>("reviews", ReviewJson::parse, 10_000);
+    private final MetaFolder<Review> folder = new MetaFolder<>("reviews", false, ReviewJson::parse, 10_000);
 
     public GitReviewStore(RepoStore repos, Clock clock) {
         this.repos = repos;
@@ -51,7 +51,7 @@ public final class GitReviewStore implements ReviewStore {
     @Override
     public Review open(String team, String target, String candidateSha, String baseSha, String author, String title,
             int requiredApprovals, String runId) {
-        if (!Names.isValid(team)) {
+        if (!Names.isValid(team) || !repos.exists(new RepoName(team, RepoName.CONFIG))) {
             throw teamNotFound(team);
         }
         if (requiredApprovals < 1) {

@@ -29,8 +29,8 @@ import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
 
 /**
- * {@link RunStore} on each team's {@code _config.git}, ref {@link #META_REF}: {@code runs/ID.json} and
- * {@code next-id}. Every write is an incremental tree edit, so its cost does not grow with the number of
+ * {@link RunStore} on each team's {@code _config.git}, ref {@link #META_REF}: {@code runs/SHARD/ID.json}
+ * (at most 100 runs per shard tree) and {@code next-id}. Every write is an incremental tree edit, so its cost does not grow with the number of
  * runs, and reads parse only the run files that changed since they were last read.
  */
 public final class GitRunStore implements RunStore {
@@ -39,7 +39,7 @@ public final class GitRunStore implements RunStore {
 
     private final RepoStore repos;
     private final Clock clock;
-    private final MetaFolder<Run> folder = new MetaFolder<>("runs", RunJson::parse, 20_000);
+    private final MetaFolder<Run> folder = new MetaFolder<>("runs", true, RunJson::parse, 20_000);
 
     public GitRunStore(RepoStore repos, Clock clock) {
         this.repos = repos;
@@ -68,7 +68,7 @@ public final class GitRunStore implements RunStore {
 
     @Override
     public Optional<Run> get(String team, String id) {
-        if (!MetaFolder.isId(id)) {
+        if (!folder.accepts(id)) {
             return Optional.empty();
         }
         return read(team, (ref, ids) -> {
@@ -82,7 +82,7 @@ public final class GitRunStore implements RunStore {
         if (limit < 1) {
             throw new MetaInvalidException("limit must be at least 1, not " + limit);
         }
-        if (afterIdOrNull != null && !MetaFolder.isId(afterIdOrNull)) {
+        if (afterIdOrNull != null && !folder.accepts(afterIdOrNull)) {
             throw new MetaInvalidException("cursor '" + afterIdOrNull + "' is not a run id");
         }
         return read(team, (ref, ids) -> {
@@ -103,7 +103,7 @@ public final class GitRunStore implements RunStore {
 
     @Override
     public Run update(String team, String id, UnaryOperator<Run> edit) {
-        if (!MetaFolder.isId(id)) {
+        if (!folder.accepts(id)) {
             throw runNotFound(team, id);
         }
         Run[] result = new Run[1];

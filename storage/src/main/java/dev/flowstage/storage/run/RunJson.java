@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The file {@code runs/ID.json}; the team is the repository's, so it is not written. */
+/** The file {@code runs/SHARD/ID.json}; the team is the repository's, so it is not written. */
 final class RunJson {
     private RunJson() {}
 

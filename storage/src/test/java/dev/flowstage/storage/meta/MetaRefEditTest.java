@@ -66,12 +66,37 @@ class MetaRefEditTest {
         assertEquals(List.of("d/b.json", "d/c.json"), List.copyOf(now.files().keySet()));
         assertArrayEquals(bytes("22"), now.files().get("d/b.json"));
         assertEquals(Map.of("b.json", second.blobs().get("d/b.json"), "c.json", first.blobs().get("d/c.json")),
-                ref.folder(second.commit(), "d"));
+                ref.files(second.commit(), "d"));
         try (RevWalk rw = new RevWalk(repo)) {
             RevCommit c = rw.parseCommit(second.commit());
             assertEquals(first.commit(), c.getParent(0));
             assertEquals("edit\n", c.getFullMessage());
         }
+    }
+
+    @Test
+    void editedTreesAreByteForByteTheTreesAFullRewriteWrites() throws Exception {
+        // names chosen so that Git's tree order ("a" as a folder sorts as "a/") differs from plain order
+        Map<String, byte[]> files = Map.of("a/x", bytes("1"), "a.b", bytes("2"), "a-c", bytes("3"), "ab", bytes("4"),
+                "a/y/z.json", bytes("5"), "b", bytes("6"));
+        MetaRef full = new MetaRef(repo, "refs/meta/full");
+        ObjectId fullCommit = full.update("all", ALICE, s -> files).commit();
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            ref.edit("one", ALICE, t -> MetaChange.write(f.getKey(), f.getValue()));
+        }
+        ref.edit("extra", ALICE, t -> MetaChange.write("c/d/e", bytes("7")));
+        ref.edit("drop", ALICE, t -> MetaChange.NONE.andRemove("c/d/e").andRemove("no/such/file"));
+        try (RevWalk rw = new RevWalk(repo)) {
+            assertEquals(rw.parseCommit(fullCommit).getTree(), rw.parseCommit(ref.head()).getTree());
+        }
+    }
+
+    @Test
+    void removingEveryFileLeavesAnEmptyTree() throws Exception {
+        ref.edit("create", ALICE, t -> MetaChange.write("d/a", bytes("1")));
+        ref.edit("remove", ALICE, t -> MetaChange.NONE.andRemove("d/a"));
+        assertEquals(Map.of(), ref.read().files());
+        assertEquals(Map.of(), ref.files(ref.head(), "d"));
     }
 
     @Test
