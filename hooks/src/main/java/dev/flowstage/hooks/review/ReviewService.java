@@ -48,6 +48,11 @@ public final class ReviewService {
         this.apply = new ReviewApply(Objects.requireNonNull(repos), clock);
     }
 
+    /** The store the reviews are read from and written to. */
+    public ReviewStore store() {
+        return reviews;
+    }
+
     /** Registers a listener for merged and rejected reviews. */
     public void addListener(ReviewListener listener) {
         listeners.add(Objects.requireNonNull(listener));

@@ -9,6 +9,7 @@ import dev.flowstage.hooks.git.DefaultGitAccess;
 import dev.flowstage.hooks.git.GitLimits;
 import dev.flowstage.hooks.receive.ReceiveServices;
 import dev.flowstage.hooks.receive.SnapshotCheck;
+import dev.flowstage.hooks.review.ReviewService;
 import dev.flowstage.storage.meta.AccessToken;
 import dev.flowstage.storage.meta.Application;
 import dev.flowstage.storage.meta.GitSiteStore;
@@ -21,16 +22,26 @@ import dev.flowstage.storage.repo.GcQueue;
 import dev.flowstage.storage.repo.LocalRepoStore;
 import dev.flowstage.storage.repo.RepoName;
 import dev.flowstage.storage.review.GitReviewStore;
+import dev.flowstage.storage.secret.AesGcmSecretBox;
 import dev.flowstage.storage.secret.PasswordHasher;
 import dev.flowstage.storage.secret.Tokens;
+import dev.flowstage.web.api.ApiResourceConfig;
+import dev.flowstage.web.api.ApiServices;
+import dev.flowstage.web.api.PublicUrls;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -47,20 +58,25 @@ import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
+import org.glassfish.jersey.servlet.ServletContainer;
 
 /**
- * A Jetty server with the real stores and Git servlet for push tests: team {@code acme} with owner olga,
- * member mia and viewer vic; instances {@code dev} and protected {@code prod}; device {@code pi-1}.
+ * A Jetty server with the real stores, the Git servlet and the REST API for push and review tests: team
+ * {@code acme} with owners olga and oscar, member mia and viewer vic (mallory is in no team); instances
+ * {@code dev} and protected {@code prod}; device {@code pi-1}.
  */
 final class GitServerFixture implements AutoCloseable {
     final LocalRepoStore repos;
     final GitSiteStore site;
     final GitTeamStore teams;
     final GitReviewStore reviews;
+    final ReviewService reviewService;
     final GitCli git;
     final Map<String, String> tokens = new HashMap<>();
     private final Server server;
     private final String base;
+    private final String api;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     GitServerFixture(Path dir, GitLimits limits, MainMovedListener mainMoved) throws Exception {
         Clock clock = Clock.systemUTC();
@@ -68,8 +84,10 @@ final class GitServerFixture implements AutoCloseable {
         site = new GitSiteStore(dir.resolve("data/site.git"), clock);
         teams = new GitTeamStore(repos, site, clock);
         reviews = new GitReviewStore(repos, clock);
+        TeamAccessControl accessControl = new TeamAccessControl(teams);
+        reviewService = new ReviewService(reviews, repos, accessControl, clock, mainMoved);
         PasswordHasher hasher = new PasswordHasher(64, 1, 1);
-        for (String user : List.of("olga", "mia", "vic")) {
+        for (String user : List.of("olga", "oscar", "mia", "vic", "mallory")) {
             site.createUser(user, hasher.hash(Tokens.randomPassword()), false);
             String token = Tokens.newPersonalToken();
             site.addToken(user, new AccessToken("git", Tokens.hash(token), TokenScope.WRITE, Instant.now(), null));
@@ -77,6 +95,7 @@ final class GitServerFixture implements AutoCloseable {
         }
         teams.create("acme", "olga");
         teams.edit("acme", "olga", "set up", c -> c
+                .withMember("oscar", Role.OWNER)
                 .withMember("mia", Role.MEMBER)
                 .withMember("vic", Role.VIEWER)
                 .withApplication("app", new Application("app", "", Instant.EPOCH))
@@ -86,7 +105,7 @@ final class GitServerFixture implements AutoCloseable {
         for (String name : List.of("dev", "prod", "pi-1")) {
             repos.create(new RepoName("acme", name)).close();
         }
-        DefaultGitAccess access = new DefaultGitAccess(repos, teams, new TeamAccessControl(teams), limits,
+        DefaultGitAccess access = new DefaultGitAccess(repos, teams, accessControl, limits,
                 new SimpleMeterRegistry(), new ReceiveServices(new SnapshotCheck(), reviews, mainMoved));
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
@@ -94,13 +113,29 @@ final class GitServerFixture implements AutoCloseable {
         connector.setPort(0);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
-        context.addFilter(new FilterHolder(new GitAuthFilter(new CachingAuthenticator(site, hasher, clock))),
-                "/git/*", EnumSet.of(DispatcherType.REQUEST));
+        CachingAuthenticator authenticator = new CachingAuthenticator(site, hasher, clock);
+        context.addFilter(new FilterHolder(new GitAuthFilter(authenticator)), "/git/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new FlowstageGitServlet(access)), "/git/*");
+        ApiServices services = new ApiServices(site, teams, repos, authenticator, accessControl, hasher,
+                AesGcmSecretBox.loadOrCreate(dir.resolve("data/secrets/master.key")), clock,
+                new PublicUrls("https://git.example.test:8443/", "ssh://git@git.example.test:2222"), reviewService);
+        context.addServlet(new ServletHolder(new ServletContainer(new ApiResourceConfig(services))), "/api/v1/*");
         server.setHandler(context);
         server.start();
         base = "127.0.0.1:" + connector.getLocalPort() + "/git/";
+        api = "http://127.0.0.1:" + connector.getLocalPort() + "/api/v1/";
         git = new GitCli(dir.resolve("home"));
+    }
+
+    /** Calls the REST API as {@code user}; {@code body} null means no body. */
+    HttpResponse<String> api(String user, String method, String path, String body) throws Exception {
+        String auth = Base64.getEncoder().encodeToString((user + ":" + tokens.get(user)).getBytes(StandardCharsets.UTF_8));
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(api + path)).header("Authorization", "Basic " + auth)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            req.header("Content-Type", "application/json");
+        }
+        return http.send(req.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     String url(String user, String repo) {
