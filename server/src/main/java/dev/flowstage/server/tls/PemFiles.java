@@ -22,6 +22,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
@@ -61,7 +62,8 @@ final class PemFiles {
                     return converter.getPrivateKey(info);
                 }
                 if (o instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate();
+                    // A traditional EC key may omit its public half; the private part is all we need.
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
             } catch (IOException e) {
                 throw new TlsException("TLS private key " + file + " cannot be decoded: " + e.getMessage(), e);
@@ -82,8 +84,11 @@ final class PemFiles {
     static String toPem(Object certificateOrKey) {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(certificateOrKey instanceof PrivateKey key
-                    ? PrivateKeyInfo.getInstance(key.getEncoded()) : certificateOrKey);
+            if (certificateOrKey instanceof PrivateKey key) {
+                writer.writeObject(new JcaPKCS8Generator(key, null));
+            } else {
+                writer.writeObject(certificateOrKey);
+            }
         } catch (IOException e) {
             throw new TlsException("cannot encode PEM: " + e.getMessage(), e);
         }
