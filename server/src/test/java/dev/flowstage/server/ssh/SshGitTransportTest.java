@@ -32,6 +32,7 @@ class SshGitTransportTest {
     static FakeGitAccess git;
     static SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     static SshServerLifecycle server;
+    static HostKey hostKey;
     static Cli cli;
 
     @BeforeAll
@@ -62,7 +63,8 @@ class SshGitTransportTest {
         git = new FakeGitAccess(repos);
         ServerConfig config = new ConfigLoader(() -> "testhost").load(
                 List.of("--data", tmp.resolve("data").toString(), "--ssh-port=random", "--ssh-threads=2"), Map.of());
-        server = new SshServerLifecycle(config, HostKey.loadOrCreate(config.sshDir()).keyPair(), auth, git, metrics);
+        hostKey = HostKey.loadOrCreate(config.sshDir());
+        server = new SshServerLifecycle(config, hostKey.keyPair(), auth, git, metrics);
         server.start();
     }
 
@@ -154,6 +156,21 @@ class SshGitTransportTest {
         assertEquals(1, r.exitCode(), r.toString());
         assertTrue(r.stderr().contains("Hi alice! You have authenticated, but Flowstage does not provide shell access."),
                 r.stderr());
+    }
+
+    @Test
+    void serverPresentsTheEd25519HostKey() throws Exception {
+        Path knownHosts = tmp.resolve("known_hosts");
+        Files.writeString(knownHosts, "[127.0.0.1]:" + server.port() + " " + hostKey.publicKeyLine() + "\n");
+        List<String> command = new ArrayList<>(List.of("ssh", "-F", "/dev/null", "-i", keys.resolve("alice").toString(),
+                "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
+                "-o", "UserKnownHostsFile=" + knownHosts, "-o", "HostKeyAlgorithms=ssh-ed25519",
+                "-p", Integer.toString(server.port()), "-T", "git@127.0.0.1"));
+        Cli.Result r = cli.run(tmp, command);
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("does not provide shell access"), r.stderr());
+        assertEquals("BouncyCastleEdDSASupport",
+                org.apache.sshd.common.util.security.SecurityUtils.getEdDSASupport().orElseThrow().getClass().getSimpleName());
     }
 
     @Test
