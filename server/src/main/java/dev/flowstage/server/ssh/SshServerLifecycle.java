@@ -4,6 +4,7 @@ import dev.flowstage.hooks.access.Authenticator;
 import dev.flowstage.hooks.git.GitAccess;
 import dev.flowstage.server.config.ServerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -31,11 +32,15 @@ public final class SshServerLifecycle implements AutoCloseable {
     private final ServerConfig config;
     private final SshServer sshd;
     private final ThreadPoolExecutor executor;
-    private int boundPort;
+    private volatile int boundPort;
 
+    /** @param metrics where command counts and durations go; {@code null} keeps them in a private registry */
     public SshServerLifecycle(ServerConfig config, KeyPair hostKey, Authenticator auth, GitAccess git,
                               MeterRegistry metrics) {
         SshSecurity.requireEd25519();
+        if (metrics == null) {
+            metrics = new SimpleMeterRegistry();
+        }
         this.config = config;
         int threads = config.sshThreads();
         this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,

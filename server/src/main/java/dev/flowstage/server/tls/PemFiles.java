@@ -7,20 +7,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
@@ -55,18 +59,13 @@ final class PemFiles {
     }
 
     static PrivateKey readPrivateKey(Path file) {
-        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         for (Object o : readObjects(file, "TLS private key")) {
-            try {
-                if (o instanceof PrivateKeyInfo info) {
-                    return converter.getPrivateKey(info);
-                }
-                if (o instanceof PEMKeyPair pair) {
-                    // A traditional EC key may omit its public half; the private part is all we need.
-                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
-                }
-            } catch (IOException e) {
-                throw new TlsException("TLS private key " + file + " cannot be decoded: " + e.getMessage(), e);
+            if (o instanceof PrivateKeyInfo info) {
+                return toJdkKey(info, file);
+            }
+            if (o instanceof PEMKeyPair pair) {
+                // A traditional EC key may omit its public half; the private part is all we need.
+                return toJdkKey(pair.getPrivateKeyInfo(), file);
             }
             if (o instanceof PKCS8EncryptedPrivateKeyInfo || o instanceof PEMEncryptedKeyPair) {
                 throw new TlsException("TLS private key " + file + " is encrypted; give an unencrypted key "
@@ -79,6 +78,28 @@ final class PemFiles {
         }
         throw new TlsException("TLS private key " + file + " holds no private key "
                 + "(expected -----BEGIN PRIVATE KEY----- or -----BEGIN RSA/EC PRIVATE KEY-----)");
+    }
+
+    /**
+     * Decodes with the JDK's own key factories, not whichever provider (Bouncy Castle, once MINA SSHD
+     * registered it) answers first, so JSSE always gets keys it signs with natively.
+     */
+    private static PrivateKey toJdkKey(PrivateKeyInfo info, Path file) {
+        ASN1ObjectIdentifier oid = info.getPrivateKeyAlgorithm().getAlgorithm();
+        String algorithm;
+        if (PKCSObjectIdentifiers.rsaEncryption.equals(oid)) {
+            algorithm = "RSA";
+        } else if (X9ObjectIdentifiers.id_ecPublicKey.equals(oid)) {
+            algorithm = "EC";
+        } else {
+            throw new TlsException("TLS private key " + file + " has an unsupported type (" + oid
+                    + "); use an RSA or EC key");
+        }
+        try {
+            return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+        } catch (GeneralSecurityException | IOException e) {
+            throw new TlsException("TLS private key " + file + " cannot be decoded: " + e.getMessage(), e);
+        }
     }
 
     static String toPem(Object certificateOrKey) {

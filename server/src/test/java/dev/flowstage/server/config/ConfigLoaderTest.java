@@ -215,4 +215,16 @@ class ConfigLoaderTest {
         assertEquals("FLOWSTAGE_DATA", ConfigOption.DATA.environmentVariable());
         assertEquals("FLOWSTAGE_SSH_IDLE_TIMEOUT_SECONDS", ConfigOption.SSH_IDLE_TIMEOUT_SECONDS.environmentVariable());
     }
+
+    @Test
+    void theConfigurationDocumentListsEveryOptionWithItsDefault() throws Exception {
+        String doc = Files.readString(Path.of("CONFIGURATION.md"));
+        for (ConfigOption option : ConfigOption.values()) {
+            assertTrue(doc.contains("`" + option.environmentVariable() + "`"), option.environmentVariable());
+            if (option.allowedAsFlag()) {
+                assertTrue(doc.contains("| `" + option.flag() + "` | `" + option.environmentVariable() + "` | "
+                        + option.defaultValue().map(d -> "`" + d + "`").orElse("")), option.flag());
+            }
+        }
+    }
 }

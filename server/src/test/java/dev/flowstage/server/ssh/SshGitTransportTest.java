@@ -109,7 +109,7 @@ class SshGitTransportTest {
         Cli.Result r = remote(tmp, "alice", Map.of("GIT_TRACE_PACKET", "1"),
                 "-c", "protocol.version=2", "ls-remote", url("/acme/dev.git"));
         assertEquals(0, r.exitCode(), r.toString());
-        assertTrue(r.stderr().contains("version 2"), r.stderr());
+        assertTrue(r.stderr().matches("(?s).*packet: +ls-remote< version 2\\n.*"), r.stderr());
         assertTrue(r.stdout().contains("refs/heads/main"), r.toString());
         assertTrue(git.requests.stream().anyMatch(q -> q.protocolParameters().contains("version=2")), git.requests.toString());
     }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
+import java.security.Security;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,6 +77,10 @@ class TlsMaterialTest {
 
     @Test
     void loadsOperatorPemsInPkcs8AndTraditionalForm() throws Exception {
+        // In the server MINA SSHD registers Bouncy Castle as a JCA provider; keys must still come out as JDK keys.
+        if (Security.getProvider("BC") == null) {
+            Security.addProvider(new BouncyCastleProvider());
+        }
         run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", p("rsa-pkcs8.pem"), "-out",
                 p("rsa-cert.pem"), "-subj", "/CN=flows.example.test", "-days", "2");
         run("openssl", "rsa", "-in", p("rsa-pkcs8.pem"), "-traditional", "-out", p("rsa-trad.pem"));
@@ -90,7 +96,8 @@ class TlsMaterialTest {
         assertEquals(pkcs8.sha256Fingerprint(), traditional.sha256Fingerprint());
         TlsMaterial ec = TlsMaterial.load(dir.resolve("ec-cert.pem"), dir.resolve("ec-trad.pem"));
         assertEquals("EC", ec.certificate().getPublicKey().getAlgorithm());
-        ec.keyStore();
+        KeyStore ks = ec.keyStore();
+        assertEquals("EC", ks.getKey(ks.aliases().nextElement(), ec.keyStorePassword().toCharArray()).getAlgorithm());
     }
 
     @Test
