@@ -3,6 +3,7 @@ package dev.flowstage.server.http;
 import dev.flowstage.server.config.Port;
 import dev.flowstage.server.config.ServerConfig;
 import dev.flowstage.server.tls.TlsMaterial;
+import java.io.IOException;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -77,8 +78,24 @@ public final class JettyLauncher implements AutoCloseable {
         return connector;
     }
 
+    /** Binds both connectors, then starts; a port in use fails with a message naming the option. */
     public void start() throws Exception {
+        bind(http, "HTTP", "--http-port");
+        bind(https, "HTTPS", "--https-port");
         server.start();
+    }
+
+    private static void bind(ServerConnector connector, String what, String option) throws IOException {
+        if (connector == null) {
+            return;
+        }
+        try {
+            connector.open();
+        } catch (IOException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IOException("cannot listen for " + what + " on " + connector.getHost() + ":" + connector.getPort()
+                    + " (" + cause.getMessage() + "); choose another port with " + option, e);
+        }
     }
 
     /** The HTTP port actually bound; 0 when HTTP is off or the server is not running. */

@@ -79,20 +79,18 @@ public final class HostKey {
     }
 
     private static KeyPair read(Path file) {
+        Iterable<KeyPair> keys;
         try (InputStream in = Files.newInputStream(file)) {
-            Iterable<KeyPair> keys = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.toString()),
-                    in, null);
-            Iterator<KeyPair> it = keys == null ? null : keys.iterator();
-            if (it == null || !it.hasNext()) {
-                throw new IllegalStateException("SSH host key " + file + " holds no key; delete it to generate a new one");
-            }
-            return it.next();
+            keys = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.toString()), in, null);
         } catch (GeneralSecurityException | IOException | RuntimeException e) {
-            if (e instanceof IllegalStateException ise) {
-                throw ise;
-            }
             throw new IllegalStateException("SSH host key " + file + " cannot be read (" + e.getMessage()
                     + "); restore it, or delete it to generate a new one (clients will then see a changed host key)", e);
         }
+        Iterator<KeyPair> it = keys == null ? null : keys.iterator();
+        if (it == null || !it.hasNext()) {
+            throw new IllegalStateException("SSH host key " + file + " holds no key; restore it, or delete it to "
+                    + "generate a new one (clients will then see a changed host key)");
+        }
+        return it.next();
     }
 }

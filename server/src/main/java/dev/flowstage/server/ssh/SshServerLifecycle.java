@@ -79,7 +79,12 @@ public final class SshServerLifecycle implements AutoCloseable {
             return;
         }
         sshd.setPort(config.sshPort().bindValue());
-        sshd.start();
+        try {
+            sshd.start();
+        } catch (IOException e) {
+            throw new IOException("cannot listen for SSH on " + config.bind() + ":" + config.sshPort() + " ("
+                    + e.getMessage() + "); choose another port with --ssh-port", e);
+        }
         boundPort = sshd.getBoundAddresses().stream()
                 .filter(InetSocketAddress.class::isInstance)
                 .map(a -> ((InetSocketAddress) a).getPort())

@@ -130,6 +130,19 @@ class JettyLauncherTest {
     }
 
     @Test
+    void aPortInUseIsAClearError() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            ServerConfig config = config("--http-port=random", "--https-port=" + taken.getLocalPort());
+            try (JettyLauncher jetty = new JettyLauncher(config, TlsMaterial.forConfig(config), HELLO)) {
+                java.io.IOException e = assertThrows(java.io.IOException.class, jetty::start);
+                assertTrue(e.getMessage().startsWith("cannot listen for HTTPS on 127.0.0.1:" + taken.getLocalPort()),
+                        e.getMessage());
+                assertTrue(e.getMessage().endsWith("choose another port with --https-port"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void listenersCanBeOff() throws Exception {
         ServerConfig config = config("--http-port=0", "--https-port=0");
         try (JettyLauncher jetty = new JettyLauncher(config, TlsMaterial.forConfig(config), HELLO)) {

@@ -43,20 +43,22 @@ class SshLimitsTest {
     private SshServerLifecycle server;
     private Cli cli;
     private Path key;
+    private FakeAuthenticator auth;
+    private GitAccess slow;
 
     @BeforeEach
-    void start() throws Exception {
+    void setUp() throws Exception {
         cli = new Cli(tmp.resolve("home"), Map.of());
         key = tmp.resolve("id");
         assertEquals(0, cli.run(tmp, List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()))
                 .exitCode());
-        FakeAuthenticator auth = new FakeAuthenticator();
+        auth = new FakeAuthenticator();
         auth.add(tmp.resolve("id.pub"), new UserPrincipal("alice", false, TokenScope.ADMIN));
         Path repos = Files.createDirectories(tmp.resolve("repos"));
         assertEquals(0, cli.run(tmp, List.of("git", "init", "-q", "--bare", repos.resolve("acme/slow.git").toString()))
                 .exitCode());
         FakeGitAccess fake = new FakeGitAccess(repos);
-        GitAccess slow = new GitAccess() {
+        slow = new GitAccess() {
             @Override
             public Repository open(Principal principal, RepoName repo) throws IOException {
                 try {
@@ -78,8 +80,12 @@ class SshLimitsTest {
                 return fake.receivePack(request, repository);
             }
         };
-        ServerConfig config = new ConfigLoader(() -> "h").load(List.of("--data", tmp.resolve("data").toString(),
-                "--ssh-port=random", "--ssh-threads=1", "--ssh-auth-timeout-seconds=1"), Map.of());
+    }
+
+    private void start(String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--data", tmp.resolve("data").toString(), "--ssh-port=random"));
+        all.addAll(List.of(args));
+        ServerConfig config = new ConfigLoader(() -> "h").load(all, Map.of());
         server = new SshServerLifecycle(config, HostKey.loadOrCreate(config.sshDir()).keyPair(), auth, slow, metrics);
         server.start();
     }
@@ -87,11 +93,14 @@ class SshLimitsTest {
     @AfterEach
     void stop() throws Exception {
         release.countDown();
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
     @Test
     void commandsBeyondThreadsAndQueueAreTurnedAway() throws Exception {
+        start("--ssh-threads=1");
         List<Process> waiting = new ArrayList<>();
         for (int i = 0; i < 5; i++) { // one running, four queued (queue = 4 x ssh-threads)
             waiting.add(lsRemote().start());
@@ -99,6 +108,12 @@ class SshLimitsTest {
         Gauge queued = metrics.get("flowstage.ssh.git.queued").gauge();
         for (int i = 0; i < 600 && queued.value() < 4; i++) {
             Thread.sleep(50);
+            for (Process p : waiting) {
+                if (!p.isAlive()) {
+                    throw new AssertionError("a waiting git ended early with " + p.exitValue() + ": "
+                            + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
         }
         assertEquals(4.0, queued.value());
 
@@ -117,6 +132,7 @@ class SshLimitsTest {
 
     @Test
     void aClientThatNeverAuthenticatesIsDisconnected() throws Exception {
+        start("--ssh-auth-timeout-seconds=1");
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(30_000);
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
@@ -125,6 +141,24 @@ class SshLimitsTest {
             // Say nothing more: the server must close the connection after the 1 s auth timeout.
             while (in.read() >= 0) {
                 // drain until the server closes
+            }
+        }
+    }
+
+    @Test
+    void aPortInUseIsAClearError() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            ServerConfig config = new ConfigLoader(() -> "h").load(List.of("--data", tmp.resolve("data").toString(),
+                    "--ssh-port=" + taken.getLocalPort()), Map.of());
+            SshServerLifecycle second = new SshServerLifecycle(config, HostKey.loadOrCreate(config.sshDir()).keyPair(),
+                    new FakeAuthenticator(), new FakeGitAccess(tmp), null);
+            try {
+                IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, second::start);
+                assertTrue(e.getMessage().startsWith("cannot listen for SSH on 127.0.0.1:" + taken.getLocalPort()),
+                        e.getMessage());
+                assertTrue(e.getMessage().endsWith("choose another port with --ssh-port"), e.getMessage());
+            } finally {
+                second.close();
             }
         }
     }
