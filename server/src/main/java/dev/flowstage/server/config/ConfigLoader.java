@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,9 +102,8 @@ public final class ConfigLoader {
      */
     public static Map<String, String> parseFlags(List<String> args) {
         Map<String, String> flags = new LinkedHashMap<>();
-        List<String> rest = new ArrayList<>(args);
-        for (int i = 0; i < rest.size(); i++) {
-            String arg = rest.get(i);
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
             if (!arg.startsWith("--") || arg.length() == 2) {
                 throw new ConfigException("unexpected argument '" + arg + "'; options look like --http-port=8080");
             }
@@ -116,8 +114,8 @@ public final class ConfigLoader {
             checkFlagAllowed(option);
             if (eq >= 0) {
                 flags.put(key, arg.substring(eq + 1));
-            } else if (i + 1 < rest.size() && !rest.get(i + 1).startsWith("--")) {
-                flags.put(key, rest.get(++i));
+            } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
+                flags.put(key, args.get(++i));
             } else {
                 throw new ConfigException("option --" + key + " needs a value");
             }
