@@ -1,0 +1,48 @@
+package dev.flowstage.web.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowstage.web.api.targets.ApplicationsResource;
+import dev.flowstage.web.api.targets.TargetsResource;
+import dev.flowstage.web.api.teams.MembersResource;
+import dev.flowstage.web.api.teams.TeamsResource;
+import dev.flowstage.web.api.tokens.TokensResource;
+import dev.flowstage.web.api.users.CurrentUserResource;
+import dev.flowstage.web.api.users.UsersResource;
+import org.glassfish.jersey.internal.inject.AbstractBinder;
+import org.glassfish.jersey.jackson.JacksonFeature;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+
+/**
+ * The REST API of SPEC §5 as a Jersey application, mounted by the server at {@code /api/v1/*}:
+ * resources, JSON, authentication and the error shape.
+ */
+public final class ApiResourceConfig extends ResourceConfig {
+    public ApiResourceConfig(ApiServices services) {
+        ApiJson json = new ApiJson();
+        TeamGuard guard = new TeamGuard(services.teams(), services.access());
+        // Our mappers give JSON errors the API's shape; Jackson's own would answer in plain text.
+        register(JacksonFeature.withoutExceptionMappers());
+        register(json);
+        register(new AuthFilter(services.authenticator()));
+        ErrorMappers.all().forEach(this::register);
+        // Resources are singletons built by Jersey's injector from these instances.
+        register(new AbstractBinder() {
+            @Override
+            protected void configure() {
+                bind(services).to(ApiServices.class);
+                bind(guard).to(TeamGuard.class);
+                bind(json.mapper()).to(ObjectMapper.class);
+            }
+        });
+        register(TokensResource.class);
+        register(CurrentUserResource.class);
+        register(UsersResource.class);
+        register(TeamsResource.class);
+        register(MembersResource.class);
+        register(ApplicationsResource.class);
+        register(TargetsResource.class);
+        property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+    }
+}

@@ -1,0 +1,15 @@
+package dev.flowstage.web.api;
+
+import dev.flowstage.hooks.access.AccessControl;
+import dev.flowstage.hooks.access.Authenticator;
+import dev.flowstage.storage.meta.SiteStore;
+import dev.flowstage.storage.meta.TeamStore;
+import dev.flowstage.storage.repo.RepoStore;
+import dev.flowstage.storage.secret.PasswordHasher;
+import dev.flowstage.storage.secret.SecretBox;
+import java.time.Clock;
+
+/** Everything the REST resources need, handed to {@link ApiResourceConfig} by the server's wiring. */
+public record ApiServices(SiteStore site, TeamStore teams, RepoStore repos, Authenticator authenticator,
+                          AccessControl access, PasswordHasher hasher, SecretBox secrets, Clock clock,
+                          PublicUrls urls) {}

@@ -1,0 +1,90 @@
+package dev.flowstage.web.api;
+
+import dev.flowstage.hooks.access.Authenticator;
+import dev.flowstage.hooks.access.Principal;
+import dev.flowstage.hooks.access.UserPrincipal;
+import dev.flowstage.storage.meta.TokenScope;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Authenticates every API request (Bearer token or Basic) before matching, so unknown paths do not
+ * reveal themselves to anonymous callers, and keeps read-scope tokens to reading methods.
+ */
+@PreMatching
+@Priority(Priorities.AUTHENTICATION)
+public final class AuthFilter implements ContainerRequestFilter {
+    static final String CHALLENGE = "Basic realm=\"flowstage\"";
+    private static final Set<String> READING = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+
+    private final Authenticator authenticator;
+
+    public AuthFilter(Authenticator authenticator) {
+        this.authenticator = authenticator;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (header == null || header.isBlank()) {
+            request.abortWith(unauthorized("authentication required: use a Bearer token or Basic credentials"));
+            return;
+        }
+        Optional<Principal> principal = authenticate(header.strip());
+        if (principal.isEmpty()) {
+            request.abortWith(unauthorized("invalid credentials"));
+            return;
+        }
+        if (principal.get() instanceof UserPrincipal u && !u.scope().allows(TokenScope.WRITE)
+                && !READING.contains(request.getMethod())) {
+            request.abortWith(ApiError.response(403, "forbidden", "a read-scope token can only read"));
+            return;
+        }
+        boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
+        String scheme = header.regionMatches(true, 0, "Bearer", 0, 6) ? "Bearer" : SecurityContext.BASIC_AUTH;
+        request.setSecurityContext(new ApiSecurityContext(principal.get(), secure, scheme));
+    }
+
+    private Optional<Principal> authenticate(String header) {
+        int space = header.indexOf(' ');
+        if (space < 0) {
+            return Optional.empty();
+        }
+        String scheme = header.substring(0, space);
+        String value = header.substring(space + 1).strip();
+        if (scheme.equalsIgnoreCase("Bearer")) {
+            return value.isEmpty() ? Optional.empty() : authenticator.bearer(value);
+        }
+        if (scheme.equalsIgnoreCase("Basic")) {
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+            int colon = decoded.indexOf(':');
+            if (colon <= 0) {
+                return Optional.empty();
+            }
+            return authenticator.basic(decoded.substring(0, colon), decoded.substring(colon + 1));
+        }
+        return Optional.empty();
+    }
+
+    private static Response unauthorized(String message) {
+        return Response.fromResponse(ApiError.response(401, "unauthorized", message))
+                .header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE)
+                .build();
+    }
+}
