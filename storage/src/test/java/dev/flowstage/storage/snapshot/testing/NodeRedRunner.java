@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -130,13 +129,6 @@ public final class NodeRedRunner implements AutoCloseable {
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        }
-    }
-
-    /** For messages: the user dir's files. */
-    public List<String> files() throws IOException {
-        try (var s = Files.list(userDir)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 }
