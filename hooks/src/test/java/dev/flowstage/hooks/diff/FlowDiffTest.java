@@ -239,7 +239,8 @@ class FlowDiffTest {
         assertEquals("tab", t1.path("kind").textValue());
         assertEquals("Main flow", t1.path("label").textValue());
         JsonNode fn = t1.path("nodes").get(2);
-        assertEquals("CHANGED", fn.path("kind").textValue());
+        assertEquals("changed", fn.path("kind").textValue());
+        assertEquals("rewired", t1.path("nodes").get(3).path("kind").textValue());
         assertEquals("func", fn.at("/texts/0/property").textValue());
         assertTrue(fn.at("/texts/0/unified").textValue().contains("+node.warn(a);"));
         assertTrue(fn.path("wires").isMissingNode(), "null fields are left out");
