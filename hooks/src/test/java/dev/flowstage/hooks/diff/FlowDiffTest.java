@@ -263,6 +263,15 @@ class FlowDiffTest {
     }
 
     @Test
+    void readsWhatTheValidatorAccepts() {
+        // longer than Jackson's default 20 million character limit for one string
+        String big = "x".repeat(21_000_000);
+        FlowDiffResult r = compare("[{\"id\":\"t\",\"type\":\"template\",\"template\":\"a\"}]",
+                "[{\"id\":\"t\",\"type\":\"template\",\"template\":\"" + big + "\"}]");
+        assertEquals(List.of("template"), r.nodes().get(0).properties());
+    }
+
+    @Test
     void entriesWithoutStringIdAreNotNodes() {
         assertTrue(compare("[{\"type\":\"x\"},5]", "[{\"id\":7,\"type\":\"y\"}]").isEmpty());
     }
