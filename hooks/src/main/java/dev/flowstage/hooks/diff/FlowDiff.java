@@ -1,11 +1,12 @@
 package dev.flowstage.hooks.diff;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowstage.storage.snapshot.Snapshot;
 import dev.flowstage.storage.snapshot.SnapshotFiles;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -24,7 +25,11 @@ public final class FlowDiff {
     private static final Set<String> POSITION = Set.of("x", "y");
     private static final int CONTEXT_LINES = 3;
 
-    private final ObjectMapper json = new ObjectMapper();
+    // The validator's limits: whatever a push may store, a diff can read.
+    private final JsonFactory factory = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(64 << 20).maxNestingDepth(2000).build())
+            .build();
+    private final ObjectMapper json = new ObjectMapper(factory);
 
     /** Compares two snapshots; an absent file counts as empty. */
     public FlowDiffResult compare(Snapshot before, Snapshot after) {
@@ -42,22 +47,24 @@ public final class FlowDiff {
      */
     public FlowDiffResult compare(byte[] flowsBefore, byte[] flowsAfter, byte[] packageBefore, byte[] packageAfter,
             byte[] envBefore, byte[] envAfter) {
-        Map<String, ObjectNode> a = nodesById(flowsBefore, "before");
-        Map<String, ObjectNode> b = nodesById(flowsAfter, "after");
+        FlowNodes a = new FlowNodes(factory, json, flowsBefore, "before");
+        FlowNodes b = new FlowNodes(factory, json, flowsAfter, "after");
         Map<String, List<NodeChange>> byGroup = new LinkedHashMap<>();
         int[] counts = new int[NodeChange.Kind.values().length];
 
-        for (Map.Entry<String, ObjectNode> e : b.entrySet()) {
-            ObjectNode old = a.get(e.getKey());
-            NodeChange change = old == null ? added(e.getValue()) : compareNode(old, e.getValue(), a, b);
+        for (FlowNodes.Node node : b.byId().values()) {
+            FlowNodes.Node old = a.get(node.id);
+            NodeChange change = old == null ? whole(NodeChange.Kind.ADDED, node)
+                    : old.sameBytes(node) ? null
+                    : compareNode(old, node, a, b);
             if (change != null) {
-                byGroup.computeIfAbsent(groupOf(e.getValue()), k -> new ArrayList<>()).add(change);
+                byGroup.computeIfAbsent(node.group(), k -> new ArrayList<>()).add(change);
                 counts[change.kind().ordinal()]++;
             }
         }
-        for (Map.Entry<String, ObjectNode> e : a.entrySet()) {
-            if (!b.containsKey(e.getKey())) {
-                byGroup.computeIfAbsent(groupOf(e.getValue()), k -> new ArrayList<>()).add(removed(e.getValue()));
+        for (FlowNodes.Node node : a.byId().values()) {
+            if (b.get(node.id) == null) {
+                byGroup.computeIfAbsent(node.group(), k -> new ArrayList<>()).add(whole(NodeChange.Kind.REMOVED, node));
                 counts[NodeChange.Kind.REMOVED.ordinal()]++;
             }
         }
@@ -72,8 +79,10 @@ public final class FlowDiff {
                 ModuleEnvDiff.env(json, envBefore, envAfter));
     }
 
-    private NodeChange compareNode(ObjectNode before, ObjectNode after, Map<String, ObjectNode> a,
-            Map<String, ObjectNode> b) {
+    /** The change of a node whose bytes differ; null when they differ only in layout of the JSON text. */
+    private NodeChange compareNode(FlowNodes.Node oldNode, FlowNodes.Node newNode, FlowNodes a, FlowNodes b) {
+        ObjectNode before = oldNode.tree();
+        ObjectNode after = newNode.tree();
         TreeSet<String> changed = new TreeSet<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = before.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> f = it.next();
@@ -103,12 +112,11 @@ public final class FlowDiff {
         NodeChange.Wires wires = changed.contains("wires")
                 ? new NodeChange.Wires(before.get("wires"), after.get("wires")) : null;
         NodeChange.GroupRef movedFrom = null;
-        String fromGroup = groupOf(before);
-        if (!fromGroup.equals(groupOf(after))) {
-            movedFrom = new NodeChange.GroupRef(fromGroup, label(fromGroup, a, b));
+        if (!oldNode.group().equals(newNode.group())) {
+            movedFrom = new NodeChange.GroupRef(oldNode.group(), label(oldNode.group(), a, b));
         }
-        return new NodeChange(kind, text(after, "id"), text(after, "type"), name(after), List.copyOf(changed),
-                texts, wires, movedFrom);
+        return new NodeChange(kind, newNode.id, newNode.type, newNode.name(), List.copyOf(changed), texts, wires,
+                movedFrom);
     }
 
     private static TextDiff textDiff(String property, JsonNode before, JsonNode after) {
@@ -132,76 +140,31 @@ public final class FlowDiff {
         return new TextDiff(property, added, removed, LineDiff.unified(script, CONTEXT_LINES));
     }
 
-    private static NodeChange added(ObjectNode node) {
-        return new NodeChange(NodeChange.Kind.ADDED, text(node, "id"), text(node, "type"), name(node), List.of(),
-                List.of(), null, null);
+    private static NodeChange whole(NodeChange.Kind kind, FlowNodes.Node node) {
+        return new NodeChange(kind, node.id, node.type, node.name(), List.of(), List.of(), null, null);
     }
 
-    private static NodeChange removed(ObjectNode node) {
-        return new NodeChange(NodeChange.Kind.REMOVED, text(node, "id"), text(node, "type"), name(node), List.of(),
-                List.of(), null, null);
-    }
-
-    private static FlowGroupDiff group(String id, List<NodeChange> nodes, Map<String, ObjectNode> a,
-            Map<String, ObjectNode> b) {
+    private static FlowGroupDiff group(String id, List<NodeChange> nodes, FlowNodes a, FlowNodes b) {
         if (id.isEmpty()) {
             return new FlowGroupDiff(id, "global", null, nodes);
         }
-        ObjectNode owner = b.containsKey(id) ? b.get(id) : a.get(id);
-        String type = owner == null ? null : text(owner, "type");
+        FlowNodes.Node owner = owner(id, a, b);
+        String type = owner == null ? null : owner.type;
         String kind = "tab".equals(type) || "subflow".equals(type) ? type : "unknown";
         return new FlowGroupDiff(id, kind, label(id, a, b), nodes);
     }
 
     /** The tab's label or subflow's name, from the newer version that has it; null when unknown. */
-    private static String label(String groupId, Map<String, ObjectNode> a, Map<String, ObjectNode> b) {
-        ObjectNode owner = b.containsKey(groupId) ? b.get(groupId) : a.get(groupId);
+    private static String label(String groupId, FlowNodes a, FlowNodes b) {
+        FlowNodes.Node owner = owner(groupId, a, b);
         if (owner == null) {
             return null;
         }
-        return "tab".equals(text(owner, "type")) ? text(owner, "label") : text(owner, "name");
+        return owner.text("tab".equals(owner.type) ? "label" : "name");
     }
 
-    /** A tab or subflow node is its own group; any other node belongs to its z ("" when it has none). */
-    private static String groupOf(ObjectNode node) {
-        String type = text(node, "type");
-        if ("tab".equals(type) || "subflow".equals(type)) {
-            return text(node, "id");
-        }
-        String z = text(node, "z");
-        return z == null ? "" : z;
-    }
-
-    private static String name(ObjectNode node) {
-        String name = text(node, "name");
-        return name != null && !name.isEmpty() ? name : text(node, "label");
-    }
-
-    private static String text(ObjectNode node, String field) {
-        JsonNode v = node.get(field);
-        return v != null && v.isTextual() ? v.textValue() : null;
-    }
-
-    /** The nodes by id in file order; entries without a string id are not nodes and are left out. */
-    private Map<String, ObjectNode> nodesById(byte[] flows, String side) {
-        Map<String, ObjectNode> nodes = new LinkedHashMap<>();
-        if (flows == null) {
-            return nodes;
-        }
-        JsonNode root;
-        try {
-            root = json.readTree(flows);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("flows.json (" + side + ") is not valid JSON");
-        }
-        if (root == null || !root.isArray()) {
-            throw new IllegalArgumentException("flows.json (" + side + ") is not a JSON array");
-        }
-        for (JsonNode n : root) {
-            if (n instanceof ObjectNode node && node.path("id").isTextual()) {
-                nodes.putIfAbsent(node.get("id").textValue(), node);
-            }
-        }
-        return nodes;
+    private static FlowNodes.Node owner(String groupId, FlowNodes a, FlowNodes b) {
+        FlowNodes.Node owner = b.get(groupId);
+        return owner != null ? owner : a.get(groupId);
     }
 }

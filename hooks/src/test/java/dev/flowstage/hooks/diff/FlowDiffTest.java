@@ -75,6 +75,17 @@ class FlowDiffTest {
     }
 
     @Test
+    void layoutOfTheJsonTextIsNoChange() throws Exception {
+        String pretty = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(readArray(BEFORE));
+        assertTrue(compare(BEFORE, pretty).isEmpty());
+        String reordered = "[{\"type\":\"debug\",\"wires\":[],\"id\":\"n\"}]";
+        assertTrue(compare("[{\"id\":\"n\",\"type\":\"debug\",\"wires\":[]}]", reordered).isEmpty());
+        // and a real change inside pretty-printed text is still found
+        FlowDiffResult r = compare(pretty, AFTER);
+        assertEquals(compare(BEFORE, AFTER).groups(), r.groups());
+    }
+
+    @Test
     void reportsEveryKindOfChangeGroupedByTab() {
         FlowDiffResult r = compare(BEFORE, AFTER);
         assertEquals(new FlowDiffResult.Counts(2, 1, 5, 1, 1), r.counts());
@@ -228,7 +239,8 @@ class FlowDiffTest {
         assertEquals("tab", t1.path("kind").textValue());
         assertEquals("Main flow", t1.path("label").textValue());
         JsonNode fn = t1.path("nodes").get(2);
-        assertEquals("CHANGED", fn.path("kind").textValue());
+        assertEquals("changed", fn.path("kind").textValue());
+        assertEquals("rewired", t1.path("nodes").get(3).path("kind").textValue());
         assertEquals("func", fn.at("/texts/0/property").textValue());
         assertTrue(fn.at("/texts/0/unified").textValue().contains("+node.warn(a);"));
         assertTrue(fn.path("wires").isMissingNode(), "null fields are left out");
@@ -248,6 +260,15 @@ class FlowDiffTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> diff.compare(null, null, null, null, null, bytes("\"x\"")));
         assertEquals("env.json (after) is not a JSON object", e.getMessage());
+    }
+
+    @Test
+    void readsWhatTheValidatorAccepts() {
+        // longer than Jackson's default 20 million character limit for one string
+        String big = "x".repeat(21_000_000);
+        FlowDiffResult r = compare("[{\"id\":\"t\",\"type\":\"template\",\"template\":\"a\"}]",
+                "[{\"id\":\"t\",\"type\":\"template\",\"template\":\"" + big + "\"}]");
+        assertEquals(List.of("template"), r.nodes().get(0).properties());
     }
 
     @Test
