@@ -8,8 +8,21 @@ import dev.flowstage.storage.repo.RepoStore;
 import dev.flowstage.storage.secret.PasswordHasher;
 import dev.flowstage.storage.secret.SecretBox;
 import java.time.Clock;
+import java.util.function.Supplier;
 
 /** Everything the REST resources need, handed to {@link ApiResourceConfig} by the server's wiring. */
 public record ApiServices(SiteStore site, TeamStore teams, RepoStore repos, Authenticator authenticator,
                           AccessControl access, PasswordHasher hasher, SecretBox secrets, Clock clock,
-                          PublicUrls urls) {}
+                          Supplier<PublicUrls> publicUrls) {
+    /** For a server whose ports are known up front (tests). */
+    public ApiServices(SiteStore site, TeamStore teams, RepoStore repos, Authenticator authenticator,
+                       AccessControl access, PasswordHasher hasher, SecretBox secrets, Clock clock,
+                       PublicUrls urls) {
+        this(site, teams, repos, authenticator, access, hasher, secrets, clock, () -> urls);
+    }
+
+    /** The clone URL bases; resolved per call because ephemeral ports are only known once listening. */
+    public PublicUrls urls() {
+        return publicUrls.get();
+    }
+}
