@@ -10,6 +10,7 @@ import dev.flowstage.storage.meta.GitSiteStore;
 import dev.flowstage.storage.meta.GitTeamStore;
 import dev.flowstage.storage.repo.GcQueue;
 import dev.flowstage.storage.repo.LocalRepoStore;
+import dev.flowstage.storage.repo.RepoStore;
 import dev.flowstage.storage.secret.AesGcmSecretBox;
 import dev.flowstage.storage.secret.PasswordHasher;
 import dev.flowstage.web.ops.HealthServlet;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.function.UnaryOperator;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -52,6 +54,11 @@ final class ApiServer implements AutoCloseable {
     private final String base;
 
     ApiServer(Path data) throws Exception {
+        this(data, repos -> repos);
+    }
+
+    /** {@code wrapRepos} may put a failing layer over the real repository store. */
+    ApiServer(Path data, UnaryOperator<RepoStore> wrapRepos) throws Exception {
         this.data = data;
         Clock clock = Clock.systemUTC();
         // Cheap Argon2 parameters: the tests hash many passwords and measure none of them.
@@ -59,7 +66,7 @@ final class ApiServer implements AutoCloseable {
         site = new GitSiteStore(data.resolve("site.git"), clock);
         LocalRepoStore repos = new LocalRepoStore(data.resolve("repos"), gc);
         GitTeamStore teams = new GitTeamStore(repos, site, clock);
-        services = new ApiServices(site, teams, repos, new CachingAuthenticator(site, hasher, clock),
+        services = new ApiServices(site, teams, wrapRepos.apply(repos), new CachingAuthenticator(site, hasher, clock),
                 new TeamAccessControl(teams), hasher, AesGcmSecretBox.loadOrCreate(data.resolve("secrets/master.key")),
                 clock, new PublicUrls("https://git.example.test:8443/", "ssh://git@git.example.test:2222"));
         site.createUser(ADMIN, hasher.hash(ADMIN_PASSWORD), true);

@@ -10,9 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flowstage.storage.repo.RepoName;
+import dev.flowstage.storage.repo.RepoStore;
 import dev.flowstage.storage.secret.Tokens;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.eclipse.jgit.lib.Repository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -162,16 +165,64 @@ class TargetsApiTest {
     }
 
     @Test
-    void failedRepoCreationRollsBackTheConfigEntry() throws Exception {
-        // a file where the repository should go makes the creation fail
-        Path blocker = api.services.repos().path(new RepoName("acme", "blocked"));
-        Files.createDirectories(blocker.getParent());
-        Files.writeString(blocker, "not a repository");
-        ApiServer.Reply r = api.post("/teams/acme/instances", owner, "{\"name\":\"blocked\",\"application\":\"factory\"}");
-        assertEquals("internal error", r.error(500, "internal_error"));
+    void repoLeftOnDiskIsAConflictAndLeavesNoConfigEntry() throws Exception {
+        Path leftover = api.services.repos().path(new RepoName("acme", "blocked"));
+        Files.createDirectories(leftover);
+        assertTrue(api.post("/teams/acme/instances", owner, "{\"name\":\"blocked\",\"application\":\"factory\"}")
+                .error(409, "conflict").contains("already on disk"));
         api.get("/teams/acme/instances/blocked", owner).error(404, "not_found");
-        Files.delete(blocker);
+        assertTrue(Files.isDirectory(leftover)); // not ours to delete
+        Files.delete(leftover);
         api.post("/teams/acme/instances", owner, "{\"name\":\"blocked\",\"application\":\"factory\"}").expect(201);
+    }
+
+    @Test
+    void failedRepoCreationIs500WithoutDetailsAndRollsBack(@TempDir Path other) throws Exception {
+        try (ApiServer failing = new ApiServer(other, repos -> new FailingCreate(repos))) {
+            failing.post("/teams", admin(), "{\"name\":\"acme\"}").expect(201);
+            failing.post("/teams/acme/applications", admin(), "{\"name\":\"factory\"}").expect(201);
+            ApiServer.Reply r = failing.post("/teams/acme/devices", admin(), "{\"name\":\"pi\",\"application\":\"factory\"}");
+            assertEquals("internal error", r.error(500, "internal_error"));
+            assertFalse(r.text.contains("/srv/secret"), r.text);
+            failing.get("/teams/acme/devices/pi", admin()).error(404, "not_found");
+            assertTrue(failing.services.site().device("acme", "pi").isEmpty());
+        }
+    }
+
+    /** A repository store whose creation of target repos fails like a full disk would. */
+    private record FailingCreate(RepoStore real) implements RepoStore {
+        @Override
+        public Path path(RepoName name) {
+            return real.path(name);
+        }
+
+        @Override
+        public boolean exists(RepoName name) {
+            return real.exists(name);
+        }
+
+        @Override
+        public Repository open(RepoName name) throws IOException {
+            return real.open(name);
+        }
+
+        @Override
+        public Repository create(RepoName name) throws IOException {
+            if (name.isConfig()) {
+                return real.create(name);
+            }
+            throw new IOException("No space left on device: /srv/secret/" + name);
+        }
+
+        @Override
+        public void delete(RepoName name) throws IOException {
+            real.delete(name);
+        }
+
+        @Override
+        public void pushed(RepoName name) {
+            real.pushed(name);
+        }
     }
 
     @Test

@@ -36,6 +36,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -90,6 +91,10 @@ public final class TargetsResource {
                 deviceToken = Tokens.newDeviceToken();
                 services.site().putDevice(new DeviceCredentials(team, name, Tokens.hash(deviceToken), List.of()));
             }
+        } catch (FileAlreadyExistsException e) {
+            rollBack(team, caller, target, false);
+            throw new MetaConflictException("a repository " + repo + " is already on disk (left over from an"
+                    + " earlier target?): remove it or choose another name");
         } catch (IOException | RuntimeException e) {
             rollBack(team, caller, target, repoCreated);
             throw e instanceof IOException io ? new UncheckedIOException("could not create repository " + repo, io)
