@@ -1,11 +1,14 @@
 package dev.flowstage.storage.run;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flowstage.storage.meta.MetaChange;
 import dev.flowstage.storage.meta.MetaInvalidException;
 import dev.flowstage.storage.meta.MetaNotFoundException;
+import dev.flowstage.storage.meta.MetaRef;
 import dev.flowstage.storage.repo.GcQueue;
 import dev.flowstage.storage.repo.LocalRepoStore;
 import dev.flowstage.storage.repo.RepoName;
@@ -22,6 +25,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.RepositoryCache;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GitRunStoreTest {
     private static final Instant NOW = Instant.parse("2026-11-22T07:00:00Z");
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    private static final PersonIdent ALICE = new PersonIdent("alice", "alice@flowstage");
     private static final String SHA = "0123456789abcdef0123456789abcdef01234567";
 
     @TempDir
@@ -187,6 +193,24 @@ class GitRunStoreTest {
                 () -> runs.update("acme", "000001", r -> queued("acme", "other").withId("000001", NOW)));
         assertThrows(IllegalArgumentException.class,
                 () -> runs.update("acme", "000001", r -> r.finished(RunStatus.RUNNING, NOW, null)));
+    }
+
+    @Test
+    void runsAreStoredInShardsAndStrayFilesAreNotRuns() throws Exception {
+        runs.create(queued("acme", "line-1"));
+        try (Repository config = repos.open(new RepoName("acme", RepoName.CONFIG))) {
+            MetaRef ref = new MetaRef(config, RunStore.META_REF);
+            assertEquals(Set.of("next-id", "runs/0000/000001.json"), ref.read().files().keySet());
+            // misplaced or misnamed files are ignored, not parsed
+            ref.edit("stray", ALICE, t -> MetaChange.write("runs/000002.json", "{}".getBytes(UTF_8))
+                    .andWrite("runs/0000/notes.txt", "x".getBytes(UTF_8)));
+            assertEquals(List.of("000001"), runs.list("acme", null, 10, null).stream().map(Run::id).toList());
+            ref.edit("corrupt", ALICE, t -> MetaChange.write("runs/0000/000003.json",
+                    "{\"id\": \"000003\", \"pipeline\": \"p\", \"target\": \"qa\", \"status\": \"done\"}"
+                            .getBytes(UTF_8)));
+        }
+        MetaInvalidException e = assertThrows(MetaInvalidException.class, () -> runs.get("acme", "000003"));
+        assertEquals("runs/0000/000003.json: unknown status 'done'", e.getMessage());
     }
 
     @Test
