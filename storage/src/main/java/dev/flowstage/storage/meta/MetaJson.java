@@ -17,7 +17,7 @@ import java.time.format.DateTimeParseException;
  * Reads and writes the metadata JSON files: pretty-printed with two-space indents, {@code "key": value},
  * fields in a fixed order and a trailing newline, so that diffs of the metadata repos read well.
  */
-final class MetaJson {
+public final class MetaJson {
     static final ObjectMapper MAPPER = new ObjectMapper();
     private static final ObjectWriter WRITER;
 
@@ -35,11 +35,11 @@ final class MetaJson {
 
     private MetaJson() {}
 
-    static ObjectNode object() {
+    public static ObjectNode object() {
         return MAPPER.createObjectNode();
     }
 
-    static byte[] write(JsonNode node) {
+    public static byte[] write(JsonNode node) {
         try {
             return (WRITER.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
@@ -48,7 +48,7 @@ final class MetaJson {
     }
 
     /** Parses {@code path}'s content as a JSON object; @throws MetaInvalidException naming the file. */
-    static ObjectNode readObject(String path, byte[] content) {
+    public static ObjectNode readObject(String path, byte[] content) {
         JsonNode node;
         try {
             node = MAPPER.readTree(content);
@@ -61,7 +61,7 @@ final class MetaJson {
         return (ObjectNode) node;
     }
 
-    static String text(String path, JsonNode node, String field) {
+    public static String text(String path, JsonNode node, String field) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return null;
@@ -72,7 +72,7 @@ final class MetaJson {
         return v.asText();
     }
 
-    static String requiredText(String path, JsonNode node, String field) {
+    public static String requiredText(String path, JsonNode node, String field) {
         String s = text(path, node, field);
         if (s == null) {
             throw new MetaInvalidException(path + ": '" + field + "' is required");
@@ -80,7 +80,7 @@ final class MetaJson {
         return s;
     }
 
-    static boolean bool(String path, JsonNode node, String field) {
+    public static boolean bool(String path, JsonNode node, String field) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return false;
@@ -91,7 +91,19 @@ final class MetaJson {
         return v.booleanValue();
     }
 
-    static Instant instant(String path, JsonNode node, String field) {
+    /** A whole number, or null when the field is absent. */
+    public static Long number(String path, JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.canConvertToLong() || !v.isIntegralNumber()) {
+            throw new MetaInvalidException(path + ": '" + field + "' must be a whole number");
+        }
+        return v.longValue();
+    }
+
+    public static Instant instant(String path, JsonNode node, String field) {
         String s = text(path, node, field);
         if (s == null) {
             return null;
@@ -103,13 +115,13 @@ final class MetaJson {
         }
     }
 
-    static void put(ObjectNode node, String field, String value) {
+    public static void put(ObjectNode node, String field, String value) {
         if (value != null) {
             node.put(field, value);
         }
     }
 
-    static void put(ObjectNode node, String field, Instant value) {
+    public static void put(ObjectNode node, String field, Instant value) {
         if (value != null) {
             node.put(field, value.toString());
         }

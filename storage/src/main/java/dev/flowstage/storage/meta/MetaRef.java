@@ -3,7 +3,9 @@ package dev.flowstage.storage.meta;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -118,6 +120,67 @@ public final class MetaRef {
         throw new MetaConflictException(refName + " kept changing while it was being updated; try again");
     }
 
+    /** What {@link #edit} left: the commit the ref points to now, its previous one and the blob id of each file written. */
+    public record Edited(ObjectId parent, ObjectId commit, Map<String, ObjectId> blobs) {
+        public boolean changed() {
+            return !Objects.equals(parent, commit);
+        }
+    }
+
+    /**
+     * The incremental form of {@link #update}: {@code edit} reads what it needs from the current tree and
+     * returns only the files to write or remove. Re-applied when the ref moved; exceptions thrown by
+     * {@code edit} propagate unchanged and nothing is written. A change that leaves the tree as it was
+     * commits nothing.
+     * @throws MetaConflictException when the ref kept moving through every attempt
+     */
+    public Edited edit(String message, PersonIdent author, Function<MetaTree, MetaChange> edit) throws IOException {
+        ReentrantLock lock = LOCKS.computeIfAbsent(lockKey(), k -> new ReentrantLock());
+        lock.lock();
+        try {
+            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+                ObjectId head = head();
+                try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader);
+                        ObjectInserter ins = repo.newObjectInserter()) {
+                    MetaTree current = new MetaTree(reader, head, head == null ? null : rw.parseCommit(head).getTree());
+                    MetaChange change = edit.apply(current);
+                    if (change.isEmpty()) {
+                        return new Edited(head, head, Map.of());
+                    }
+                    Map<String, ObjectId> blobs = new HashMap<>();
+                    ObjectId tree = current.apply(change, ins, blobs);
+                    if (current.tree() != null && tree.equals(current.tree())) {
+                        return new Edited(head, head, Map.copyOf(blobs));
+                    }
+                    ObjectId commitId = insertCommit(ins, tree, head, message, author);
+                    if (moveRef(head, commitId, message, author)) {
+                        return new Edited(head, commitId, Map.copyOf(blobs));
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        throw new MetaConflictException(refName + " kept changing while it was being updated; try again");
+    }
+
+    /** The files under {@code folder} at {@code commit} (null: none), at any depth: relative path → blob id. */
+    public Map<String, ObjectId> files(ObjectId commit, String folder) throws IOException {
+        if (commit == null) {
+            return Map.of();
+        }
+        try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
+            return MetaTree.files(reader, rw.parseCommit(commit).getTree(), folder);
+        }
+    }
+
+    /** The content of blob {@code id}. */
+    public byte[] blob(ObjectId id) throws IOException {
+        try (ObjectReader reader = repo.newObjectReader()) {
+            return reader.open(id, Constants.OBJ_BLOB).getBytes();
+        }
+    }
+
     private Snapshot tryCommit(Snapshot current, Map<String, byte[]> next, String message, PersonIdent author)
             throws IOException {
         ObjectId commitId;
@@ -131,28 +194,39 @@ public final class MetaRef {
                 builder.add(entry);
             }
             builder.finish();
-            CommitBuilder cb = new CommitBuilder();
-            cb.setTreeId(index.writeTree(ins));
-            if (current.commit() != null) {
-                cb.setParentId(current.commit());
-            }
-            cb.setAuthor(author);
-            cb.setCommitter(author);
-            cb.setMessage(message.endsWith("\n") ? message : message + "\n");
-            commitId = ins.insert(cb);
-            ins.flush();
+            commitId = insertCommit(ins, index.writeTree(ins), current.commit(), message, author);
         }
+        return moveRef(current.commit(), commitId, message, author) ? new Snapshot(commitId, next) : null;
+    }
+
+    private static ObjectId insertCommit(ObjectInserter ins, ObjectId tree, ObjectId parent, String message,
+            PersonIdent author) throws IOException {
+        CommitBuilder cb = new CommitBuilder();
+        cb.setTreeId(tree);
+        if (parent != null) {
+            cb.setParentId(parent);
+        }
+        cb.setAuthor(author);
+        cb.setCommitter(author);
+        cb.setMessage(message.endsWith("\n") ? message : message + "\n");
+        ObjectId id = ins.insert(cb);
+        ins.flush();
+        return id;
+    }
+
+    /** Moves the ref from {@code old} to {@code commitId}; false when it no longer pointed at {@code old}. */
+    private boolean moveRef(ObjectId old, ObjectId commitId, String message, PersonIdent author) throws IOException {
         RefUpdate ru = repo.updateRef(refName);
-        ru.setExpectedOldObjectId(current.commit() == null ? ObjectId.zeroId() : current.commit());
+        ru.setExpectedOldObjectId(old == null ? ObjectId.zeroId() : old);
         ru.setNewObjectId(commitId);
         ru.setRefLogIdent(author);
         ru.setRefLogMessage("meta: " + firstLine(message), false);
         RefUpdate.Result result = ru.update();
         switch (result) {
             case NEW, FAST_FORWARD:
-                return new Snapshot(commitId, next);
+                return true;
             case LOCK_FAILURE, REJECTED:
-                return null;
+                return false;
             default:
                 throw new IOException("cannot update " + refName + ": " + result);
         }

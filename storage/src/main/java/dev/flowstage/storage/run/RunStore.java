@@ -6,7 +6,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * A team's pipeline runs, kept in its {@code _config.git} on {@code refs/meta/runs} as
- * {@code runs/ID.json}. Ids are a zero-padded per-team sequence ("000001", ...), so their order is
+ * {@code runs/SHARD/ID.json} (SHARD: the id less its last two digits, e.g. {@code runs/0000/000042.json}). Ids are a zero-padded per-team sequence ("000001", ...), so their order is
  * creation order and newest first is descending id order.
  */
 public interface RunStore {
