@@ -2,6 +2,7 @@ package dev.flowstage.web;
 
 import dev.flowstage.web.ops.HealthServlet;
 import dev.flowstage.web.ops.MetricsServlet;
+import dev.flowstage.web.ops.RawPathFilter;
 import dev.flowstage.web.ops.RequestMetricsFilter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.DispatcherType;
@@ -23,6 +24,7 @@ public final class WebApp {
         ServletContextHandler ctx = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         ctx.setContextPath("/");
         ctx.addFilter(new FilterHolder(new RequestMetricsFilter(metrics)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        ctx.addFilter(new FilterHolder(new RawPathFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
         ctx.addFilter(new FilterHolder(gitAuth), "/git/*", EnumSet.of(DispatcherType.REQUEST));
         ServletHolder gitHolder = new ServletHolder("git", git);
         gitHolder.setAsyncSupported(false);

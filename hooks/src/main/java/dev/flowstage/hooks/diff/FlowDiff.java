@@ -1,6 +1,7 @@
 package dev.flowstage.hooks.diff;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,7 +25,10 @@ public final class FlowDiff {
     private static final Set<String> POSITION = Set.of("x", "y");
     private static final int CONTEXT_LINES = 3;
 
-    private final JsonFactory factory = new JsonFactory();
+    // The validator's limits: whatever a push may store, a diff can read.
+    private final JsonFactory factory = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(64 << 20).maxNestingDepth(2000).build())
+            .build();
     private final ObjectMapper json = new ObjectMapper(factory);
 
     /** Compares two snapshots; an absent file counts as empty. */

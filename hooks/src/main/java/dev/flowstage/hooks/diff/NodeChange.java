@@ -1,6 +1,7 @@
 package dev.flowstage.hooks.diff;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
@@ -13,16 +14,16 @@ import java.util.List;
 public record NodeChange(Kind kind, String id, String type, String name, List<String> properties,
         List<TextDiff> texts, Wires wires, GroupRef movedFrom) {
 
-    /** The kinds of change of SPEC §7. */
+    /** The kinds of change of SPEC §7; in JSON in lower case, like {@link ModuleChange#change()}. */
     public enum Kind {
-        ADDED,
-        REMOVED,
+        @JsonProperty("added") ADDED,
+        @JsonProperty("removed") REMOVED,
         /** Any change other than the two below. */
-        CHANGED,
+        @JsonProperty("changed") CHANGED,
         /** Only the position (x, y) changed. */
-        MOVED,
+        @JsonProperty("moved") MOVED,
         /** Only the wires changed. */
-        REWIRED
+        @JsonProperty("rewired") REWIRED
     }
 
     /** The node's wires before and after. */

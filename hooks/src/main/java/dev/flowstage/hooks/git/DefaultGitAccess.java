@@ -40,6 +40,7 @@ import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
 public final class DefaultGitAccess implements GitAccess {
     static final String UPLOAD_TIMER = "flowstage.git.upload";
     static final String RECEIVE_TIMER = "flowstage.git.receive";
+    static final String UPLOAD_REQUESTS = "flowstage.git.upload.requests";
 
     private final RepoStore repos;
     private final TeamStore teams;
@@ -86,6 +87,9 @@ public final class DefaultGitAccess implements GitAccess {
         if (request.principal() instanceof DevicePrincipal) {
             up.setRefFilter(DeviceRefFilter.INSTANCE);
         }
+        // Every upload-pack session counts (ref advertisements and polls too); the timer below only
+        // sees sessions that sent a pack.
+        metrics.counter(UPLOAD_REQUESTS, "transport", request.transport()).increment();
         up.setPostUploadHook(stats -> Timer.builder(UPLOAD_TIMER)
                 .description("Packs sent to Git clients (clone, fetch)")
                 .tag("transport", request.transport())

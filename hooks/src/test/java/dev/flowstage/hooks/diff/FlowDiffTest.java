@@ -239,7 +239,8 @@ class FlowDiffTest {
         assertEquals("tab", t1.path("kind").textValue());
         assertEquals("Main flow", t1.path("label").textValue());
         JsonNode fn = t1.path("nodes").get(2);
-        assertEquals("CHANGED", fn.path("kind").textValue());
+        assertEquals("changed", fn.path("kind").textValue());
+        assertEquals("rewired", t1.path("nodes").get(3).path("kind").textValue());
         assertEquals("func", fn.at("/texts/0/property").textValue());
         assertTrue(fn.at("/texts/0/unified").textValue().contains("+node.warn(a);"));
         assertTrue(fn.path("wires").isMissingNode(), "null fields are left out");
@@ -259,6 +260,15 @@ class FlowDiffTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> diff.compare(null, null, null, null, null, bytes("\"x\"")));
         assertEquals("env.json (after) is not a JSON object", e.getMessage());
+    }
+
+    @Test
+    void readsWhatTheValidatorAccepts() {
+        // longer than Jackson's default 20 million character limit for one string
+        String big = "x".repeat(21_000_000);
+        FlowDiffResult r = compare("[{\"id\":\"t\",\"type\":\"template\",\"template\":\"a\"}]",
+                "[{\"id\":\"t\",\"type\":\"template\",\"template\":\"" + big + "\"}]");
+        assertEquals(List.of("template"), r.nodes().get(0).properties());
     }
 
     @Test

@@ -39,7 +39,7 @@ class BadInputIT {
         alice = s.newUser("alice");
         s.admin().expect(201, "POST", "/api/v1/teams", "{\"name\":\"acme\"}");
         s.admin().expect(201, "POST", "/api/v1/teams/acme/applications", "{\"name\":\"line\"}");
-        s.admin().expect(200, "PUT", "/api/v1/teams/acme/members/alice", "{\"role\":\"member\"}");
+        s.admin().expect(201, "PUT", "/api/v1/teams/acme/members/alice", "{\"role\":\"member\"}");
         s.admin().expect(201, "POST", "/api/v1/teams/acme/instances", "{\"name\":\"dev\",\"application\":\"line\"}");
         git = new GitCli(s.workDir().resolve("git-home"));
     }

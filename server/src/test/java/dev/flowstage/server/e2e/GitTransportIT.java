@@ -36,8 +36,8 @@ class GitTransportIT {
         carol = s.newUser("carol");
         s.admin().expect(201, "POST", "/api/v1/teams", "{\"name\":\"" + TEAM + "\"}");
         s.admin().expect(201, "POST", "/api/v1/teams/" + TEAM + "/applications", "{\"name\":\"line\"}");
-        s.admin().expect(200, "PUT", "/api/v1/teams/" + TEAM + "/members/alice", "{\"role\":\"member\"}");
-        s.admin().expect(200, "PUT", "/api/v1/teams/" + TEAM + "/members/bob", "{\"role\":\"viewer\"}");
+        s.admin().expect(201, "PUT", "/api/v1/teams/" + TEAM + "/members/alice", "{\"role\":\"member\"}");
+        s.admin().expect(201, "PUT", "/api/v1/teams/" + TEAM + "/members/bob", "{\"role\":\"viewer\"}");
         git = new GitCli(s.workDir().resolve("git-home"));
     }
 

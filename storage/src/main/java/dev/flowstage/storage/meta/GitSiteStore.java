@@ -106,6 +106,15 @@ public final class GitSiteStore implements SiteStore, AutoCloseable {
     }
 
     @Override
+    public void deleteUser(String name) {
+        write("Delete user " + name, (st, files) -> {
+            existingUser(st, name);
+            files.remove(SiteJson.userPath(name));
+            return null;
+        });
+    }
+
+    @Override
     public AccessToken addToken(String user, AccessToken token) {
         return write("Add token " + token.name() + " for " + user, (st, files) -> {
             User u = existingUser(st, user);

@@ -20,8 +20,8 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
  * The tree of one meta commit, read a file at a time rather than all at once, and edited by
- * {@link MetaChange}s: only the written blobs and the trees on their paths are new objects, so the
- * cost of a write does not grow with the number of files.
+ * {@link MetaChange}s: only the written blobs and the trees on their paths are read and rewritten, so
+ * the cost of a write grows with the size of those trees, not with the number of files in the ref.
  */
 public final class MetaTree {
     private final ObjectReader reader;

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * offending character (1-based line and character column), e.g. {@code line 12, column 5: expected ',' or ']'}.
  */
 final class JsonSyntaxProblems {
-    private static final Pattern UNEXPECTED_CHAR = Pattern.compile("^Unexpected character \\('(.)' \\(code (\\d+)\\)\\)");
+    private static final Pattern UNEXPECTED_CHAR =
+            Pattern.compile("^Unexpected character \\('(.)' \\(code (\\d+)\\)\\)");
     private static final Pattern CLOSE_MARKER = Pattern.compile("^Unexpected close marker '(.)': expected '(.)'");
     private static final Pattern START_MARKER = Pattern.compile("line: (\\d+), column: (\\d+)\\]");
     private static final Pattern TOKEN = Pattern.compile("^(?:Unrecognized|Non-standard) token '([^']*)'");
@@ -107,7 +108,8 @@ final class JsonSyntaxProblems {
     }
 
     private static String unclosed(String raw, TextPositions positions) {
-        String what = raw.contains("close marker for Object") ? "object" : raw.contains("close marker for Array") ? "array" : null;
+        String what = raw.contains("close marker for Object") ? "object"
+                : raw.contains("close marker for Array") ? "array" : null;
         if (what == null) {
             return "";
         }
@@ -115,7 +117,8 @@ final class JsonSyntaxProblems {
     }
 
     private static String openedAt(String raw, TextPositions positions) {
-        String what = raw.contains("for Object starting") ? "object" : raw.contains("for Array starting") ? "array" : null;
+        String what = raw.contains("for Object starting") ? "object"
+                : raw.contains("for Array starting") ? "array" : null;
         return what == null ? "" : " (to close the " + what + " opened" + location(raw, positions) + ")";
     }
 

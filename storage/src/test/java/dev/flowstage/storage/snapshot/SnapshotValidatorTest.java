@@ -94,6 +94,15 @@ class SnapshotValidatorTest {
     }
 
     @Test
+    void absurdNestingIsRefusedWithAMessage() {
+        String deep = "[".repeat(2500) + "]".repeat(2500);
+        String msg = only("flows.json", "[{\"id\":\"a\",\"type\":\"b\",\"deep\":" + deep + "}]");
+        assertTrue(msg.startsWith("flowstage: flows.json: line 1, column "), msg);
+        assertTrue(msg.contains(": the file exceeds a parser limit: document nesting depth (2001) exceeds the maximum"
+                + " allowed (2000"), msg);
+    }
+
+    @Test
     void emptyFileIsNamed() {
         assertEquals("flowstage: flows.json: the file is empty; expected a JSON array of nodes", only("flows.json", ""));
         assertEquals("flowstage: env.json: the file is empty; expected a JSON object", only("env.json", "  \n"));

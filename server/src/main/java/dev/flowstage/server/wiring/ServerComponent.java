@@ -1,0 +1,20 @@
+package dev.flowstage.server.wiring;
+
+import dagger.BindsInstance;
+import dagger.Component;
+import dev.flowstage.server.FlowstageServer;
+import dev.flowstage.server.config.ServerConfig;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/** The one object graph of a running server. */
+@Singleton
+@Component(modules = {StorageModule.class, AccessModule.class, WebModule.class, ServerModule.class})
+public interface ServerComponent {
+    FlowstageServer server();
+
+    @Component.Factory
+    interface Factory {
+        ServerComponent create(@BindsInstance ServerConfig config, @BindsInstance Clock clock);
+    }
+}

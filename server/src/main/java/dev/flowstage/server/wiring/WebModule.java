@@ -1,0 +1,68 @@
+package dev.flowstage.server.wiring;
+
+import dagger.Module;
+import dagger.Provides;
+import dev.flowstage.hooks.access.AccessControl;
+import dev.flowstage.hooks.access.Authenticator;
+import dev.flowstage.hooks.git.GitAccess;
+import dev.flowstage.storage.meta.SiteStore;
+import dev.flowstage.storage.meta.TeamStore;
+import dev.flowstage.storage.repo.RepoStore;
+import dev.flowstage.storage.secret.PasswordHasher;
+import dev.flowstage.storage.secret.SecretBox;
+import dev.flowstage.web.WebApp;
+import dev.flowstage.web.api.ApiResourceConfig;
+import dev.flowstage.web.api.ApiServices;
+import dev.flowstage.web.git.FlowstageGitServlet;
+import dev.flowstage.web.git.GitAuthFilter;
+import dev.flowstage.web.ops.JGitCacheMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import org.eclipse.jetty.server.Handler;
+
+/** Metrics, the REST API, Git smart HTTP and the servlet context that serves them. */
+@Module
+public interface WebModule {
+    @Provides
+    @Singleton
+    static PrometheusMeterRegistry prometheus() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new JGitCacheMetrics().bindTo(registry);
+        return registry;
+    }
+
+    @Provides
+    @Singleton
+    static MeterRegistry meterRegistry(PrometheusMeterRegistry prometheus) {
+        return prometheus;
+    }
+
+    @Provides
+    @Singleton
+    static ApiServices apiServices(SiteStore site, TeamStore teams, RepoStore repos, Authenticator auth,
+                                   AccessControl access, PasswordHasher hasher, SecretBox secrets, Clock clock,
+                                   BoundPorts ports) {
+        return new ApiServices(site, teams, repos, auth, access, hasher, secrets, clock, ports::urls);
+    }
+
+    @Provides
+    @Singleton
+    static Handler handler(GitAccess git, Authenticator auth, ApiServices api, PrometheusMeterRegistry metrics) {
+        return WebApp.create(new GitAuthFilter(auth), new FlowstageGitServlet(git), new ApiResourceConfig(api), metrics);
+    }
+}

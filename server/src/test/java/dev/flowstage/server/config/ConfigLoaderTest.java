@@ -1,0 +1,230 @@
+package dev.flowstage.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path data;
+
+    private final ConfigLoader loader = new ConfigLoader(() -> "build-box.example");
+
+    private ServerConfig load(Map<String, String> env, String... args) {
+        List<String> all = new java.util.ArrayList<>(List.of("--data", data.toString()));
+        all.addAll(List.of(args));
+        return loader.load(all, env);
+    }
+
+    private void properties(String content) throws Exception {
+        Files.writeString(data.resolve("flowstage.properties"), content);
+    }
+
+    private ConfigException error(Map<String, String> env, String... args) {
+        return assertThrows(ConfigException.class, () -> load(env, args));
+    }
+
+    @Test
+    void defaults() {
+        ServerConfig c = load(Map.of());
+        assertEquals(data.toAbsolutePath().normalize(), c.dataDir());
+        assertEquals("127.0.0.1", c.bind());
+        assertEquals(Port.of(8080), c.httpPort());
+        assertEquals(Port.of(8443), c.httpsPort());
+        assertEquals(Port.of(2222), c.sshPort());
+        assertEquals(Optional.empty(), c.tlsCert());
+        assertEquals(Optional.empty(), c.tlsKey());
+        assertEquals(64L * 1024 * 1024, c.maxPushSize());
+        assertEquals("localhost", c.publicHost());
+        assertEquals(Optional.empty(), c.adminPassword());
+        assertEquals(50, c.gcPushes());
+        assertEquals(60, c.gcIntervalMinutes());
+        assertEquals(128, c.windowCacheMb());
+        assertEquals(128, c.windowCacheOpenFiles());
+        assertEquals(200, c.httpThreads());
+        assertEquals(120, c.httpIdleTimeoutSeconds());
+        assertEquals(16, c.sshThreads());
+        assertEquals(600, c.sshIdleTimeoutSeconds());
+        assertEquals(30, c.sshAuthTimeoutSeconds());
+        assertEquals(data.toAbsolutePath().normalize().resolve("tls"), c.tlsDir());
+        assertEquals(data.toAbsolutePath().normalize().resolve("ssh"), c.sshDir());
+    }
+
+    @Test
+    void dataDirDefaultsToDotDataAndComesFromEnvironment() {
+        ServerConfig byDefault = loader.load(List.of(), Map.of());
+        assertEquals(Path.of("data").toAbsolutePath().normalize(), byDefault.dataDir());
+        ServerConfig byEnv = loader.load(List.of(), Map.of("FLOWSTAGE_DATA", data.toString()));
+        assertEquals(data.toAbsolutePath().normalize(), byEnv.dataDir());
+        ServerConfig flagWins = loader.load(List.of("--data=" + data), Map.of("FLOWSTAGE_DATA", "/elsewhere"));
+        assertEquals(data.toAbsolutePath().normalize(), flagWins.dataDir());
+    }
+
+    @Test
+    void flagBeatsEnvironmentBeatsPropertiesBeatsDefault() throws Exception {
+        properties("http-port=1001\nhttps-port=1002\nssh-port=1003\n");
+        Map<String, String> env = Map.of("FLOWSTAGE_HTTP_PORT", "2001", "FLOWSTAGE_HTTPS_PORT", "2002");
+        ServerConfig c = load(env, "--http-port", "3001");
+        assertEquals(Port.of(3001), c.httpPort());
+        assertEquals(Port.of(2002), c.httpsPort());
+        assertEquals(Port.of(1003), c.sshPort());
+        assertEquals(Port.of(8080), load(Map.of(), "--data", data.resolve("other").toString()).httpPort());
+    }
+
+    @Test
+    void everyOptionReadsFromTheEnvironment() {
+        Map<String, String> env = Map.ofEntries(
+                Map.entry("FLOWSTAGE_BIND", "0.0.0.0"),
+                Map.entry("FLOWSTAGE_MAX_PUSH_SIZE", "1g"),
+                Map.entry("FLOWSTAGE_PUBLIC_HOST", "git.example.test"),
+                Map.entry("FLOWSTAGE_ADMIN_PASSWORD", "s3cret-pass"),
+                Map.entry("FLOWSTAGE_GC_PUSHES", "7"),
+                Map.entry("FLOWSTAGE_GC_INTERVAL_MINUTES", "5"),
+                Map.entry("FLOWSTAGE_WINDOW_CACHE_MB", "512"),
+                Map.entry("FLOWSTAGE_WINDOW_CACHE_OPEN_FILES", "64"),
+                Map.entry("FLOWSTAGE_HTTP_THREADS", "32"),
+                Map.entry("FLOWSTAGE_HTTP_IDLE_TIMEOUT_SECONDS", "9"),
+                Map.entry("FLOWSTAGE_SSH_THREADS", "3"),
+                Map.entry("FLOWSTAGE_SSH_IDLE_TIMEOUT_SECONDS", "11"),
+                Map.entry("FLOWSTAGE_SSH_AUTH_TIMEOUT_SECONDS", "12"));
+        ServerConfig c = load(env);
+        assertEquals("0.0.0.0", c.bind());
+        assertEquals(1L << 30, c.maxPushSize());
+        assertEquals("git.example.test", c.publicHost());
+        assertEquals(Optional.of("s3cret-pass"), c.adminPassword());
+        assertEquals(List.of(7, 5, 512, 64, 32, 9, 3, 11, 12), List.of(c.gcPushes(), c.gcIntervalMinutes(),
+                c.windowCacheMb(), c.windowCacheOpenFiles(), c.httpThreads(), c.httpIdleTimeoutSeconds(),
+                c.sshThreads(), c.sshIdleTimeoutSeconds(), c.sshAuthTimeoutSeconds()));
+    }
+
+    @Test
+    void portsTakeOffAndRandom() {
+        ServerConfig c = load(Map.of(), "--http-port=0", "--https-port=random", "--ssh-port", "RANDOM");
+        assertFalse(c.httpPort().enabled());
+        assertTrue(c.httpsPort().random());
+        assertEquals(0, c.httpsPort().bindValue());
+        assertTrue(c.sshPort().random());
+        assertEquals("random", c.sshPort().toString());
+    }
+
+    @Test
+    void sizesAcceptBytesAndSuffixes() {
+        assertEquals(64L << 20, load(Map.of(), "--max-push-size=64m").maxPushSize());
+        assertEquals(1L << 30, load(Map.of(), "--max-push-size=1g").maxPushSize());
+        assertEquals(1L << 30, load(Map.of(), "--max-push-size=1GiB").maxPushSize());
+        assertEquals(512L << 10, load(Map.of(), "--max-push-size=512K").maxPushSize());
+        assertEquals(123456L, load(Map.of(), "--max-push-size=123456").maxPushSize());
+    }
+
+    @Test
+    void publicHostIsTheMachineNameBeyondLoopback() {
+        assertEquals("localhost", load(Map.of(), "--bind=127.0.0.1").publicHost());
+        assertEquals("localhost", load(Map.of(), "--bind=::1").publicHost());
+        assertEquals("build-box.example", load(Map.of(), "--bind=0.0.0.0").publicHost());
+        assertEquals("build-box.example", load(Map.of(), "--bind=192.168.1.5").publicHost());
+        assertEquals("git.example.test", load(Map.of(), "--bind=0.0.0.0", "--public-host=git.example.test").publicHost());
+        assertEquals("::1", load(Map.of(), "--public-host=[::1]").publicHost());
+    }
+
+    @Test
+    void tlsPathsFromPropertiesAreRelativeToTheDataDir() throws Exception {
+        properties("tls-cert=certs/server.pem\ntls-key=certs/server.key\n");
+        ServerConfig c = load(Map.of());
+        assertEquals(Optional.of(c.dataDir().resolve("certs/server.pem")), c.tlsCert());
+        assertEquals(Optional.of(c.dataDir().resolve("certs/server.key")), c.tlsKey());
+        ServerConfig flags = load(Map.of(), "--tls-cert=/etc/fs/cert.pem", "--tls-key=/etc/fs/key.pem");
+        assertEquals(Optional.of(Path.of("/etc/fs/cert.pem")), flags.tlsCert());
+    }
+
+    @Test
+    void invalidValuesNameTheOptionAndTheirSource() throws Exception {
+        assertEquals("invalid value 'abc' for http-port (command-line flag --http-port): expected a port 1-65535, "
+                + "0 (off) or 'random' (any free port)", error(Map.of(), "--http-port=abc").getMessage());
+        assertEquals("invalid value '70000' for ssh-port (environment variable FLOWSTAGE_SSH_PORT): expected a port "
+                + "1-65535, 0 (off) or 'random' (any free port)",
+                error(Map.of("FLOWSTAGE_SSH_PORT", "70000")).getMessage());
+        properties("max-push-size=lots\n");
+        assertEquals("invalid value 'lots' for max-push-size (properties file " + data.toAbsolutePath().normalize()
+                + "/flowstage.properties): expected a size greater than 0 in bytes or with a k, m or g suffix, e.g. 64m",
+                error(Map.of()).getMessage());
+        properties("");
+        assertTrue(error(Map.of(), "--max-push-size=0").getMessage().contains("max-push-size"));
+        assertTrue(error(Map.of(), "--max-push-size=99999999999t").getMessage().contains("max-push-size"));
+        assertEquals("invalid value '0' for ssh-threads (command-line flag --ssh-threads): expected a whole number >= 1",
+                error(Map.of(), "--ssh-threads=0").getMessage());
+        assertTrue(error(Map.of(), "--bind=not a host").getMessage().startsWith("invalid value 'not a host' for bind"));
+    }
+
+    @Test
+    void unknownAndMisplacedOptionsAreErrors() throws Exception {
+        assertEquals("unknown option --htp-port", error(Map.of(), "--htp-port=1").getMessage());
+        assertEquals("option --http-port needs a value", error(Map.of(), "--http-port").getMessage());
+        assertEquals("unexpected argument 'serve'; options look like --http-port=8080",
+                error(Map.of(), "serve").getMessage());
+        assertEquals("admin-password can only be set with the environment variable FLOWSTAGE_ADMIN_PASSWORD",
+                error(Map.of(), "--admin-password=hunter2").getMessage());
+        properties("htp-port=1\n");
+        assertEquals("unknown option 'htp-port' in " + data.toAbsolutePath().normalize() + "/flowstage.properties",
+                error(Map.of()).getMessage());
+        properties("data=/elsewhere\n");
+        assertTrue(error(Map.of()).getMessage().startsWith("data cannot be set in "));
+        properties("admin-password=hunter2\n");
+        ConfigException e = error(Map.of());
+        assertTrue(e.getMessage().endsWith("use FLOWSTAGE_ADMIN_PASSWORD"), e.getMessage());
+        assertFalse(e.getMessage().contains("hunter2"));
+    }
+
+    @Test
+    void tlsCertAndKeyGoTogether() {
+        assertEquals("tls-cert and tls-key must be given together, but only tls-cert was set "
+                + "(command-line flag --tls-cert)", error(Map.of(), "--tls-cert=/x/cert.pem").getMessage());
+    }
+
+    @Test
+    void theAdminPasswordNeverShows() {
+        ServerConfig c = load(Map.of("FLOWSTAGE_ADMIN_PASSWORD", "hunter2-secret"));
+        assertFalse(c.toString().contains("hunter2-secret"));
+        assertTrue(c.toString().contains("adminPassword=(set)"));
+        ConfigException blank = error(Map.of("FLOWSTAGE_ADMIN_PASSWORD", "  "));
+        assertEquals("invalid value for admin-password (environment variable FLOWSTAGE_ADMIN_PASSWORD): "
+                + "must not be empty", blank.getMessage());
+    }
+
+    @Test
+    void withPortsKeepsEverythingElse() {
+        ServerConfig c = load(Map.of("FLOWSTAGE_GC_PUSHES", "9"));
+        ServerConfig random = c.withPorts(Port.RANDOM, Port.OFF, Port.RANDOM);
+        assertEquals(Port.RANDOM, random.httpPort());
+        assertEquals(Port.OFF, random.httpsPort());
+        assertEquals(9, random.gcPushes());
+        assertEquals(c.withPorts(c.httpPort(), c.httpsPort(), c.sshPort()), c);
+    }
+
+    @Test
+    void everyOptionHasAnEnvironmentName() {
+        assertEquals("FLOWSTAGE_HTTP_PORT", ConfigOption.HTTP_PORT.environmentVariable());
+        assertEquals("FLOWSTAGE_DATA", ConfigOption.DATA.environmentVariable());
+        assertEquals("FLOWSTAGE_SSH_IDLE_TIMEOUT_SECONDS", ConfigOption.SSH_IDLE_TIMEOUT_SECONDS.environmentVariable());
+    }
+
+    @Test
+    void theConfigurationDocumentListsEveryOptionWithItsDefault() throws Exception {
+        String doc = Files.readString(Path.of("../README.md"));
+        for (ConfigOption option : ConfigOption.values()) {
+            assertTrue(doc.contains("`" + option.environmentVariable() + "`"), option.environmentVariable());
+            if (option.allowedAsFlag()) {
+                assertTrue(doc.contains("| `" + option.flag() + "` | `" + option.environmentVariable() + "` | "
+                        + option.defaultValue().map(d -> "`" + d + "`").orElse("")), option.flag());
+            }
+        }
+    }
+}
