@@ -10,7 +10,10 @@ import dev.flowstage.hooks.git.DefaultGitAccess;
 import dev.flowstage.hooks.git.GitAccess;
 import dev.flowstage.hooks.git.GitLimits;
 import dev.flowstage.hooks.events.MainMovedListeners;
+import dev.flowstage.hooks.receive.ConfigPush;
 import dev.flowstage.hooks.receive.ReceiveServices;
+import dev.flowstage.storage.secret.SecretBox;
+import java.util.List;
 import dev.flowstage.hooks.receive.SnapshotCheck;
 import dev.flowstage.hooks.review.ReviewService;
 import dev.flowstage.storage.review.GitReviewStore;
@@ -73,9 +76,11 @@ public interface AccessModule {
     @Provides
     @Singleton
     static GitAccess gitAccess(RepoStore repos, TeamStore teams, AccessControl access, ServerConfig config,
-                               MeterRegistry metrics, ReviewStore reviews, MainMovedListeners mainMoved) {
+                               MeterRegistry metrics, ReviewStore reviews, MainMovedListeners mainMoved,
+                               SiteStore site, SecretBox secrets) {
         GitLimits limits = new GitLimits(config.maxPushSize(), MAX_FILE_BYTES, Duration.ofMinutes(10));
+        ConfigPush configPush = new ConfigPush(site, secrets, repos, List.of());
         return new DefaultGitAccess(repos, teams, access, limits, metrics,
-                new ReceiveServices(new SnapshotCheck(), reviews, mainMoved));
+                new ReceiveServices(new SnapshotCheck(), reviews, mainMoved, configPush));
     }
 }
