@@ -24,7 +24,9 @@ class PackedRefsTest {
             RepoName old = new RepoName("acme", "old");
             store.create(old).close();
             Files.delete(store.path(old).resolve("packed-refs"));
-            try (Repository r = store.open(old)) {
+            // as after an upgrade: a server process that has not opened this repository yet
+            LocalRepoStore restarted = new LocalRepoStore(dir, gc);
+            try (Repository r = restarted.open(old)) {
                 assertThat(r.exactRef("refs/heads/main")).isNull();
             }
             assertThat(store.path(old).resolve("packed-refs")).exists();
