@@ -1,8 +1,7 @@
 package dev.flowstage.web.events;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstage.hooks.events.EventBus;
+import dev.flowstage.hooks.events.EventJson;
 import dev.flowstage.hooks.events.FlowstageEvent;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -28,7 +27,6 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
 
     private final EventBus bus;
     private final String team;
-    private final ObjectMapper json;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
     private final int queueLimit;
@@ -42,11 +40,10 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
     private EventBus.Subscription subscription;
     private ScheduledFuture<?> pinger;
 
-    EventSocket(EventBus bus, String team, ObjectMapper json, ScheduledExecutorService scheduler, Clock clock,
+    EventSocket(EventBus bus, String team, ScheduledExecutorService scheduler, Clock clock,
                 int queueLimit, Duration pingInterval) {
         this.bus = bus;
         this.team = team;
-        this.json = json;
         this.scheduler = scheduler;
         this.clock = clock;
         this.queueLimit = queueLimit;
@@ -85,12 +82,7 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
     }
 
     private void enqueue(FlowstageEvent event) {
-        String text;
-        try {
-            text = json.writeValueAsString(event);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("event is not serializable", e);
-        }
+        String text = EventJson.text(event);
         boolean overflow;
         synchronized (this) {
             if (closed) {

@@ -1,13 +1,11 @@
 package dev.flowstage.web.events;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstage.hooks.access.AccessControl;
 import dev.flowstage.hooks.access.Authenticator;
 import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.events.EventBus;
 import dev.flowstage.storage.Names;
 import dev.flowstage.storage.meta.TeamStore;
-import dev.flowstage.web.api.ApiJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,7 +42,6 @@ public final class EventStreams implements AutoCloseable {
     private final EventTickets tickets;
     private final Clock clock;
     private final Settings settings;
-    private final ObjectMapper json = ApiJson.create();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "flowstage-event-pings");
         t.setDaemon(true);
@@ -87,7 +84,7 @@ public final class EventStreams implements AutoCloseable {
             response.sendError(404, "team '" + team + "' not found");
             return null;
         }
-        return new EventSocket(bus, team, json, scheduler, clock, settings.queueLimit(), settings.pingInterval());
+        return new EventSocket(bus, team, scheduler, clock, settings.queueLimit(), settings.pingInterval());
     }
 
     private Optional<Principal> authenticate(JettyServerUpgradeRequest request, String team) {
