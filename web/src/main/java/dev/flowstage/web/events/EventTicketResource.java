@@ -5,6 +5,8 @@ import dev.flowstage.storage.meta.Role;
 import dev.flowstage.storage.meta.TokenScope;
 import dev.flowstage.web.api.ApiSecurityContext;
 import dev.flowstage.web.api.TeamGuard;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -18,6 +20,7 @@ import java.time.Instant;
 /** {@code POST /api/v1/teams/{team}/events/ticket}: a 60-second single-use ticket for the event WebSocket. */
 @Path("teams/{team}/events/ticket")
 @Produces(MediaType.APPLICATION_JSON)
+@Singleton
 public final class EventTicketResource {
     /** The answer: use as {@code ws(s)://HOST/api/v1/teams/TEAM/events?ticket=TICKET}. */
     public record TicketView(String ticket, Instant expiresAt) {}
@@ -25,6 +28,7 @@ public final class EventTicketResource {
     private final TeamGuard guard;
     private final EventTickets tickets;
 
+    @Inject
     public EventTicketResource(TeamGuard guard, EventTickets tickets) {
         this.guard = guard;
         this.tickets = tickets;

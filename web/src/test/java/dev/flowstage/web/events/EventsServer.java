@@ -2,8 +2,14 @@ package dev.flowstage.web.events;
 
 import dev.flowstage.hooks.access.CachingAuthenticator;
 import dev.flowstage.hooks.access.TeamAccessControl;
+import dev.flowstage.hooks.events.DeliveryLog;
 import dev.flowstage.hooks.events.EventBus;
 import dev.flowstage.hooks.events.PushEventsGitAccess;
+import dev.flowstage.hooks.events.WebhookDispatcher;
+import dev.flowstage.hooks.events.WebhookStore;
+import dev.flowstage.hooks.pipeline.ConfigPipelineStore;
+import dev.flowstage.hooks.trigger.PipelineWebhook;
+import dev.flowstage.hooks.trigger.PushTrigger;
 import dev.flowstage.hooks.git.DefaultGitAccess;
 import dev.flowstage.hooks.git.GitLimits;
 import dev.flowstage.storage.meta.Application;
@@ -47,7 +53,8 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 /**
  * The server's one servlet context ({@link WebApp#create}: Git smart HTTP, the REST API) plus the event
  * WebSocket, on an in-process Jetty over real stores, with team {@code acme} (owner olive, viewer vera,
- * instances dev and qa) and a stranger, mallory. Extra API resources are registered by the caller.
+ * instances dev and qa) and a stranger, mallory. Pushes reach the WebSocket, the team's webhooks
+ * (retries after a few milliseconds) and the push trigger, which deploys through a recording runner.
  */
 public final class EventsServer implements AutoCloseable {
     public static final String PASSWORD = "password-1";
@@ -60,6 +67,11 @@ public final class EventsServer implements AutoCloseable {
     public final TeamGuard guard;
     public final EventBus bus = new EventBus();
     public final EventTickets tickets;
+    public final ConfigPipelineStore pipelines;
+    public final WebhookStore webhooks;
+    public final DeliveryLog deliveries;
+    public final RecordingRunner runner = new RecordingRunner();
+    private final WebhookDispatcher dispatcher;
     public final String base;
     private final GcQueue gc = new GcQueue(1000, Duration.ofHours(1));
     private final EventStreams streams;
@@ -93,8 +105,16 @@ public final class EventsServer implements AutoCloseable {
                 new PublicUrls("https://git.example.test:8443/", "ssh://git@git.example.test:2222"));
         guard = new TeamGuard(teams, access);
         tickets = new EventTickets(clock, EventTickets.DEFAULT_VALIDITY);
+        pipelines = new ConfigPipelineStore(teams, services.secrets());
+        webhooks = new WebhookStore(teams, services.secrets(), clock);
+        deliveries = new DeliveryLog(repos, 20);
+        dispatcher = new WebhookDispatcher(webhooks, deliveries, clock, new WebhookDispatcher.Settings(3,
+                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2), Duration.ofSeconds(2)));
+        dispatcher.subscribeTo(bus);
+        bus.subscribe(null, new PushTrigger(pipelines, runner, repos));
         ApiResourceConfig api = new ApiResourceConfig(services);
-        api.registerInstances(new EventTicketResource(guard, tickets));
+        api.register(new EventsApiFeature(tickets, webhooks, deliveries,
+                new PipelineWebhook(pipelines, runner, services.secrets()), pipelines));
         extra.accept(api);
 
         PushEventsGitAccess git = new PushEventsGitAccess(new DefaultGitAccess(repos, teams, access,
@@ -159,6 +179,7 @@ public final class EventsServer implements AutoCloseable {
         server.stop();
         streams.close();
         bus.close();
+        dispatcher.close();
         gc.close();
         site.close();
     }
