@@ -87,7 +87,11 @@ final class PipelineFixture implements AutoCloseable {
     }
 
     PipelineEngine engine(MainMovedListener moved) {
-        return new PipelineEngine(teams, runs, reviews, repos, secrets, clock, moved, LiveCapture.NONE, 4);
+        return engine(moved, LiveCapture.NONE);
+    }
+
+    PipelineEngine engine(MainMovedListener moved, LiveCapture capture) {
+        return new PipelineEngine(teams, runs, reviews, repos, secrets, clock, moved, capture, 4);
     }
 
     ReviewService reviewService() {
