@@ -344,6 +344,17 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
         return t;
     }
 
+    /** Whether the pipeline has a run queued, running or awaiting approval. */
+    public boolean hasPending(String team, String pipeline) {
+        Set<String> active = pending.get(team + "/" + pipeline);
+        return active != null && !active.isEmpty();
+    }
+
+    /** One run of the team, for the API. */
+    public Optional<Run> run(String team, String id) {
+        return runs.get(team, id);
+    }
+
     /** The runs of one pipeline, newest first, for the API. */
     public List<Run> runs(String team, String pipeline, int limit, String afterId) {
         return runs.list(team, pipeline, limit, afterId);
