@@ -12,7 +12,7 @@ import java.util.List;
  * first, and writes one back in the same shape. Shape only: references to targets are checked by
  * {@link PipelineValidator}. The stored file adds {@code paused} and {@code webhook.sealedSecret}.
  */
-final class PipelineJson {
+public final class PipelineJson {
     private static final List<String> PIPELINE_FIELDS = List.of("name", "application", "concurrency", "stages",
             "paused", "webhook");
     private static final List<String> STAGE_FIELDS = List.of("name", "instance", "device", "group", "git", "action",
@@ -133,7 +133,8 @@ final class PipelineJson {
         return new Stage(name, kind, target, action, approvals, toDevices, trigger, git, rollout);
     }
 
-    static ObjectNode format(Pipeline p) {
+    /** The stored form; the API shows it without {@code webhook}. */
+    public static ObjectNode format(Pipeline p) {
         ObjectNode n = MetaJson.object();
         n.put("name", p.name());
         MetaJson.put(n, "application", p.application());
@@ -149,7 +150,7 @@ final class PipelineJson {
         return n;
     }
 
-    static ObjectNode format(Stage s) {
+    public static ObjectNode format(Stage s) {
         ObjectNode n = MetaJson.object();
         n.put("name", s.name());
         if (s.kind() == StageKind.GIT) {
