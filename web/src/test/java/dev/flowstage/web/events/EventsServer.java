@@ -7,7 +7,11 @@ import dev.flowstage.hooks.events.EventBus;
 import dev.flowstage.hooks.events.PushEventsGitAccess;
 import dev.flowstage.hooks.events.WebhookDispatcher;
 import dev.flowstage.hooks.events.WebhookStore;
+import dev.flowstage.hooks.events.MainMovedListener;
 import dev.flowstage.hooks.pipeline.ConfigPipelineStore;
+import dev.flowstage.hooks.pipeline.LiveCapture;
+import dev.flowstage.hooks.pipeline.PipelineEngine;
+import dev.flowstage.hooks.pipeline.PipelineRunner;
 import dev.flowstage.hooks.trigger.PipelineWebhook;
 import dev.flowstage.hooks.trigger.PushTrigger;
 import dev.flowstage.hooks.git.DefaultGitAccess;
@@ -21,6 +25,8 @@ import dev.flowstage.storage.meta.TargetKind;
 import dev.flowstage.storage.repo.GcQueue;
 import dev.flowstage.storage.repo.LocalRepoStore;
 import dev.flowstage.storage.repo.RepoName;
+import dev.flowstage.storage.review.GitReviewStore;
+import dev.flowstage.storage.run.GitRunStore;
 import dev.flowstage.storage.secret.AesGcmSecretBox;
 import dev.flowstage.storage.secret.PasswordHasher;
 import dev.flowstage.web.WebApp;
@@ -70,7 +76,10 @@ public final class EventsServer implements AutoCloseable {
     public final ConfigPipelineStore pipelines;
     public final WebhookStore webhooks;
     public final DeliveryLog deliveries;
-    public final RecordingRunner runner = new RecordingRunner();
+    /** The stand-in runner, or null when the server runs the real pipeline engine. */
+    public final RecordingRunner runner;
+    /** The real engine, or null. */
+    public final PipelineEngine engine;
     private final WebhookDispatcher dispatcher;
     public final String base;
     private final GcQueue gc = new GcQueue(1000, Duration.ofHours(1));
@@ -79,6 +88,12 @@ public final class EventsServer implements AutoCloseable {
     private final ServerConnector connector;
 
     public EventsServer(Path data, EventStreams.Settings settings, Consumer<ApiResourceConfig> extra) throws Exception {
+        this(data, settings, extra, false);
+    }
+
+    /** With {@code realEngine}, triggers deploy through a {@link PipelineEngine} over the same stores. */
+    public EventsServer(Path data, EventStreams.Settings settings, Consumer<ApiResourceConfig> extra,
+                        boolean realEngine) throws Exception {
         this.data = data;
         Clock clock = Clock.systemUTC();
         PasswordHasher hasher = new PasswordHasher(64, 1, 1);
@@ -106,15 +121,22 @@ public final class EventsServer implements AutoCloseable {
         guard = new TeamGuard(teams, access);
         tickets = new EventTickets(clock, EventTickets.DEFAULT_VALIDITY);
         pipelines = new ConfigPipelineStore(teams, services.secrets());
+        runner = realEngine ? null : new RecordingRunner();
+        engine = realEngine ? new PipelineEngine(teams, new GitRunStore(repos, clock), new GitReviewStore(repos, clock),
+                repos, services.secrets(), clock, MainMovedListener.NONE, LiveCapture.NONE, 2) : null;
+        if (engine != null) {
+            engine.start();
+        }
+        PipelineRunner deploys = realEngine ? engine : runner;
         webhooks = new WebhookStore(teams, services.secrets(), clock);
         deliveries = new DeliveryLog(repos, 20);
         dispatcher = new WebhookDispatcher(webhooks, deliveries, clock, new WebhookDispatcher.Settings(3,
                 Duration.ofMillis(20), 2.0, Duration.ofSeconds(2), Duration.ofSeconds(2)));
         dispatcher.subscribeTo(bus);
-        bus.subscribe(null, new PushTrigger(pipelines, runner, repos));
+        bus.subscribe(null, new PushTrigger(pipelines, deploys, repos));
         ApiResourceConfig api = new ApiResourceConfig(services);
         api.register(new EventsApiFeature(tickets, webhooks, deliveries,
-                new PipelineWebhook(pipelines, runner, services.secrets()), pipelines));
+                new PipelineWebhook(pipelines, deploys, services.secrets()), pipelines));
         extra.accept(api);
 
         PushEventsGitAccess git = new PushEventsGitAccess(new DefaultGitAccess(repos, teams, access,
@@ -180,6 +202,9 @@ public final class EventsServer implements AutoCloseable {
         streams.close();
         bus.close();
         dispatcher.close();
+        if (engine != null) {
+            engine.close();
+        }
         gc.close();
         site.close();
     }

@@ -1,0 +1,109 @@
+package dev.flowstage.web.events;
+
+import static dev.flowstage.web.events.EventsServer.basic;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowstage.storage.repo.RepoName;
+import dev.flowstage.storage.run.Run;
+import dev.flowstage.storage.run.RunStatus;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Push and webhook triggers deploying through the real pipeline engine: the promotion lands on qa. */
+class TriggersWithEngineTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+    EventsServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new EventsServer(tmp.resolve("data"), EventStreams.Settings.DEFAULT, api -> { }, true);
+        server.pipelines.create("acme", "olive", JSON.readTree(("{'name':'line-1','application':'app','stages':["
+                + "{'name':'dev','instance':'dev','action':'use_latest_snapshot','trigger':{'onPush':true}},"
+                + "{'name':'qa','instance':'qa'}]}").replace('\'', '"')));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+    }
+
+    private List<Run> runs() {
+        return server.engine.runs("acme", "line-1", 100, null);
+    }
+
+    private Run awaitFinished(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            List<Run> runs = runs();
+            if (runs.size() >= count && runs.stream().allMatch(r -> r.status().isTerminal())) {
+                return runs.get(0);
+            }
+            assertTrue(System.nanoTime() < deadline, "runs did not finish: " + runs);
+            Thread.sleep(50);
+        }
+    }
+
+    private RevCommit qaMain() throws Exception {
+        try (Repository qa = server.repos.open(new RepoName("acme", "qa")); RevWalk rw = new RevWalk(qa)) {
+            ObjectId main = qa.resolve("refs/heads/main");
+            return main == null ? null : rw.parseCommit(main);
+        }
+    }
+
+    @Test
+    void aPushToDevPromotesIntoQa() throws Exception {
+        RevCommit pushed = server.push(tmp.resolve("work"), "dev", "refs/heads/main", "new flows",
+                "flows.json", "[{\"id\":\"n1\",\"type\":\"inject\"}]\n");
+        Run run = awaitFinished(1);
+        assertEquals(RunStatus.SUCCEEDED, run.status(), run.toString());
+        assertEquals("olive", run.actor());
+        assertEquals(pushed.name(), run.sourceCommit());
+        RevCommit promoted = qaMain();
+        assertTrue(promoted.getFullMessage().contains("Flowstage-Source: acme/dev@" + pushed.name()),
+                promoted.getFullMessage());
+    }
+
+    @Test
+    void theWebhookTriggerQueuesARealRun() throws Exception {
+        server.push(tmp.resolve("work"), "dev", "refs/heads/main", "first", "flows.json", "[]\n");
+        awaitFinished(1);
+        String secret = server.pipelines.webhookSecret(server.pipelines.get("acme", "line-1").orElseThrow())
+                .orElseThrow();
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://"
+                        + server.base + "/api/v1/teams/acme/pipelines/line-1/hooks/" + secret))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, r.statusCode(), r.body());
+        JsonNode run = JSON.readTree(r.body()).path("run");
+        assertEquals("dev", run.path("stage").asText());
+        assertEquals("webhook", run.path("actor").asText());
+        Run finished = awaitFinished(2);
+        assertEquals(run.path("id").asText(), finished.id());
+        assertEquals(RunStatus.SUCCEEDED, finished.status(), finished.toString());
+
+        // pausing is an owner's API call: without credentials it is refused
+        assertEquals(401, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + server.base
+                        + "/api/v1/teams/acme/pipelines/line-1/pause")).POST(HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(200, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + server.base
+                        + "/api/v1/teams/acme/pipelines/line-1/pause")).header("Authorization", basic("olive"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+}
