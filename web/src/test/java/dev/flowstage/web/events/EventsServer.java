@@ -5,6 +5,8 @@ import dev.flowstage.hooks.access.TeamAccessControl;
 import dev.flowstage.hooks.events.DeliveryLog;
 import dev.flowstage.hooks.events.EventBus;
 import dev.flowstage.hooks.events.PushEventsGitAccess;
+import dev.flowstage.hooks.events.ReviewEventsStore;
+import dev.flowstage.hooks.events.RunEventsStore;
 import dev.flowstage.hooks.events.WebhookDispatcher;
 import dev.flowstage.hooks.events.WebhookStore;
 import dev.flowstage.hooks.events.MainMovedListener;
@@ -122,7 +124,9 @@ public final class EventsServer implements AutoCloseable {
         tickets = new EventTickets(clock, EventTickets.DEFAULT_VALIDITY);
         pipelines = new ConfigPipelineStore(teams, services.secrets());
         runner = realEngine ? null : new RecordingRunner();
-        engine = realEngine ? new PipelineEngine(teams, new GitRunStore(repos, clock), new GitReviewStore(repos, clock),
+        engine = realEngine ? new PipelineEngine(teams,
+                new RunEventsStore(new GitRunStore(repos, clock), bus, clock),
+                new ReviewEventsStore(new GitReviewStore(repos, clock), bus, clock),
                 repos, services.secrets(), clock, MainMovedListener.NONE, LiveCapture.NONE, 2) : null;
         if (engine != null) {
             engine.start();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowstage.hooks.events.FlowstageEvent;
 import dev.flowstage.storage.repo.RepoName;
 import dev.flowstage.storage.run.Run;
 import dev.flowstage.storage.run.RunStatus;
@@ -69,7 +70,13 @@ class TriggersWithEngineTest {
     }
 
     @Test
-    void aPushToDevPromotesIntoQa() throws Exception {
+    void aPushToDevPromotesIntoQaAndTheRunIsStreamedAsEvents() throws Exception {
+        java.util.concurrent.LinkedBlockingQueue<FlowstageEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        server.bus.subscribe("acme", e -> {
+            if (e.type().equals(FlowstageEvent.RUN)) {
+                events.add(e);
+            }
+        });
         RevCommit pushed = server.push(tmp.resolve("work"), "dev", "refs/heads/main", "new flows",
                 "flows.json", "[{\"id\":\"n1\",\"type\":\"inject\"}]\n");
         Run run = awaitFinished(1);
@@ -79,6 +86,17 @@ class TriggersWithEngineTest {
         RevCommit promoted = qaMain();
         assertTrue(promoted.getFullMessage().contains("Flowstage-Source: acme/dev@" + pushed.name()),
                 promoted.getFullMessage());
+
+        List<String> statuses = new java.util.ArrayList<>();
+        while (!statuses.contains("succeeded")) {
+            FlowstageEvent e = events.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(e != null, "run events so far: " + statuses);
+            assertEquals("qa", e.target());
+            assertEquals(run.id(), e.data().get("run"));
+            assertEquals("line-1", e.data().get("pipeline"));
+            statuses.add((String) e.data().get("status"));
+        }
+        assertEquals(List.of("queued", "running", "succeeded"), statuses);
     }
 
     @Test
