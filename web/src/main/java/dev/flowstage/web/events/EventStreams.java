@@ -30,7 +30,10 @@ public final class EventStreams implements AutoCloseable {
     static final String PATH_SPEC = "regex|^/api/v1/teams/([^/]+)/events$";
     private static final Pattern PATH = Pattern.compile("^/api/v1/teams/([^/]+)/events$");
 
-    /** Per-connection limits: unsent events before a client is dropped, ping period, longest idle time. */
+    /**
+     * Per connection: how many unsent events before the client is dropped as too slow, and how often it
+     * is pinged (a client that answers no ping for two periods is closed).
+     */
     public record Settings(int queueLimit, Duration pingInterval) {
         public static final Settings DEFAULT = new Settings(256, Duration.ofSeconds(30));
     }

@@ -36,6 +36,7 @@ import dev.flowstage.web.api.ApiResourceConfig;
 import dev.flowstage.web.api.ApiServices;
 import dev.flowstage.web.api.PublicUrls;
 import dev.flowstage.web.api.TeamGuard;
+import dev.flowstage.web.api.pipelines.PipelineApi;
 import dev.flowstage.web.git.FlowstageGitServlet;
 import dev.flowstage.web.git.GitAuthFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -138,7 +139,8 @@ public final class EventsServer implements AutoCloseable {
                 Duration.ofMillis(20), 2.0, Duration.ofSeconds(2), Duration.ofSeconds(2)));
         dispatcher.subscribeTo(bus);
         bus.subscribe(null, new PushTrigger(pipelines, deploys, repos));
-        ApiResourceConfig api = new ApiResourceConfig(services);
+        ApiResourceConfig api = realEngine ? new ApiResourceConfig(services, new PipelineApi(pipelines, engine))
+                : new ApiResourceConfig(services);
         api.register(new EventsApiFeature(tickets, webhooks, deliveries,
                 new PipelineWebhook(pipelines, deploys, services.secrets()), pipelines));
         extra.accept(api);

@@ -46,6 +46,20 @@ class TriggersWithEngineTest {
         server.close();
     }
 
+    private HttpResponse<String> post(String path, String auth) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + server.base + "/api/v1" + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}"));
+        if (auth != null) {
+            b.header("Authorization", auth);
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path, String auth) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + server.base + "/api/v1"
+                + path)).header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private List<Run> runs() {
         return server.engine.runs("acme", "line-1", 100, null);
     }
@@ -116,12 +130,18 @@ class TriggersWithEngineTest {
         assertEquals(run.path("id").asText(), finished.id());
         assertEquals(RunStatus.SUCCEEDED, finished.status(), finished.toString());
 
-        // pausing is an owner's API call: without credentials it is refused
-        assertEquals(401, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + server.base
-                        + "/api/v1/teams/acme/pipelines/line-1/pause")).POST(HttpRequest.BodyPublishers.noBody())
-                .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
-        assertEquals(200, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + server.base
-                        + "/api/v1/teams/acme/pipelines/line-1/pause")).header("Authorization", basic("olive"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        // pause and resume sit beside the pipelines API: its GET shows the state, its deploy still works
+        assertEquals(401, post("/teams/acme/pipelines/line-1/pause", null).statusCode());
+        assertEquals(200, post("/teams/acme/pipelines/line-1/pause", basic("olive")).statusCode());
+        JsonNode shown = JSON.readTree(get("/teams/acme/pipelines/line-1", basic("olive")).body());
+        assertTrue(shown.path("paused").asBoolean(), shown.toString());
+        assertEquals(secret, shown.path("webhook").path("secret").asText());
+        HttpResponse<String> paused = post("/teams/acme/pipelines/line-1/hooks/" + secret, null);
+        assertEquals("{\"message\":\"pipeline line-1 is paused: nothing was run\"}", paused.body());
+        HttpResponse<String> apiDeploy = post("/teams/acme/pipelines/line-1/stages/dev/deploy", basic("olive"));
+        assertEquals(202, apiDeploy.statusCode(), apiDeploy.body());
+        awaitFinished(3);
+        assertEquals(200, post("/teams/acme/pipelines/line-1/resume", basic("olive")).statusCode());
+        assertTrue(!JSON.readTree(get("/teams/acme/pipelines/line-1", basic("olive")).body()).path("paused").asBoolean());
     }
 }
