@@ -1,6 +1,9 @@
 package dev.flowstage.web.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowstage.web.api.pipelines.PipelineApi;
+import dev.flowstage.web.api.pipelines.PipelinesResource;
+import dev.flowstage.web.api.pipelines.RunsResource;
 import dev.flowstage.web.api.reviews.ReviewsResource;
 import dev.flowstage.web.api.targets.ApplicationsResource;
 import dev.flowstage.web.api.targets.TargetsResource;
@@ -20,6 +23,11 @@ import org.glassfish.jersey.server.ServerProperties;
  */
 public final class ApiResourceConfig extends ResourceConfig {
     public ApiResourceConfig(ApiServices services) {
+        this(services, null);
+    }
+
+    /** With the pipeline resources when {@code pipelines} is not null. */
+    public ApiResourceConfig(ApiServices services, PipelineApi pipelines) {
         ApiJson json = new ApiJson();
         TeamGuard guard = new TeamGuard(services.teams(), services.access());
         // Our mappers give JSON errors the API's shape; Jackson's own would answer in plain text.
@@ -34,6 +42,9 @@ public final class ApiResourceConfig extends ResourceConfig {
                 bind(services).to(ApiServices.class);
                 bind(guard).to(TeamGuard.class);
                 bind(json.mapper()).to(ObjectMapper.class);
+                if (pipelines != null) {
+                    bind(pipelines).to(PipelineApi.class);
+                }
             }
         });
         register(TokensResource.class);
@@ -44,6 +55,10 @@ public final class ApiResourceConfig extends ResourceConfig {
         register(ApplicationsResource.class);
         register(TargetsResource.class);
         register(ReviewsResource.class);
+        if (pipelines != null) {
+            register(PipelinesResource.class);
+            register(RunsResource.class);
+        }
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
     }

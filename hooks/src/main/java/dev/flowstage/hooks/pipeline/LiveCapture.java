@@ -1,0 +1,18 @@
+package dev.flowstage.hooks.pipeline;
+
+import java.io.IOException;
+import java.util.Optional;
+import org.eclipse.jgit.lib.ObjectId;
+
+/**
+ * Captures an instance's live Node-RED state as a new snapshot on its {@code main} (the
+ * {@code create_snapshot} action). Provided by the live Node-RED integration; {@link #NONE} when the
+ * server has none, in which case the run uses the instance's current {@code main} and says so.
+ */
+@FunctionalInterface
+public interface LiveCapture {
+    LiveCapture NONE = (team, instance, actor) -> Optional.empty();
+
+    /** The new (or unchanged) main after capturing; empty when the instance has no live Node-RED to read. */
+    Optional<ObjectId> capture(String team, String instance, String actor) throws IOException;
+}

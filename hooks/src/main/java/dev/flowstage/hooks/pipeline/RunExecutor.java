@@ -1,0 +1,230 @@
+package dev.flowstage.hooks.pipeline;
+
+import dev.flowstage.hooks.events.MainMovedListener;
+import dev.flowstage.storage.meta.MetaConflictException;
+import dev.flowstage.storage.meta.MetaInvalidException;
+import dev.flowstage.storage.meta.MetaNotFoundException;
+import dev.flowstage.storage.meta.Target;
+import dev.flowstage.storage.meta.TeamConfig;
+import dev.flowstage.storage.meta.TeamStore;
+import dev.flowstage.storage.review.Review;
+import dev.flowstage.storage.review.ReviewStore;
+import dev.flowstage.storage.run.Run;
+import dev.flowstage.storage.run.RunStatus;
+import dev.flowstage.storage.run.RunStore;
+import dev.flowstage.storage.secret.SecretBox;
+import dev.flowstage.storage.snapshot.CredentialsException;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Optional;
+import org.eclipse.jgit.lib.ObjectId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries one run from {@code queued} to where it rests: {@code succeeded}, {@code failed} or
+ * {@code awaiting_approval}. Before moving a target's main it stores the run as {@code running} with the
+ * commit it is about to apply, so start-up recovery can tell whether the move happened. Log lines are
+ * kept with the run in memory and stored at these few transitions, not one write per line.
+ */
+final class RunExecutor {
+    private static final Logger LOG = LoggerFactory.getLogger(RunExecutor.class);
+    private static final int APPLY_ATTEMPTS = 3;
+
+    private final TeamStore teams;
+    private final RunStore runs;
+    private final ReviewStore reviews;
+    private final Promoter promoter;
+    private final SecretBox secrets;
+    private final Clock clock;
+    private final MainMovedListener mainMoved;
+    private final LiveCapture capture;
+
+    RunExecutor(TeamStore teams, RunStore runs, ReviewStore reviews, Promoter promoter, SecretBox secrets, Clock clock,
+            MainMovedListener mainMoved, LiveCapture capture) {
+        this.teams = teams;
+        this.runs = runs;
+        this.reviews = reviews;
+        this.promoter = promoter;
+        this.secrets = secrets;
+        this.clock = clock;
+        this.mainMoved = mainMoved;
+        this.capture = capture;
+    }
+
+    /** A promotion or rollback built, but not applied, for a run. */
+    private record Built(Run run, Promoter.Candidate candidate, int approvals) {}
+
+    /** Executes {@code run}; never throws: a failure ends the run as failed with the reason. */
+    Run execute(Run run) {
+        Run r = run;
+        try {
+            if ("create_snapshot".equals(r.action())) {
+                r = store(r.started(clock.instant()));
+            }
+            Built built = build(r);
+            r = built.run();
+            Promoter.Candidate c = built.candidate();
+            if (built.approvals() > 0) {
+                return awaitApproval(r, c, built.approvals());
+            }
+            for (int attempt = 1; ; attempt++) {
+                r = store(started(r).withCommits(r.sourceCommit(), name(c.base()), c.commit().name())
+                        .withLog(clock.instant(), "Built " + c.commit().abbreviate(7).name() + " on main of "
+                                + r.target() + " at " + (c.base() == null ? "(empty)" : c.base().abbreviate(7).name())));
+                if (promoter.apply(c, r.actor(), "pipeline " + r.pipeline() + " run " + r.id())) {
+                    break;
+                }
+                if (attempt == APPLY_ATTEMPTS) {
+                    throw new MetaConflictException("main of '" + r.target() + "' kept moving during the run;"
+                            + " it was left as it was");
+                }
+                r = r.withLog(clock.instant(), "main of " + r.target() + " moved meanwhile: building again on it");
+                built = build(r);
+                r = built.run();
+                c = built.candidate();
+            }
+            notifyMoved(r, c);
+            return store(r.finished(RunStatus.SUCCEEDED, clock.instant(), null).withLog(clock.instant(),
+                    "main of " + r.target() + " is now " + c.commit().abbreviate(7).name()));
+        } catch (MetaInvalidException | MetaNotFoundException | MetaConflictException | CredentialsException e) {
+            return fail(r, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("pipeline run {} of team {} failed", r.id(), r.team(), e);
+            return fail(r, "internal error (" + e.getClass().getSimpleName() + "); see the server log");
+        }
+    }
+
+    /**
+     * Rebuilds the candidate of an open review of an awaiting run on the target's current main, so that
+     * its approval applies the promotion as if it had been run now (SPEC §6).
+     */
+    void refreshCandidate(Run run, Review review) throws IOException {
+        Built built = build(run);
+        Promoter.Candidate c = built.candidate();
+        reviews.replaceCandidate(run.team(), review.id(), c.commit().name(), name(c.base()));
+        runs.update(run.team(), run.id(), cur -> cur.status() != RunStatus.AWAITING_APPROVAL ? cur
+                : cur.withCommits(cur.sourceCommit(), name(c.base()), null).withLog(clock.instant(),
+                        "main of " + cur.target() + " moved: candidate rebuilt as " + c.commit().abbreviate(7).name()));
+    }
+
+    /** Stores {@code r} ended as failed with {@code reason}; a run already ended stays as it is. */
+    Run fail(Run r, String reason) {
+        try {
+            return store(r.finished(RunStatus.FAILED, clock.instant(), reason).withLog(clock.instant(), "Failed: " + reason));
+        } catch (RuntimeException e) {
+            LOG.error("cannot store the failure of pipeline run {} of team {}", r.id(), r.team(), e);
+            return r.finished(RunStatus.FAILED, clock.instant(), reason);
+        }
+    }
+
+    private Run awaitApproval(Run r, Promoter.Candidate c, int approvals) {
+        String title = r.rollbackOf() != null ? "Roll back " + r.target() + " (pipeline " + r.pipeline() + ", run " + r.id() + ")"
+                : "Promote " + r.sourceTarget() + "@" + r.sourceCommit().substring(0, 7) + " to " + r.target()
+                + " (pipeline " + r.pipeline() + ", run " + r.id() + ")";
+        Review review = reviews.open(r.team(), r.target(), c.commit().name(), name(c.base()), r.actor(), title,
+                approvals, r.id());
+        Run next = started(r).withStatus(RunStatus.AWAITING_APPROVAL).withReviewId(review.id())
+                .withCommits(r.sourceCommit(), name(c.base()), null)
+                .withLog(clock.instant(), "Waiting for " + approvals + " approval(s) of review " + review.id());
+        return runs.update(r.team(), r.id(), cur -> cur.status().isTerminal() || cur.status() == RunStatus.AWAITING_APPROVAL
+                ? cur : next);
+    }
+
+    /** Builds the run's commit on the target's current main and says how many approvals it needs. */
+    private Built build(Run r) throws IOException {
+        TeamConfig config = teams.team(r.team()).orElseThrow(() -> new MetaNotFoundException(
+                "team '" + r.team() + "' no longer exists"));
+        Pipeline p = ConfigPipelineStore.read(config, r.pipeline()).orElseThrow(() -> new MetaNotFoundException(
+                "pipeline '" + r.pipeline() + "' was deleted before the run could finish"));
+        Stage into = p.stages().stream().filter(s -> r.target().equals(s.target())).findFirst()
+                .orElseThrow(() -> new MetaInvalidException("pipeline '" + r.pipeline() + "' no longer deploys into '"
+                        + r.target() + "'"));
+        Target target = instance(config, r.target());
+        int approvals = Math.max(into.requiredApprovals(), target.protectedMain() ? 1 : 0);
+        Promoter.Trailers trailers = new Promoter.Trailers(r.pipeline(), r.stage(), r.id(), r.actor());
+        if (r.rollbackOf() != null) {
+            Run original = runs.get(r.team(), r.rollbackOf()).orElseThrow(() -> new MetaNotFoundException(
+                    "run " + r.rollbackOf() + " no longer exists"));
+            ObjectId restore = ObjectId.fromString(original.targetBefore());
+            Promoter.Candidate c = promoter.rollback(r.team(), r.target(), restore, original.id(), trailers);
+            return new Built(r.withCommits(original.targetBefore(), r.targetBefore(), r.targetAfter()), c, approvals);
+        }
+        Target source = instance(config, r.sourceTarget());
+        Run withSource = r;
+        if (r.sourceCommit() == null) {
+            withSource = chooseSource(r);
+        }
+        ObjectId commit = ObjectId.fromString(withSource.sourceCommit());
+        Promoter.Candidate c = promoter.promotion(r.team(),
+                new Promoter.Source(source.name(), commit, secret(source)), target.name(), secret(target), trailers);
+        return new Built(withSource, c, approvals);
+    }
+
+    /** The source commit for use_latest_snapshot and create_snapshot, with a log line saying where it came from. */
+    private Run chooseSource(Run r) throws IOException {
+        String how;
+        ObjectId commit = null;
+        if ("create_snapshot".equals(r.action())) {
+            Optional<ObjectId> captured = capture.capture(r.team(), r.sourceTarget(), r.actor());
+            if (captured.isPresent()) {
+                commit = captured.get();
+                how = "Captured the live flows of " + r.sourceTarget() + " as " + commit.abbreviate(7).name();
+            } else {
+                how = "instance " + r.sourceTarget() + " has no live Node-RED to capture here: used its current main";
+            }
+        } else {
+            how = "Latest snapshot of " + r.sourceTarget();
+        }
+        if (commit == null) {
+            commit = promoter.main(r.team(), r.sourceTarget());
+            if (commit == null) {
+                throw new MetaInvalidException("instance '" + r.sourceTarget() + "' has no snapshot yet (its main is empty)");
+            }
+            how += " (" + commit.abbreviate(7).name() + ")";
+        }
+        return r.withCommits(commit.name(), r.targetBefore(), r.targetAfter()).withLog(clock.instant(), how);
+    }
+
+    private Target instance(TeamConfig config, String name) {
+        Target t = config.targets().get(name);
+        if (t == null) {
+            throw new MetaNotFoundException("instance '" + name + "' no longer exists in team " + config.name());
+        }
+        return t;
+    }
+
+    /** The target's credentialSecret, or null when none is set or it cannot be opened (then credentials are copied). */
+    private String secret(Target t) {
+        if (t.sealedCredentialSecret() == null) {
+            return null;
+        }
+        try {
+            return secrets.open(t.sealedCredentialSecret());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("the credential secret of {} cannot be opened with this server's key", t.name());
+            return null;
+        }
+    }
+
+    private void notifyMoved(Run r, Promoter.Candidate c) {
+        try {
+            mainMoved.onMainMoved(r.team(), r.target(), name(c.base()), c.commit().name(), r.actor());
+        } catch (RuntimeException e) {
+            LOG.warn("main-moved listener failed for {}/{} after run {}", r.team(), r.target(), r.id(), e);
+        }
+    }
+
+    private Run started(Run r) {
+        return r.startedAt() != null ? r.withStatus(RunStatus.RUNNING) : r.started(clock.instant());
+    }
+
+    /** Stores {@code next} unless the stored run has ended meanwhile. */
+    private Run store(Run next) {
+        return runs.update(next.team(), next.id(), cur -> cur.status().isTerminal() ? cur : next);
+    }
+
+    private static String name(ObjectId id) {
+        return id == null ? null : id.name();
+    }
+}
