@@ -3,21 +3,31 @@ package dev.flowstage.hooks.git;
 import dev.flowstage.hooks.access.AccessControl;
 import dev.flowstage.hooks.access.DevicePrincipal;
 import dev.flowstage.hooks.access.Principal;
+import dev.flowstage.hooks.events.MainMovedListener;
+import dev.flowstage.hooks.receive.LimitedReceivePack;
+import dev.flowstage.hooks.receive.MainMovedHook;
 import dev.flowstage.hooks.receive.PushRules;
+import dev.flowstage.hooks.receive.ReceiveServices;
+import dev.flowstage.hooks.receive.SnapshotCheck;
 import dev.flowstage.storage.meta.Target;
 import dev.flowstage.storage.meta.TeamConfig;
 import dev.flowstage.storage.meta.TeamStore;
 import dev.flowstage.storage.repo.RepoName;
 import dev.flowstage.storage.repo.RepoStore;
+import dev.flowstage.storage.review.GitReviewStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.PostReceiveHook;
+import org.eclipse.jgit.transport.PostReceiveHookChain;
 import org.eclipse.jgit.transport.ReceivePack;
 import org.eclipse.jgit.transport.UploadPack;
 import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
@@ -37,14 +47,23 @@ public final class DefaultGitAccess implements GitAccess {
     private final AccessControl access;
     private final GitLimits limits;
     private final MeterRegistry metrics;
+    private final ReceiveServices receive;
 
+    /** Reviews in a {@link GitReviewStore} of its own and nobody told of main moving; the server passes its own. */
     public DefaultGitAccess(RepoStore repos, TeamStore teams, AccessControl access, GitLimits limits,
                             MeterRegistry metrics) {
+        this(repos, teams, access, limits, metrics, new ReceiveServices(new SnapshotCheck(),
+                new GitReviewStore(repos, Clock.systemUTC()), MainMovedListener.NONE));
+    }
+
+    public DefaultGitAccess(RepoStore repos, TeamStore teams, AccessControl access, GitLimits limits,
+                            MeterRegistry metrics, ReceiveServices receive) {
         this.repos = Objects.requireNonNull(repos);
         this.teams = Objects.requireNonNull(teams);
         this.access = Objects.requireNonNull(access);
         this.limits = Objects.requireNonNull(limits);
         this.metrics = Objects.requireNonNull(metrics);
+        this.receive = Objects.requireNonNull(receive);
     }
 
     @Override
@@ -88,19 +107,19 @@ public final class DefaultGitAccess implements GitAccess {
             throw new ServiceNotAuthorizedException("flowstage: you may not push to " + name);
         }
         long started = System.nanoTime();
-        ReceivePack rp = new ReceivePack(repository);
+        // Size refusals with readable messages; the per-file limit is checked in PushRules, naming the file
+        ReceivePack rp = new LimitedReceivePack(repository, limits.maxPushBytes(), limits.maxFileBytes());
         rp.setAtomic(true);
         rp.setCheckReceivedObjects(true);
         // PushRules decides creates, deletes and non-fast-forwards with a readable message
         rp.setAllowCreates(true);
         rp.setAllowDeletes(true);
         rp.setAllowNonFastForwards(true);
-        rp.setMaxPackSizeLimit(limits.maxPushBytes());
-        rp.setMaxObjectSizeLimit(limits.maxFileBytes());
         rp.setTimeout(limits.timeoutSeconds());
         rp.setRefLogIdent(new PersonIdent(request.principal().displayName(), ""));
-        rp.setPreReceiveHook(new PushRules(request.principal(), name, served.get().target()));
-        rp.setPostReceiveHook((pack, stored) -> {
+        rp.setPreReceiveHook(new PushRules(request.principal(), name, served.get().target(), receive,
+                limits.maxFileBytes()));
+        PostReceiveHook measure = (pack, stored) -> {
             if (!stored.isEmpty()) {
                 repos.pushed(name);
             }
@@ -110,7 +129,9 @@ public final class DefaultGitAccess implements GitAccess {
                     .tag("result", stored.isEmpty() ? "rejected" : "ok")
                     .register(metrics)
                     .record(Duration.ofNanos(System.nanoTime() - started));
-        });
+        };
+        rp.setPostReceiveHook(PostReceiveHookChain.newChain(List.of(measure,
+                new MainMovedHook(name, request.principal(), receive.mainMoved()))));
         return rp;
     }
 

@@ -7,39 +7,58 @@ import dev.flowstage.storage.meta.TargetKind;
 import dev.flowstage.storage.repo.RepoName;
 import java.io.IOException;
 import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevObject;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.PreReceiveHook;
 import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.ReceivePack;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Every ref-level push decision of SPEC §3.3 in one pre-receive hook: what may move {@code main},
- * which refs a client may write at all, and what a device may push. ReceivePack is configured to
- * allow creates, deletes and non-fast-forwards so that the decision and its message are made here.
- * A push is all or nothing: when one command is refused, the others are refused too.
+ * Every push decision of SPEC §3.3 in one pre-receive hook: which refs a client may write, what may move
+ * {@code main}, what a device may push, the file size limit, snapshot validation of new commits on
+ * {@code main} and {@code refs/for/main}, and opening a review for a push to {@code refs/for/main}.
+ * ReceivePack is configured to allow creates, deletes and non-fast-forwards so that the decision and its
+ * message are made here. A push is all or nothing: when one command is refused, the others are refused
+ * too, and no review is opened.
  */
 public final class PushRules implements PreReceiveHook {
     static final String MAIN = "refs/heads/main";
+    static final String FOR_MAIN = "refs/for/main";
     static final String DEVICE_BRANCH = "refs/heads/device";
     static final String ATOMIC_FAILED = "flowstage: atomic push failed";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PushRules.class);
 
     private final Principal principal;
     private final RepoName repo;
     private final Target target;
+    private final PushContent content;
+    private final ReviewPush reviews;
 
-    /** {@code target} is the repository's entry in the team config; null only for the team config repo. */
-    public PushRules(Principal principal, RepoName repo, Target target) {
+    /**
+     * {@code target} is the repository's entry in the team config; null only for the team config repo.
+     * {@code maxFileBytes} is the largest file a push may bring in.
+     */
+    public PushRules(Principal principal, RepoName repo, Target target, ReceiveServices services, long maxFileBytes) {
         this.principal = Objects.requireNonNull(principal);
         this.repo = Objects.requireNonNull(repo);
         if (target == null && !repo.isConfig()) {
             throw new IllegalArgumentException("a target repository needs its target");
         }
         this.target = target;
+        this.content = new PushContent(services.snapshots(), maxFileBytes);
+        this.reviews = new ReviewPush(services.reviews(), principal, repo);
     }
 
     @Override
@@ -53,11 +72,18 @@ public final class PushRules implements PreReceiveHook {
                 }
                 Optional<String> why = refusal(cmd, walk);
                 if (why.isPresent()) {
-                    cmd.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, why.get());
+                    refuse(rp, cmd, List.of(why.get()));
                     refused = true;
                 }
             }
-        } catch (IOException e) {
+            if (!refused) {
+                refused = refuseBadContent(rp, walk, commands);
+            }
+            if (!refused) {
+                refused = openReviews(rp, walk, commands);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("checking a push to {} failed", repo, e);
             rejectAll(commands, "flowstage: the push could not be checked, try again");
             return;
         }
@@ -66,21 +92,20 @@ public final class PushRules implements PreReceiveHook {
         }
     }
 
-    /** Why {@code cmd} is refused, or empty when it may proceed. */
+    /** Why {@code cmd} is refused by the ref rules, or empty when it may proceed to the content checks. */
     public Optional<String> refusal(ReceiveCommand cmd, RevWalk walk) throws IOException {
         String ref = cmd.getRefName();
         if (ref.startsWith("refs/meta/") || ref.startsWith("refs/reviews/")) {
             return Optional.of("flowstage: " + ref + " is written by the server only");
-        }
-        if (ref.startsWith("refs/for/")) {
-            return Optional.of("flowstage: reviews through refs/for/* are not accepted by this server;"
-                    + " push to a work branch instead");
         }
         if (principal instanceof DevicePrincipal) {
             if (!DEVICE_BRANCH.equals(ref) || cmd.getType() == ReceiveCommand.Type.DELETE) {
                 return Optional.of("flowstage: a device may only push to " + DEVICE_BRANCH);
             }
             return Optional.empty();
+        }
+        if (ref.startsWith("refs/for/")) {
+            return reviewRefusal(cmd);
         }
         if (!ref.startsWith("refs/heads/") && !ref.startsWith("refs/tags/")) {
             return Optional.of("flowstage: only branches (refs/heads/*) and tags (refs/tags/*) can be pushed, not " + ref);
@@ -91,23 +116,112 @@ public final class PushRules implements PreReceiveHook {
         return Optional.empty();
     }
 
+    private Optional<String> reviewRefusal(ReceiveCommand cmd) {
+        if (!FOR_MAIN.equals(cmd.getRefName())) {
+            return Optional.of("flowstage: reviews are opened against main only: push to " + FOR_MAIN);
+        }
+        if (cmd.getType() == ReceiveCommand.Type.DELETE) {
+            return Optional.of("flowstage: " + FOR_MAIN + " is not a branch: there is nothing to delete");
+        }
+        if (target == null) {
+            return Optional.of("flowstage: the team configuration has no reviews: push it to main");
+        }
+        return serverOnlyMain();
+    }
+
     private Optional<String> mainRefusal(ReceiveCommand cmd, RevWalk walk) throws IOException {
         if (cmd.getType() == ReceiveCommand.Type.DELETE) {
             return Optional.of("flowstage: main cannot be deleted");
         }
-        if (target != null && (target.kind() == TargetKind.DEVICE || target.kind() == TargetKind.GROUP)) {
-            return Optional.of("flowstage: main of " + target.kind().json() + " '" + target.name()
-                    + "' is written by the server only: deploy to devices through a pipeline");
+        Optional<String> serverOnly = serverOnlyMain();
+        if (serverOnly.isPresent()) {
+            return serverOnly;
         }
         if (target != null && target.protectedMain()) {
             return Optional.of("flowstage: main of protected instance '" + target.name()
-                    + "' only changes through a pipeline or an approved review");
+                    + "' only changes through a pipeline or an approved review (push to " + FOR_MAIN + " to open one)");
         }
         if (!ObjectId.zeroId().equals(cmd.getOldId()) && !fastForward(cmd, walk)) {
             return Optional.of("flowstage: main only moves forward: a non-fast-forward update is refused"
                     + " (fetch and merge, or push to another branch)");
         }
         return Optional.empty();
+    }
+
+    private Optional<String> serverOnlyMain() {
+        if (target != null && (target.kind() == TargetKind.DEVICE || target.kind() == TargetKind.GROUP)) {
+            return Optional.of("flowstage: main of " + target.kind().json() + " '" + target.name()
+                    + "' is written by the server only: deploy to devices through a pipeline");
+        }
+        return Optional.empty();
+    }
+
+    /** File sizes on every ref; snapshots on main and refs/for/main of a target. True when something was refused. */
+    private boolean refuseBadContent(ReceivePack rp, RevWalk walk, Collection<ReceiveCommand> commands)
+            throws IOException {
+        Repository repository = rp.getRepository();
+        Set<ObjectId> existing = existingTips(repository);
+        ObjectId currentMain = tip(repository, MAIN);
+        boolean refused = false;
+        for (ReceiveCommand cmd : commands) {
+            if (cmd.getType() == ReceiveCommand.Type.DELETE) {
+                continue;
+            }
+            List<String> lines = content.oversized(walk.getObjectReader(), cmd.getNewId(), existing);
+            if (lines.isEmpty() && target != null && (MAIN.equals(cmd.getRefName()) || FOR_MAIN.equals(cmd.getRefName()))) {
+                ObjectId base = MAIN.equals(cmd.getRefName())
+                        ? (ObjectId.zeroId().equals(cmd.getOldId()) ? null : cmd.getOldId())
+                        : currentMain;
+                lines = content.invalidSnapshots(walk.getObjectReader(), shortName(cmd.getRefName()), cmd.getNewId(), base);
+            }
+            if (!lines.isEmpty()) {
+                refuse(rp, cmd, lines);
+                refused = true;
+            }
+        }
+        return refused;
+    }
+
+    private boolean openReviews(ReceivePack rp, RevWalk walk, Collection<ReceiveCommand> commands) throws IOException {
+        for (ReceiveCommand cmd : commands) {
+            if (FOR_MAIN.equals(cmd.getRefName())) {
+                Optional<String> why = reviews.open(rp, walk, cmd);
+                if (why.isPresent()) {
+                    refuse(rp, cmd, List.of(why.get()));
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Rejects {@code cmd} with the first line and prints every line, so the client shows them all. */
+    private static void refuse(ReceivePack rp, ReceiveCommand cmd, List<String> lines) {
+        for (String line : lines) {
+            rp.sendError(line);
+        }
+        String first = lines.get(0);
+        cmd.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON,
+                lines.size() == 1 ? first : first + " (and " + (lines.size() - 1) + " more, see above)");
+    }
+
+    private static Set<ObjectId> existingTips(Repository repository) throws IOException {
+        Set<ObjectId> tips = new LinkedHashSet<>();
+        for (Ref ref : repository.getRefDatabase().getRefs()) {
+            if (ref.getObjectId() != null) {
+                tips.add(ref.getObjectId());
+            }
+        }
+        return tips;
+    }
+
+    private static ObjectId tip(Repository repository, String ref) throws IOException {
+        Ref r = repository.exactRef(ref);
+        return r == null ? null : r.getObjectId();
+    }
+
+    private static String shortName(String ref) {
+        return ref.startsWith("refs/heads/") ? ref.substring("refs/heads/".length()) : ref;
     }
 
     private static boolean fastForward(ReceiveCommand cmd, RevWalk walk) throws IOException {

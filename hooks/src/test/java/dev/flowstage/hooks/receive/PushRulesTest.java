@@ -6,13 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.flowstage.hooks.access.DevicePrincipal;
 import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.access.UserPrincipal;
+import dev.flowstage.hooks.events.MainMovedListener;
 import dev.flowstage.storage.meta.Target;
 import dev.flowstage.storage.meta.TargetKind;
 import dev.flowstage.storage.meta.TokenScope;
+import dev.flowstage.storage.repo.GcQueue;
+import dev.flowstage.storage.repo.LocalRepoStore;
 import dev.flowstage.storage.repo.RepoName;
+import dev.flowstage.storage.review.GitReviewStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.jgit.lib.CommitBuilder;
@@ -98,7 +104,8 @@ class PushRulesTest {
     void mainOfAProtectedInstanceIsRefusedEvenForAdmins() {
         ReceiveCommand cmd = new ReceiveCommand(first, second, "refs/heads/main");
         run(rules(ADMIN, instance("prod", true)), cmd);
-        assertRefused(cmd, "flowstage: main of protected instance 'prod' only changes through a pipeline or an approved review");
+        assertRefused(cmd, "flowstage: main of protected instance 'prod' only changes through a pipeline or an approved"
+                + " review (push to refs/for/main to open one)");
     }
 
     @Test
@@ -154,10 +161,26 @@ class PushRulesTest {
     }
 
     @Test
-    void reviewPushesAreRefusedWithAMessage() {
-        ReceiveCommand forMain = new ReceiveCommand(ZERO, first, "refs/for/main");
-        run(rules(ALICE, instance("dev", false)), forMain);
-        assertRefused(forMain, "flowstage: reviews through refs/for/* are not accepted by this server; push to a work branch instead");
+    void reviewsAreOpenedAgainstMainOfAnInstanceOnly() {
+        ReceiveCommand other = new ReceiveCommand(ZERO, first, "refs/for/feature");
+        run(rules(ALICE, instance("dev", false)), other);
+        assertRefused(other, "flowstage: reviews are opened against main only: push to refs/for/main");
+
+        ReceiveCommand delete = new ReceiveCommand(first, ZERO, "refs/for/main");
+        run(rules(ALICE, instance("dev", false)), delete);
+        assertRefused(delete, "flowstage: refs/for/main is not a branch: there is nothing to delete");
+
+        ReceiveCommand device = new ReceiveCommand(ZERO, first, "refs/for/main");
+        run(rules(ALICE, target(TargetKind.DEVICE, "pi-1", false)), device);
+        assertRefused(device, "flowstage: main of device 'pi-1' is written by the server only: deploy to devices through a pipeline");
+
+        ReceiveCommand config = new ReceiveCommand(ZERO, first, "refs/for/main");
+        run(rulesFor(ALICE, new RepoName("acme", RepoName.CONFIG), null), config);
+        assertRefused(config, "flowstage: the team configuration has no reviews: push it to main");
+
+        ReceiveCommand byDevice = new ReceiveCommand(ZERO, first, "refs/for/main");
+        run(rules(PI, target(TargetKind.DEVICE, "pi-1", false)), byDevice);
+        assertRefused(byDevice, "flowstage: a device may only push to refs/heads/device");
     }
 
     @Test
@@ -171,7 +194,7 @@ class PushRulesTest {
 
     @Test
     void teamConfigMainMovesForwardOnly() {
-        PushRules config = new PushRules(ALICE, new RepoName("acme", RepoName.CONFIG), null);
+        PushRules config = rulesFor(ALICE, new RepoName("acme", RepoName.CONFIG), null);
         ReceiveCommand ff = new ReceiveCommand(first, second, "refs/heads/main");
         run(config, ff);
         assertEquals(Result.NOT_ATTEMPTED, ff.getResult());
@@ -182,11 +205,19 @@ class PushRulesTest {
 
     @Test
     void aTargetRepositoryNeedsItsTarget() {
-        assertThrows(IllegalArgumentException.class, () -> new PushRules(ALICE, new RepoName("acme", "dev"), null));
+        assertThrows(IllegalArgumentException.class, () -> rulesFor(ALICE, new RepoName("acme", "dev"), null));
     }
 
     private PushRules rules(Principal who, Target target) {
-        return new PushRules(who, new RepoName("acme", target.name()), target);
+        return rulesFor(who, new RepoName("acme", target.name()), target);
+    }
+
+    private PushRules rulesFor(Principal who, RepoName name, Target target) {
+        // These rules never reach the review store: every push here is decided by the ref rules or passes them
+        ReceiveServices services = new ReceiveServices(new SnapshotCheck(),
+                new GitReviewStore(new LocalRepoStore(dir.resolve("repos"), new GcQueue(100, Duration.ofHours(1))),
+                        Clock.systemUTC()), MainMovedListener.NONE);
+        return new PushRules(who, name, target, services, 1 << 20);
     }
 
     private void run(PushRules rules, ReceiveCommand... commands) {

@@ -1,6 +1,7 @@
 package dev.flowstage.web.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowstage.web.api.reviews.ReviewsResource;
 import dev.flowstage.web.api.targets.ApplicationsResource;
 import dev.flowstage.web.api.targets.TargetsResource;
 import dev.flowstage.web.api.teams.MembersResource;
@@ -42,6 +43,7 @@ public final class ApiResourceConfig extends ResourceConfig {
         register(MembersResource.class);
         register(ApplicationsResource.class);
         register(TargetsResource.class);
+        register(ReviewsResource.class);
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
     }

@@ -2,9 +2,12 @@ package dev.flowstage.web.api;
 
 import dev.flowstage.hooks.access.AccessControl;
 import dev.flowstage.hooks.access.Authenticator;
+import dev.flowstage.hooks.events.MainMovedListener;
+import dev.flowstage.hooks.review.ReviewService;
 import dev.flowstage.storage.meta.SiteStore;
 import dev.flowstage.storage.meta.TeamStore;
 import dev.flowstage.storage.repo.RepoStore;
+import dev.flowstage.storage.review.GitReviewStore;
 import dev.flowstage.storage.secret.PasswordHasher;
 import dev.flowstage.storage.secret.SecretBox;
 import java.time.Clock;
@@ -13,12 +16,30 @@ import java.util.function.Supplier;
 /** Everything the REST resources need, handed to {@link ApiResourceConfig} by the server's wiring. */
 public record ApiServices(SiteStore site, TeamStore teams, RepoStore repos, Authenticator authenticator,
                           AccessControl access, PasswordHasher hasher, SecretBox secrets, Clock clock,
-                          Supplier<PublicUrls> publicUrls) {
+                          Supplier<PublicUrls> publicUrls, ReviewService reviews) {
+    /**
+     * Reviews decided by a service of their own over a {@link GitReviewStore}, with nobody told of main
+     * moving; the server passes the one ReviewService its pipelines and deployments listen to.
+     */
+    public ApiServices(SiteStore site, TeamStore teams, RepoStore repos, Authenticator authenticator,
+                       AccessControl access, PasswordHasher hasher, SecretBox secrets, Clock clock,
+                       Supplier<PublicUrls> publicUrls) {
+        this(site, teams, repos, authenticator, access, hasher, secrets, clock, publicUrls,
+                new ReviewService(new GitReviewStore(repos, clock), repos, access, clock, MainMovedListener.NONE));
+    }
+
     /** For a server whose ports are known up front (tests). */
     public ApiServices(SiteStore site, TeamStore teams, RepoStore repos, Authenticator authenticator,
                        AccessControl access, PasswordHasher hasher, SecretBox secrets, Clock clock,
                        PublicUrls urls) {
         this(site, teams, repos, authenticator, access, hasher, secrets, clock, () -> urls);
+    }
+
+    /** For a server whose ports are known up front (tests), with the given review service. */
+    public ApiServices(SiteStore site, TeamStore teams, RepoStore repos, Authenticator authenticator,
+                       AccessControl access, PasswordHasher hasher, SecretBox secrets, Clock clock,
+                       PublicUrls urls, ReviewService reviews) {
+        this(site, teams, repos, authenticator, access, hasher, secrets, clock, () -> urls, reviews);
     }
 
     /** The clone URL bases; resolved per call because ephemeral ports are only known once listening. */

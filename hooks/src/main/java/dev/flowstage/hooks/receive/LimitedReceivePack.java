@@ -1,0 +1,63 @@
+package dev.flowstage.hooks.receive;
+
+import java.io.IOException;
+import org.eclipse.jgit.errors.TooLargeObjectInPackException;
+import org.eclipse.jgit.errors.TooLargePackException;
+import org.eclipse.jgit.internal.submodule.SubmoduleValidator.SubmoduleValidationException;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.ReceivePack;
+
+/**
+ * A ReceivePack whose size refusals read like every other refusal ({@code flowstage: ...}) and whose ref
+ * updates are applied all or nothing whether or not the client asked for {@code --atomic}.
+ * <p>
+ * The per-file limit is checked by {@link PushRules}, which can name the file; JGit's own object limit is
+ * set {@link #OBJECT_LIMIT_FACTOR} times higher, only as a guard against inflating absurd objects.
+ */
+public final class LimitedReceivePack extends ReceivePack {
+    static final int OBJECT_LIMIT_FACTOR = 4;
+
+    private final long maxPushBytes;
+    private final long maxFileBytes;
+
+    public LimitedReceivePack(Repository repository, long maxPushBytes, long maxFileBytes) {
+        super(repository);
+        this.maxPushBytes = maxPushBytes;
+        this.maxFileBytes = maxFileBytes;
+        setMaxPackSizeLimit(maxPushBytes);
+        setMaxObjectSizeLimit(maxFileBytes > Long.MAX_VALUE / OBJECT_LIMIT_FACTOR ? Long.MAX_VALUE
+                : maxFileBytes * OBJECT_LIMIT_FACTOR);
+    }
+
+    @Override
+    protected void receivePackAndCheckConnectivity() throws IOException, SubmoduleValidationException {
+        try {
+            super.receivePackAndCheckConnectivity();
+        } catch (TooLargePackException e) {
+            throw refusal("flowstage: this push is larger than " + PushContent.limit(maxPushBytes)
+                    + ", the server's limit (--max-push-size); push fewer or smaller files at a time");
+        } catch (TooLargeObjectInPackException e) {
+            throw refusal("flowstage: this push holds a file larger than "
+                    + PushContent.limit(maxFileBytes * OBJECT_LIMIT_FACTOR) + "; files larger than "
+                    + PushContent.limit(maxFileBytes) + " are refused");
+        }
+    }
+
+    /** Shown twice by git: as a remote error line and as the reason the unpack failed. */
+    private IOException refusal(String message) {
+        try {
+            sendError(message);
+        } catch (RuntimeException ignored) {
+            // the status report below still carries the message
+        }
+        return new IOException(message);
+    }
+
+    @Override
+    protected void executeCommands() {
+        // PushRules already refuses every command when one is refused; this keeps a lock failure of one ref
+        // from leaving the others moved.
+        setAtomic(true);
+        super.executeCommands();
+    }
+}

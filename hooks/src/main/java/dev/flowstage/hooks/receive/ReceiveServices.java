@@ -1,0 +1,17 @@
+package dev.flowstage.hooks.receive;
+
+import dev.flowstage.hooks.events.MainMovedListener;
+import dev.flowstage.storage.review.ReviewStore;
+import java.util.Objects;
+
+/**
+ * What the receive hooks of every push share, built once at start-up: the snapshot check with its cache,
+ * the review store that {@code refs/for/main} pushes open reviews in, and who hears of {@code main} moving.
+ */
+public record ReceiveServices(SnapshotCheck snapshots, ReviewStore reviews, MainMovedListener mainMoved) {
+    public ReceiveServices {
+        Objects.requireNonNull(snapshots, "snapshots");
+        Objects.requireNonNull(reviews, "reviews");
+        Objects.requireNonNull(mainMoved, "mainMoved");
+    }
+}

@@ -1,0 +1,150 @@
+package dev.flowstage.web.api.reviews;
+
+import dev.flowstage.hooks.access.Principal;
+import dev.flowstage.hooks.diff.FlowDiff;
+import dev.flowstage.hooks.diff.FlowDiffResult;
+import dev.flowstage.hooks.review.ReviewConflictException;
+import dev.flowstage.hooks.review.ReviewForbiddenException;
+import dev.flowstage.storage.meta.Role;
+import dev.flowstage.storage.meta.TokenScope;
+import dev.flowstage.storage.repo.RepoName;
+import dev.flowstage.storage.review.Review;
+import dev.flowstage.storage.review.ReviewState;
+import dev.flowstage.storage.snapshot.InvalidSnapshotException;
+import dev.flowstage.storage.snapshot.Snapshot;
+import dev.flowstage.storage.snapshot.SnapshotReader;
+import dev.flowstage.web.api.ApiException;
+import dev.flowstage.web.api.ApiSecurityContext;
+import dev.flowstage.web.api.ApiServices;
+import dev.flowstage.web.api.Page;
+import dev.flowstage.web.api.TeamGuard;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.function.Supplier;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.errors.RepositoryNotFoundException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+
+/**
+ * A team's reviews (SPEC §5): every member lists and reads them, with the semantic diff of the candidate
+ * against the target's current {@code main}; owners approve and reject. Non-members get 404.
+ */
+@Path("teams/{team}/reviews")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Singleton
+public final class ReviewsResource {
+    private final ApiServices services;
+    private final TeamGuard guard;
+    private final FlowDiff diff = new FlowDiff();
+
+    @Inject
+    public ReviewsResource(ApiServices services, TeamGuard guard) {
+        this.services = services;
+        this.guard = guard;
+    }
+
+    /** The body of a rejection; the comment is optional. */
+    public record RejectBody(String comment) {}
+
+    @GET
+    public Page<ReviewView> list(@Context SecurityContext sc, @PathParam("team") String team,
+                                 @QueryParam("state") String state, @QueryParam("limit") String limit,
+                                 @QueryParam("cursor") String cursor) {
+        guard.require(ApiSecurityContext.principal(sc), team, Role.VIEWER, TokenScope.READ);
+        ReviewState filter = null;
+        if (state != null && !state.isEmpty()) {
+            filter = ReviewState.fromJson(state);
+            if (filter == null) {
+                throw ApiException.badRequest("invalid_state",
+                        "state must be one of open, approved, rejected, merged, abandoned");
+            }
+        }
+        // Ids grow with time, so the highest id is the newest review
+        return Page.of(services.reviews().store().list(team, filter), r -> String.format("%019d", Long.MAX_VALUE - r.id()),
+                ReviewView::of, limit, cursor);
+    }
+
+    @GET
+    @Path("{id}")
+    public ReviewView get(@Context SecurityContext sc, @PathParam("team") String team, @PathParam("id") String id) {
+        guard.require(ApiSecurityContext.principal(sc), team, Role.VIEWER, TokenScope.READ);
+        Review review = services.reviews().store().get(team, parseId(team, id)).orElseThrow(() -> notFound(team, id));
+        return ReviewView.of(review, diffAgainstMain(review));
+    }
+
+    @POST
+    @Path("{id}/approve")
+    public ReviewView approve(@Context SecurityContext sc, @PathParam("team") String team, @PathParam("id") String id) {
+        Principal caller = ApiSecurityContext.principal(sc);
+        guard.require(caller, team, Role.OWNER, TokenScope.WRITE);
+        long reviewId = parseId(team, id);
+        return ReviewView.of(decide(() -> services.reviews().approve(team, reviewId, caller)));
+    }
+
+    @POST
+    @Path("{id}/reject")
+    public ReviewView reject(@Context SecurityContext sc, @PathParam("team") String team, @PathParam("id") String id,
+                             RejectBody body) {
+        Principal caller = ApiSecurityContext.principal(sc);
+        guard.require(caller, team, Role.OWNER, TokenScope.WRITE);
+        long reviewId = parseId(team, id);
+        String comment = body == null ? null : body.comment();
+        return ReviewView.of(decide(() -> services.reviews().reject(team, reviewId, caller, comment)));
+    }
+
+    private static Review decide(Supplier<Review> decision) {
+        try {
+            return decision.get();
+        } catch (ReviewForbiddenException e) {
+            throw ApiException.forbidden(e.getMessage());
+        } catch (ReviewConflictException e) {
+            throw new ApiException(409, e.conflicts().isEmpty() ? "conflict" : "merge_conflict", e.getMessage());
+        }
+    }
+
+    /** Candidate against the current main; null when either is not a readable snapshot any more. */
+    private FlowDiffResult diffAgainstMain(Review review) {
+        try (Repository repo = services.repos().open(new RepoName(review.team(), review.target()))) {
+            Ref main = repo.exactRef("refs/heads/main");
+            Snapshot before = main == null ? Snapshot.EMPTY : SnapshotReader.read(repo, main.getObjectId());
+            Snapshot after = SnapshotReader.read(repo, ObjectId.fromString(review.candidate()));
+            return diff.compare(before, after);
+        } catch (RepositoryNotFoundException | MissingObjectException | InvalidSnapshotException
+                 | IllegalArgumentException e) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + review.team() + "/" + review.target(), e);
+        }
+    }
+
+    private static long parseId(String team, String id) {
+        try {
+            long n = Long.parseLong(id);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered like any review that does not exist
+        }
+        throw notFound(team, id);
+    }
+
+    private static ApiException notFound(String team, String id) {
+        return ApiException.notFound("review " + id + " does not exist in team '" + team + "'");
+    }
+}
