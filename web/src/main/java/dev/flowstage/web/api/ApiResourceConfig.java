@@ -2,6 +2,8 @@ package dev.flowstage.web.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstage.web.api.reviews.ReviewsResource;
+import dev.flowstage.web.api.snapshots.CompareResource;
+import dev.flowstage.web.api.snapshots.SnapshotsResource;
 import dev.flowstage.web.api.targets.ApplicationsResource;
 import dev.flowstage.web.api.targets.TargetsResource;
 import dev.flowstage.web.api.teams.MembersResource;
@@ -44,6 +46,8 @@ public final class ApiResourceConfig extends ResourceConfig {
         register(ApplicationsResource.class);
         register(TargetsResource.class);
         register(ReviewsResource.class);
+        register(SnapshotsResource.class);
+        register(CompareResource.class);
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
     }
