@@ -3,6 +3,7 @@ package dev.flowstage.web.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstage.web.api.reviews.ReviewsResource;
 import dev.flowstage.web.api.snapshots.CompareResource;
+import dev.flowstage.web.api.snapshots.InstanceStatusResource;
 import dev.flowstage.web.api.snapshots.SnapshotsResource;
 import dev.flowstage.web.api.targets.ApplicationsResource;
 import dev.flowstage.web.api.targets.TargetsResource;
@@ -48,6 +49,7 @@ public final class ApiResourceConfig extends ResourceConfig {
         register(ReviewsResource.class);
         register(SnapshotsResource.class);
         register(CompareResource.class);
+        register(InstanceStatusResource.class);
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
     }

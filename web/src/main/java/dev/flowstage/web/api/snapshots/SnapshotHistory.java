@@ -174,8 +174,10 @@ final class SnapshotHistory {
             // an annotated tag names the snapshot; its message (if any) describes it
             name = newest.getTagName();
             String tagMessage = newest.getFullMessage().strip();
-            if (!tagMessage.isEmpty() && !tagMessage.equals(name)) {
-                description = tagMessage;
+            if (!tagMessage.isEmpty()) {
+                // tags made here repeat the name as their subject; others hold only a description
+                CommitMessage m = CommitMessage.parse(tagMessage);
+                description = m.name().equals(name) ? m.description() : tagMessage;
             }
         }
         tagNames.sort(null);

@@ -9,6 +9,10 @@ import dev.flowstage.hooks.access.TeamAccessControl;
 import dev.flowstage.hooks.events.MainMovedListeners;
 import dev.flowstage.hooks.git.DefaultGitAccess;
 import dev.flowstage.hooks.git.GitLimits;
+import dev.flowstage.hooks.nodered.InstanceStatusStore;
+import dev.flowstage.hooks.nodered.NodeRedClients;
+import dev.flowstage.hooks.nodered.NodeRedDeployer;
+import dev.flowstage.hooks.nodered.NodeRedServices;
 import dev.flowstage.hooks.receive.ReceiveServices;
 import dev.flowstage.hooks.receive.SnapshotCheck;
 import dev.flowstage.hooks.review.ReviewService;
@@ -81,6 +85,7 @@ final class SnapshotApiFixture implements AutoCloseable {
     final AesGcmSecretBox secrets;
     final MainMovedListeners mainMoved = new MainMovedListeners();
     final Map<String, String> tokens = new HashMap<>();
+    final NodeRedDeployer deployer;
     private final GcQueue gc = new GcQueue(1000, Duration.ofHours(1));
     private final Server server = new Server();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -121,9 +126,13 @@ final class SnapshotApiFixture implements AutoCloseable {
         DefaultGitAccess git = new DefaultGitAccess(repos, teams, accessControl,
                 new GitLimits(64 << 20, 32 << 20, Duration.ofMinutes(1)), new SimpleMeterRegistry(),
                 new ReceiveServices(new SnapshotCheck(), reviews, mainMoved));
+        // as the server wires it: one listener for pushes, reviews and the API, the deployer registered on it
+        deployer = new NodeRedDeployer(teams, repos, secrets, new NodeRedClients(secrets, Duration.ofSeconds(10)),
+                new InstanceStatusStore(repos), clock, 2);
+        mainMoved.add(deployer);
         ApiServices services = new ApiServices(site, teams, repos, authenticator, accessControl, hasher, secrets,
                 clock, new PublicUrls("https://git.example.test:8443/", "ssh://git@git.example.test:2222"),
-                reviewService);
+                reviewService, NodeRedServices.create(repos, secrets, clock, mainMoved));
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
@@ -228,6 +237,7 @@ final class SnapshotApiFixture implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.stop();
+        deployer.close();
         gc.close();
         site.close();
     }
