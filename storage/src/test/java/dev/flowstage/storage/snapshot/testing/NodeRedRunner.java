@@ -93,7 +93,9 @@ public final class NodeRedRunner implements AutoCloseable {
             }
             try {
                 // The flows are started once "Started flows" is logged; /settings answers earlier.
-                if (get("/settings").statusCode() == 200 && Files.readString(log).contains("Started flows")) {
+                // with adminAuth set, /settings answers 401 to a caller without a token: still up
+                int status = get("/settings").statusCode();
+                if ((status == 200 || status == 401) && Files.readString(log).contains("Started flows")) {
                     return;
                 }
             } catch (ConnectException e) {
