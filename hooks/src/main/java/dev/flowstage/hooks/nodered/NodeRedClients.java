@@ -1,6 +1,5 @@
 package dev.flowstage.hooks.nodered;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstage.storage.meta.NodeRedLink;
 import dev.flowstage.storage.meta.Target;
@@ -16,7 +15,7 @@ public final class NodeRedClients {
 
     private final SecretBox secrets;
     private final Duration timeout;
-    private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private final ObjectMapper json = NodeRedJson.MAPPER;
     private final HttpClient http;
 
     public NodeRedClients(SecretBox secrets, Duration timeout) {
