@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -89,7 +90,14 @@ public final class NodeRedDeployer implements MainMovedListener, AutoCloseable {
             }
             running.put(key, new Slot());
         }
-        executor.execute(() -> runUntilCurrent(key, team, target));
+        try {
+            executor.execute(() -> runUntilCurrent(key, team, target));
+        } catch (RejectedExecutionException e) {
+            synchronized (running) {
+                running.remove(key);
+            }
+            LOG.warn("not deploying {}: the server is shutting down", key);
+        }
     }
 
     private void runUntilCurrent(String key, String team, String target) {
