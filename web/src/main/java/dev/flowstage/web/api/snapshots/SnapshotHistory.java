@@ -166,7 +166,9 @@ final class SnapshotHistory {
         RevTag newest = null;
         for (RevTag t : tags) {
             tagNames.add(t.getTagName());
-            if (newest == null || time(t).isAfter(time(newest))) {
+            // tag times have whole seconds: on a tie the greater name wins, so the choice is stable
+            if (newest == null || time(t).isAfter(time(newest))
+                    || (time(t).equals(time(newest)) && t.getTagName().compareTo(newest.getTagName()) > 0)) {
                 newest = t;
             }
         }

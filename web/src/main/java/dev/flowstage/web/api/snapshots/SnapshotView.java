@@ -14,4 +14,10 @@ public record SnapshotView(String id, String name, String description, String au
     public SnapshotView {
         tags = List.copyOf(tags);
     }
+
+    /** This snapshot as named by {@code name} (one of its tags, e.g. the one just created). */
+    SnapshotView named(String name, String description) {
+        return new SnapshotView(id, name, description == null ? "" : description.strip(), author, createdAt, source,
+                tags);
+    }
 }

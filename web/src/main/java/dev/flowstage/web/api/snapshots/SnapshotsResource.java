@@ -136,7 +136,8 @@ public final class SnapshotsResource {
                 MainBranch.tag(repo, commit, snapshotName, message, actor);
             }
         }
-        return Response.status(201).entity(view(team, target, commit)).build();
+        return Response.status(201).entity(view(team, target, commit).named(snapshotName, body.description()))
+                .build();
     }
 
     @GET

@@ -217,4 +217,16 @@ class LiveNodeRedApiTest {
         assertTrue(failed.path("deployedCommit").isMissingNode(), "nothing was ever deployed: " + failed);
         assertEquals(commit, fx.ref("down", "refs/heads/main").name());
     }
+
+    @Test
+    @Order(6)
+    void aProtectedInstanceIsOnlyTaggedNeverCommitted() throws Exception {
+        fx.linkNodeRed("prod", base.toString(), null);
+        ObjectId prodMain = fx.seedMain("prod", Snapshot.EMPTY.with("flows.json", "[]"), "Prod\n");
+        String message = fx.post("olga", "teams/acme/instances/prod/snapshots", "{\"name\":\"drift\"}")
+                .error(409, "conflict");
+        assertTrue(message.contains("protected") && message.contains("differ from main"), message);
+        assertEquals(prodMain, fx.ref("prod", "refs/heads/main"));
+        assertEquals(null, fx.ref("prod", "refs/tags/drift"));
+    }
 }
