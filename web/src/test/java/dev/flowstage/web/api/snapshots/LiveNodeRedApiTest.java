@@ -229,4 +229,33 @@ class LiveNodeRedApiTest {
         assertEquals(prodMain, fx.ref("prod", "refs/heads/main"));
         assertEquals(null, fx.ref("prod", "refs/tags/drift"));
     }
+
+    @Test
+    @Order(7)
+    void anApprovedReviewDeploysToNodeRed() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("review-clone"));
+        UsernamePasswordCredentialsProvider login = new UsernamePasswordCredentialsProvider("mia", fx.tokens.get("mia"));
+        try (Git git = Git.cloneRepository().setURI(fx.base + "/git/acme/prod.git").setDirectory(work.toFile())
+                .setCredentialsProvider(login).call()) {
+            Files.writeString(work.resolve("flows.json"),
+                    "[{\"id\":\"rt\",\"type\":\"tab\",\"label\":\"Reviewed\"},"
+                            + "{\"id\":\"reviewed1\",\"type\":\"comment\",\"z\":\"rt\",\"name\":\"ok\",\"wires\":[]}]");
+            git.add().addFilepattern("flows.json").call();
+            git.commit().setMessage("Reviewed change").setAuthor("Mia", "mia@example.test")
+                    .setCommitter("Mia", "mia@example.test").call();
+            git.push().setRefSpecs(new org.eclipse.jgit.transport.RefSpec("HEAD:refs/for/main"))
+                    .setCredentialsProvider(login).call();
+        }
+        JsonNode open = fx.get("vic", "teams/acme/reviews?state=open").expect(200);
+        assertEquals(1, open.get("items").size(), open.toString());
+        String id = open.get("items").get(0).get("id").asText();
+        assertFalse(LiveNodeRed.runsNode(base, null, "reviewed1"));
+        fx.post("olga", "teams/acme/reviews/" + id + "/approve", null).expect(200);
+        LiveNodeRed.await("Node-RED to run the approved change", () -> LiveNodeRed.runsNode(base, null, "reviewed1"),
+                () -> LiveNodeRed.get(base, "/flows", null));
+        ObjectId main = fx.ref("prod", "refs/heads/main");
+        LiveNodeRed.await("prod's status to name it",
+                () -> main.name().equals(fx.get("vic", "teams/acme/instances/prod/status").json().path("deployedCommit").asText()),
+                () -> fx.get("vic", "teams/acme/instances/prod/status").text());
+    }
 }
