@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -76,6 +77,19 @@ public final class NodeRedDeployer implements MainMovedListener, AutoCloseable {
         // cheap: the team config is cached by commit id; only live instances are deployed
         if (live(team, target).isPresent()) {
             schedule(team, target);
+        }
+    }
+
+    /**
+     * Schedules every live instance of {@code teams}; those whose status says Node-RED runs their main are
+     * skipped when their turn comes. For start-up (main may have moved while deployments were pending) and
+     * for retrying failed deployments now and then (a Node-RED that was down comes back).
+     */
+    public void catchUp(List<String> teams) {
+        for (String team : teams) {
+            this.teams.team(team).ifPresent(c -> c.targets().values().stream()
+                    .filter(t -> t.kind() == TargetKind.INSTANCE && t.nodeRed() != null)
+                    .forEach(t -> schedule(team, t.name())));
         }
     }
 

@@ -202,4 +202,24 @@ class NodeRedDeployerTest {
         assertEquals(InstanceStatus.OK, status.read("acme", "dev").orElseThrow().state());
         assertEquals(2, fake.requests.size());
     }
+
+    @Test
+    void catchUpRetriesWhatFailedAndSkipsWhatRuns() throws Exception {
+        ObjectId c = commit("dev", flows("a"));
+        ObjectId n = commit("nosecret", flows("b"));
+        fake.handler = (ex, r) -> FakeNodeRed.reply(ex, 503, "text/plain", "starting");
+        deployer.onMainMoved("acme", "dev", null, c.name(), "olga");
+        awaitIdle();
+        assertEquals(InstanceStatus.ERROR, status.read("acme", "dev").orElseThrow().state());
+        fake.handler = (ex, r) -> FakeNodeRed.reply(ex, 200, "application/json", "{\"rev\":\"2\"}");
+        deployer.catchUp(java.util.List.of("acme", "no-such-team"));
+        awaitIdle();
+        assertEquals(c.name(), status.read("acme", "dev").orElseThrow().deployedCommit());
+        assertEquals(n.name(), status.read("acme", "nosecret").orElseThrow().deployedCommit());
+        int requests = fake.requests.size();
+        deployer.catchUp(java.util.List.of("acme"));
+        awaitIdle();
+        assertEquals(requests, fake.requests.size(), "both run their main already");
+        assertTrue(status.read("acme", "offline").isEmpty());
+    }
 }
