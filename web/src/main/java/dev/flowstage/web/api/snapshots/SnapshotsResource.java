@@ -120,7 +120,7 @@ public final class SnapshotsResource {
             try {
                 commit = nodeRed.capture().capture(team, target, snapshotName, message, actor).commit();
             } catch (NodeRedException e) {
-                throw new ApiException(502, "node_red_" + e.reason().name().toLowerCase(),
+                throw new ApiException(502, "node_red_" + e.reason().name().toLowerCase(java.util.Locale.ROOT),
                         e.getMessage() + "; no snapshot was taken");
             } catch (InvalidSnapshotException e) {
                 throw ApiException.invalid("invalid_snapshot", "the flows running in Node-RED are not a valid snapshot: "
