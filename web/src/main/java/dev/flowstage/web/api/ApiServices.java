@@ -31,7 +31,7 @@ public record ApiServices(SiteStore site, TeamStore teams, RepoStore repos, Auth
 
     /**
      * Reviews decided by a service of their own over a {@link GitReviewStore}, with nobody told of main
-     * moving; the server passes the one ReviewService its pipelines and deployments listen to.
+     * moving; the server should pass the one ReviewService its pipelines and deployments listen to.
      */
     public ApiServices(SiteStore site, TeamStore teams, RepoStore repos, Authenticator authenticator,
                        AccessControl access, PasswordHasher hasher, SecretBox secrets, Clock clock,
