@@ -1,5 +1,6 @@
 package dev.flowstage.server;
 
+import dev.flowstage.hooks.nodered.NodeRedDeployer;
 import dev.flowstage.server.config.ConfigLoader;
 import dev.flowstage.server.config.ServerConfig;
 import dev.flowstage.server.http.JettyLauncher;
@@ -34,11 +35,14 @@ public final class FlowstageServer implements AutoCloseable {
     private final TlsMaterial tls;
     private final HostKey hostKey;
     private final BoundPorts ports;
+    private final NodeRedDeployer deployer;
     private Banner banner;
 
     @Inject
     FlowstageServer(ServerConfig config, SiteStore site, PasswordHasher hasher, GcQueue gc, JettyLauncher jetty,
-                    SshServerLifecycle ssh, TlsMaterial tls, HostKey hostKey, BoundPorts ports) {
+                    SshServerLifecycle ssh, TlsMaterial tls, HostKey hostKey, BoundPorts ports,
+                    NodeRedDeployer deployer) {
+        this.deployer = deployer;
         this.config = config;
         this.site = site;
         this.hasher = hasher;
@@ -78,6 +82,11 @@ public final class FlowstageServer implements AutoCloseable {
         banner = new Banner(config.publicHost(), jetty.httpPort(), jetty.httpsPort(), ssh.port(),
                 tls.sha256Fingerprint(), hostKey.fingerprint(), generated);
         LOG.info("Flowstage started: HTTP {}, HTTPS {}, SSH {}", jetty.httpPort(), jetty.httpsPort(), ssh.port());
+        // Live instances whose last deploy failed or that moved while the server was down: off the
+        // start-up path, so start-up time does not grow with the number of teams.
+        Thread catchUp = new Thread(() -> deployer.catchUp(site.teams()), "flowstage-deploy-catch-up");
+        catchUp.setDaemon(true);
+        catchUp.start();
     }
 
     /** What to print at start-up; holds the generated admin password, so it goes to the console only. */
@@ -105,6 +114,7 @@ public final class FlowstageServer implements AutoCloseable {
     public void close() {
         closeQuietly(jetty);
         closeQuietly(ssh);
+        closeQuietly(deployer);
         closeQuietly(gc);
         if (site instanceof AutoCloseable c) {
             closeQuietly(c);
