@@ -66,6 +66,8 @@ public final class ApiResourceConfig extends ResourceConfig {
         register(CompareResource.class);
         register(InstanceStatusResource.class);
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        // Everything is registered above; scanning the class path for features only costs start-up time.
+        property(org.glassfish.jersey.CommonProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true);
         property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
     }
 }
