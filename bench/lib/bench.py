@@ -5,8 +5,10 @@ import datetime
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import subprocess
+import statistics
 import sys
 import time
 
@@ -26,17 +28,22 @@ BENCH = os.path.dirname(LIB)
 def args():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--jar", default=os.path.join(os.path.dirname(BENCH), "server/target/flowstage.jar"))
+    ap.add_argument("--server-cmd", help="what runs before `serve` (default: java -jar JAR); "
+                    "e.g. 'java -Xmx512m -jar server/target/flowstage.jar'")
     ap.add_argument("--ref-only", action="store_true", help="measure only the reference server")
     ap.add_argument("--quick", action="store_true", help="short runs, for trying the bench out")
     ap.add_argument("--poll-seconds", type=int, default=10)
     ap.add_argument("--connections", default="1,16,64,256")
     ap.add_argument("--runs", type=int, default=7, help="timed runs of clone/fetch/push per server")
+    ap.add_argument("--work", default=os.path.join(BENCH, "work"),
+                    help="scratch and cache directory (generated repo, 10k data dirs)")
     ap.add_argument("--skip-startup", action="store_true")
     ap.add_argument("--out", default=os.path.join(BENCH, "results", "latest.md"))
     a = ap.parse_args()
     if a.quick:
         a.poll_seconds, a.runs = 3, 3
-    if not a.ref_only and not os.path.isfile(a.jar):
+    a.command = shlex.split(a.server_cmd) if a.server_cmd else ["java", "-jar", a.jar]
+    if not a.ref_only and not a.server_cmd and not os.path.isfile(a.jar):
         sys.exit("no server jar at %s: build it (mvn -B -q -DskipTests package) or pass --ref-only"
                  % a.jar)
     return a
@@ -119,19 +126,36 @@ def fmt(m):
     return "  ".join("%s %.0f ms" % (k, v["median_s"] * 1000) for k, v in m.items())
 
 
+def start_stats(server_factory, starts, settle_s, after=None):
+    """Start STARTS times; median seconds to healthy and median VmRSS SETTLE_S seconds later."""
+    secs, rss = [], []
+    for _ in range(starts):
+        server = server_factory()
+        secs.append(server.start())
+        try:
+            time.sleep(settle_s)
+            rss.append(server.rss_mb())
+            if after:
+                after(server)
+        finally:
+            server.stop()
+    return {"seconds": statistics.median(secs), "rss_mb": statistics.median(rss),
+            "all_seconds": secs}
+
+
 def measure_startup(work, a, res):
     """Reference: lighttpd over the same number of bare repos; ours: the cached 10k data dir."""
-    res["startup"] = {"repos": datadir.TEAMS * datadir.PER_TEAM}
+    starts = 1 if a.quick else 3
+    res["startup"] = {"repos": datadir.TEAMS * datadir.PER_TEAM, "starts": starts}
     team, name = datadir.probe()
     root = os.path.join(work, "ref-10k")
     if not os.path.isdir(root):
+        log("making %d bare repos for the reference start-up (once)" % res["startup"]["repos"])
         datadir.repos_only(work, root + ".tmp")
         os.rename(root + ".tmp", root)
-    ref = Reference(os.path.join(work, "ref-10k-server"), root)
-    secs = ref.start(probe_path="/git/%s/%s.git/info/refs?service=git-upload-pack" % (team, name))
-    time.sleep(2)
-    res["startup"]["reference"] = {"seconds": secs, "rss_mb": ref.rss_mb()}
-    ref.stop()
+    probe = "/git/%s/%s.git/info/refs?service=git-upload-pack" % (team, name)
+    ref = lambda: ProbedReference(os.path.join(work, "ref-10k-server"), root, probe)
+    res["startup"]["reference"] = start_stats(ref, starts, 2)
     if a.ref_only:
         return
     tarball = os.path.join(work, "datadir-10k.tar.gz")
@@ -140,19 +164,30 @@ def measure_startup(work, a, res):
         log("building the 10k-repo data dir once (cached as %s)" % tarball)
         if os.path.isdir(data):
             os.rename(data, data + ".stale-%d" % time.time())
-        datadir.build(a.jar, work, tarball, data, os.environ.get("BENCH_DATADIR_MODE", "synth"))
+        datadir.build(a.command, work, tarball, data, os.environ.get("BENCH_DATADIR_MODE", "synth"))
     elif not os.path.isdir(data):
         datadir.extract(tarball, data)
-    fs = Flowstage(a.jar, data, os.path.join(work, "flowstage-startup.log"))
-    secs = fs.start()
-    try:
-        time.sleep(3)
-        rss = fs.rss_mb()
+
+    def still_fits(fs):  # the cached data dir must still be one this server understands
         fs.login()
-        fs.api("GET", "/teams/%s/instances/%s" % (team, name))  # the cached data dir still fits
-    finally:
-        fs.stop()
-    res["startup"]["flowstage"] = {"seconds": secs, "rss_mb": rss}
+        fs.api("GET", "/teams/%s/instances/%s" % (team, name))
+
+    ours = lambda: Flowstage(a.command, data, os.path.join(work, "flowstage-startup.log"))
+    res["startup"]["flowstage"] = start_stats(ours, starts, 3, still_fits)
+    log("start-up reference %.2fs %.0f MB, flowstage %.2fs %.0f MB" % (
+        res["startup"]["reference"]["seconds"], res["startup"]["reference"]["rss_mb"],
+        res["startup"]["flowstage"]["seconds"], res["startup"]["flowstage"]["rss_mb"]))
+
+
+class ProbedReference(Reference):
+    """The reference whose start() waits for one given Git URL."""
+
+    def __init__(self, work, root, probe):
+        super().__init__(work, root)
+        self.probe = probe
+
+    def start(self):
+        return super().start(self.probe)
 
 
 def environment(a):
@@ -166,7 +201,7 @@ def environment(a):
 
 def main():
     a = args()
-    work = os.path.join(BENCH, "work")
+    work = os.path.abspath(a.work)
     run = os.path.join(work, "run")
     shutil.rmtree(run, ignore_errors=True)
     os.makedirs(run)
@@ -180,8 +215,8 @@ def main():
                       "HTTP Basic auth, keep-alive. Clone/fetch/push: real git %s, median of %d timed "
                       "runs after 1 warm-up, servers interleaved. Reference repo repacked with bitmaps "
                       "+ commit-graph after the initial push. Start-up: process spawn to first 200 "
-                      "(/healthz for Flowstage, an info/refs request for lighttpd); RSS is VmRSS 2-3 s "
-                      "after that. Everything on 127.0.0.1."
+                      "(/healthz for Flowstage, an info/refs request for lighttpd), median of 3 starts; RSS "
+                      "is VmRSS 2-3 s after that. Everything on 127.0.0.1."
                       % (a.poll_seconds, git(work, "--version", capture=True).split()[-1], a.runs))}
     ref = Reference(os.path.join(run, "ref"), os.path.join(run, "ref-root"))
     ref.create_repo(TEAM, REPO)
@@ -191,7 +226,7 @@ def main():
         ref.start("/git/%s/%s.git/info/refs?service=git-upload-pack" % (TEAM, REPO))
         if not a.ref_only:
             data = os.path.join(run, "flowstage-data")
-            fs = Flowstage(a.jar, data, os.path.join(run, "flowstage.log"))
+            fs = Flowstage(a.command, data, os.path.join(run, "flowstage.log"))
             log("starting flowstage (%.1fs to healthy)" % fs.start())
             fs.login()
             inst = fs.create_instance(TEAM, TEAM, REPO)

@@ -129,17 +129,17 @@ def _make_via_api(fs, work, data, synth):
             j.result()
 
 
-def build(jar, work, tarball, dest, mode):
+def build(command, work, tarball, dest, mode):
     """Make the data dir as DEST and a pristine copy as TARBALL; synth falls back to api mode."""
     t0 = time.time()
     try:
-        data = _build(jar, work, mode)
+        data = _build(command, work, mode)
     except RuntimeError as e:
         if mode == "api":
             raise
         log("synthesising instances did not work (%s); creating all of them via the API" % e)
         mode = "api"
-        data = _build(jar, work, mode)
+        data = _build(command, work, mode)
     subprocess.run(["tar", "-czf", tarball + ".tmp", "-C", os.path.dirname(data),
                     os.path.basename(data)], check=True)
     os.replace(tarball + ".tmp", tarball)
@@ -147,12 +147,12 @@ def build(jar, work, tarball, dest, mode):
     log("data dir with %d repos built (%s mode) in %.0fs" % (TEAMS * PER_TEAM, mode, time.time() - t0))
 
 
-def _build(jar, work, mode):
+def _build(command, work, mode):
     data = os.path.join(work, "data")
     shutil.rmtree(data, ignore_errors=True)
     os.makedirs(data)
     synth = mode != "api"
-    fs = Flowstage(jar, data, os.path.join(work, "datadir-build.log"))
+    fs = Flowstage(command, data, os.path.join(work, "datadir-build.log"))
     fs.start()
     try:
         fs.login()
@@ -167,13 +167,13 @@ def _build(jar, work, mode):
             _synthesise_team(work, data, team_name(t), files, names)
             for n in names:
                 copy_repo(tmpl, os.path.join(data, "repos", team_name(t), n + ".git"))
-    check(jar, work, data)
+    check(command, work, data)
     return data
 
 
-def check(jar, work, data):
+def check(command, work, data):
     """The server must know a synthesised instance and serve its repository."""
-    fs = Flowstage(jar, data, os.path.join(work, "datadir-check.log"))
+    fs = Flowstage(command, data, os.path.join(work, "datadir-check.log"))
     fs.start()
     try:
         fs.login()

@@ -97,15 +97,17 @@ $HTTP["url"] =~ "^/git/" {
 
 
 class Flowstage:
-    """Our server: `java -jar flowstage.jar serve` on free loopback ports, as SPEC §1 describes."""
+    """Our server: `java -jar flowstage.jar serve` on free loopback ports, as SPEC §1 describes.
+
+    COMMAND is what precedes `serve` (by default ["java", "-jar", JAR]).
+    """
 
     name = "flowstage"
     user = "admin"
     admin_password = "bench-admin-Pw-0123456789"
 
-    def __init__(self, jar, data, log_path, java_opts=()):
-        self.jar, self.data, self.log_path = jar, data, log_path
-        self.java_opts = list(java_opts)
+    def __init__(self, command, data, log_path):
+        self.command, self.data, self.log_path = list(command), data, log_path
         self.port = free_port()
         self.proc = None
         self.secret = None        # git token, set by login()
@@ -115,8 +117,8 @@ class Flowstage:
         """Start the process; returns seconds from spawn to /healthz 200."""
         https_port, ssh_port = free_port(), free_port()
         env = dict(os.environ, FLOWSTAGE_ADMIN_PASSWORD=self.admin_password)
-        cmd = (["java"] + self.java_opts +
-               ["-jar", self.jar, "serve", "--data", self.data, "--http-port", str(self.port),
+        cmd = (self.command +
+               ["serve", "--data", self.data, "--http-port", str(self.port),
                 "--https-port", str(https_port), "--ssh-port", str(ssh_port), "--bind", HOST])
         log = open(self.log_path, "a")
         t0 = time.perf_counter()
