@@ -65,9 +65,8 @@ def generate(dest, nodes, commits, seed):
     rnd = random.Random(seed)
     flows = FlowSet(rnd, nodes)
     files, env = project_files(rnd)
-    env_path = os.path.join(dest)
     subprocess.run(["git", "init", "-q", "--bare", "-b", "main", dest], check=True)
-    fi = subprocess.Popen(["git", "--git-dir", env_path, "fast-import", "--quiet",
+    fi = subprocess.Popen(["git", "--git-dir", dest, "fast-import", "--quiet",
                            "--depth=50"], stdin=subprocess.PIPE)
     out = fi.stdin
     when = EPOCH

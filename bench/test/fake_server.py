@@ -112,8 +112,12 @@ class Handler(BaseHTTPRequestHandler):
                 return self.reply(422, {"error": {"code": "invalid", "message": "bad name"}})
             store.write(team, "%s/%s.json" % (kind, name), obj)
             if kind == "instances":
-                subprocess.run(["git", "init", "-q", "--bare", "-b", "main",
-                                os.path.join(store.data, "repos", team, name + ".git")], check=True)
+                repo = os.path.join(store.data, "repos", team, name + ".git")
+                subprocess.run(["git", "init", "-q", "--bare", "-b", "main", repo], check=True)
+                if os.environ.get("FAKE_INITIAL_COMMIT"):  # as a server that seeds new repos would
+                    subprocess.run(["git", "--git-dir", repo, "fast-import", "--quiet"], check=True,
+                                   input=b"commit refs/heads/main\ncommitter f <f@e> 1 +0000\n"
+                                         b"data 5\nfirst\nM 100644 inline flows.json\ndata 3\n[]\n\n")
                 obj["gitUrl"] = "https://127.0.0.1/git/%s/%s.git" % (team, name)
             return self.reply(201, obj)
         if len(parts) == 4 and parts[0] == "teams" and method == "GET":
