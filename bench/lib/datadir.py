@@ -95,9 +95,9 @@ def _synthesise_team(work, data, team, template_files, names):
                    env=git_env(work), check=True)
 
 
-def _template_files(work, data):
-    """The files of team scale-000's config repo that describe instance i-0000."""
-    cfg = os.path.join(data, "repos", team_name(0), "_config.git")
+def _template_files(work, data, team):
+    """The files of TEAM's config repo that describe its API-made instance i-0000."""
+    cfg = os.path.join(data, "repos", team, "_config.git")
     paths = git(work, "--git-dir", cfg, "ls-tree", "-r", "--name-only", "main", capture=True).split()
     files, indexes = {}, []
     for p in paths:
@@ -160,10 +160,10 @@ def _build(command, work, mode):
     finally:
         fs.stop()
     if synth:
-        files = _template_files(work, data)
         tmpl = os.path.join(data, "repos", team_name(0), inst_name(0) + ".git")
         names = [inst_name(i) for i in range(1, PER_TEAM)]
         for t in range(TEAMS):
+            files = _template_files(work, data, team_name(t))
             _synthesise_team(work, data, team_name(t), files, names)
             for n in names:
                 copy_repo(tmpl, os.path.join(data, "repos", team_name(t), n + ".git"))
