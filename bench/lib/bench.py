@@ -85,7 +85,7 @@ def measure_poll(work, servers, a, main_sha, res):
                             % (s.name, info["ls_refs_response_bytes"], info["v2_advertised"]))
         script = os.path.join(work, "poll-%s.lua" % s.name)
         poll.write_script(s, script)
-        poll.run_wrk(s, script, TEAM, REPO, 16, 3)  # warm-up, not counted
+        poll.run_wrk(s, script, TEAM, REPO, 16, 5)  # warm-up (JIT, connection pools), not counted
     for c in conns:
         for s in servers:
             r = poll.run_wrk(s, os.path.join(work, "poll-%s.lua" % s.name), TEAM, REPO, c,
@@ -201,15 +201,16 @@ def main():
     t0 = time.time()
     src = source_repo(work)
     main_sha = git(work, "--git-dir", src, "rev-parse", "main", capture=True)
-    res = {"when": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "env": environment(a),
+    now = datetime.datetime.now(datetime.timezone.utc)
+    res = {"when": now.strftime("%Y-%m-%d %H:%M UTC"), "env": environment(a),
            "repo": describe_repo(work, src), "notes": [],
-           "method": ("wrk %ss per level (threads ≤ 2), after a 3 s warm-up at 16 clients; the poll is "
-                      "POST git-upload-pack with Git-Protocol: version=2 and the ls-refs pkt-lines, "
-                      "HTTP Basic auth, keep-alive. Clone/fetch/push: real git %s, median of %d timed "
-                      "runs after 1 warm-up, servers interleaved. Reference repo repacked with bitmaps "
-                      "+ commit-graph after the initial push. Start-up: process spawn to first 200 "
-                      "(/healthz for Flowstage, an info/refs request for lighttpd), median of 3 starts; RSS "
-                      "is VmRSS 2-3 s after that. Everything on 127.0.0.1."
+           "method": ("wrk %ss per level (threads ≤ 2), after a 5 s warm-up at 16 connections; "
+                      "the poll is POST git-upload-pack with Git-Protocol: version=2 and the ls-refs "
+                      "pkt-lines, HTTP Basic auth, keep-alive. Clone/fetch/push: real git %s, median "
+                      "of %d timed runs after 1 warm-up, servers interleaved. Reference repo repacked "
+                      "with bitmaps + commit-graph after the initial push. Start-up: process spawn to "
+                      "first 200 (/healthz for Flowstage, an info/refs request for lighttpd), median "
+                      "of 3 starts; RSS is VmRSS 2-3 s after that. Everything on 127.0.0.1."
                       % (a.poll_seconds, git(work, "--version", capture=True).split()[-1], a.runs))}
     ref = Reference(os.path.join(run, "ref"), os.path.join(run, "ref-root"))
     ref.create_repo(TEAM, REPO)
