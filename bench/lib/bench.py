@@ -183,6 +183,15 @@ class ProbedReference(Reference):
         return super().start(self.probe)
 
 
+def jar_id(a):
+    if a.server_cmd or not os.path.isfile(a.jar):
+        return ""
+    with open(a.jar, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()[:12]
+    built = datetime.datetime.fromtimestamp(os.path.getmtime(a.jar), datetime.timezone.utc)
+    return " (jar sha256 %s…, built %s)" % (digest, built.strftime("%Y-%m-%d %H:%M UTC"))
+
+
 def environment(a):
     def first_line(cmd):
         r = subprocess.run(cmd, capture_output=True, text=True)
@@ -237,6 +246,8 @@ def main():
         measure_startup(work, a, res)
     if a.ref_only:
         res["notes"].append("reference-only run: no Flowstage figures")
+    else:
+        res["notes"].append("server: `%s serve …`%s" % (" ".join(a.command), jar_id(a)))
     res["notes"].append("whole run took %.0f s" % (time.time() - t0))
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
     with open(a.out, "w") as f:
