@@ -38,11 +38,15 @@ def args():
     ap.add_argument("--runs", type=int, default=7, help="timed runs of clone/fetch/push per server")
     ap.add_argument("--work", default=os.path.join(BENCH, "work"),
                     help="scratch and cache directory (generated repo, 10k data dirs)")
-    ap.add_argument("--skip-startup", action="store_true")
+    ap.add_argument("--skip-startup", action="store_true", help="same as --only transfer")
+    ap.add_argument("--only", choices=["all", "transfer", "startup"], default="all",
+                    help="transfer = polling, clone, fetch, push; startup = the 10k-repo start-up")
     ap.add_argument("--out", default=os.path.join(BENCH, "results", "latest.md"))
     a = ap.parse_args()
     if a.quick:
         a.poll_seconds, a.runs = 3, 3
+    if a.skip_startup:
+        a.only = "transfer"
     a.command = shlex.split(a.server_cmd) if a.server_cmd else ["java", "-jar", a.jar]
     if not a.ref_only and not a.server_cmd and not os.path.isfile(a.jar):
         sys.exit("no server jar at %s: build it (mvn -B -q -DskipTests package) or pass --ref-only"
@@ -115,6 +119,30 @@ def measure_git(work, servers, a, src, main_sha, res):
     log("push   " + fmt(res["push"]))
 
 
+def measure_transfer(run, a, src, res):
+    """Both servers up side by side, the same history pushed to each, then poll, clone, fetch, push."""
+    ref = Reference(os.path.join(run, "ref"), os.path.join(run, "ref-root"))
+    ref.create_repo(TEAM, REPO)
+    servers = [ref]
+    try:
+        ref.start("/git/%s/%s.git/info/refs?service=git-upload-pack" % (TEAM, REPO))
+        if not a.ref_only:
+            fs = Flowstage(a.command, os.path.join(run, "flowstage-data"),
+                           os.path.join(run, "flowstage.log"))
+            servers.append(fs)  # before start(): a failed start is still stopped below
+            log("starting flowstage (%.1fs to healthy)" % fs.start())
+            fs.login()
+            inst = fs.create_instance(TEAM, TEAM, REPO)
+            log("instance created, gitUrl %s" % inst.get("gitUrl"))
+        src = seed.seed(run, servers, src)
+        main_sha = git(run, "--git-dir", src, "rev-parse", "main", capture=True)
+        measure_poll(run, servers, a, main_sha, res)
+        measure_git(run, servers, a, src, main_sha, res)
+    finally:
+        for s in servers:
+            s.stop()
+
+
 def fmt(m):
     return "  ".join("%s %.0f ms" % (k, v["median_s"] * 1000) for k, v in m.items())
 
@@ -124,8 +152,8 @@ def start_stats(server_factory, starts, settle_s, after=None):
     secs, rss = [], []
     for _ in range(starts):
         server = server_factory()
-        secs.append(server.start())
         try:
+            secs.append(server.start())
             time.sleep(settle_s)
             rss.append(server.rss_mb())
             if after:
@@ -209,7 +237,6 @@ def main():
     os.makedirs(run)
     t0 = time.time()
     src = source_repo(work)
-    main_sha = git(work, "--git-dir", src, "rev-parse", "main", capture=True)
     now = datetime.datetime.now(datetime.timezone.utc)
     res = {"when": now.strftime("%Y-%m-%d %H:%M UTC"), "env": environment(a),
            "repo": describe_repo(work, src), "notes": [],
@@ -221,28 +248,9 @@ def main():
                       "first 200 (/healthz for Flowstage, an info/refs request for lighttpd), median "
                       "of 3 starts; RSS is VmRSS 2-3 s after that. Everything on 127.0.0.1."
                       % (a.poll_seconds, git(work, "--version", capture=True).split()[-1], a.runs))}
-    ref = Reference(os.path.join(run, "ref"), os.path.join(run, "ref-root"))
-    ref.create_repo(TEAM, REPO)
-    servers = [ref]
-    fs = None
-    try:
-        ref.start("/git/%s/%s.git/info/refs?service=git-upload-pack" % (TEAM, REPO))
-        if not a.ref_only:
-            data = os.path.join(run, "flowstage-data")
-            fs = Flowstage(a.command, data, os.path.join(run, "flowstage.log"))
-            log("starting flowstage (%.1fs to healthy)" % fs.start())
-            fs.login()
-            inst = fs.create_instance(TEAM, TEAM, REPO)
-            log("instance created, gitUrl %s" % inst.get("gitUrl"))
-            servers.append(fs)
-        src = seed.seed(run, servers, src)
-        main_sha = git(work, "--git-dir", src, "rev-parse", "main", capture=True)
-        measure_poll(run, servers, a, main_sha, res)
-        measure_git(run, servers, a, src, main_sha, res)
-    finally:
-        for s in servers:
-            s.stop()
-    if not a.skip_startup:
+    if a.only in ("all", "transfer"):
+        measure_transfer(run, a, src, res)
+    if a.only in ("all", "startup"):
         measure_startup(work, a, res)
     if a.ref_only:
         res["notes"].append("reference-only run: no Flowstage figures")
