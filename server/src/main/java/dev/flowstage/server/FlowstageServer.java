@@ -65,7 +65,7 @@ public final class FlowstageServer implements AutoCloseable {
 
     public static FlowstageServer start(ServerConfig config) throws Exception {
         // Before any repository is opened: host git config is ignored, the window cache is sized once.
-        HostConfigIsolation.install();
+        HostConfigIsolation.install(config.dataDir().resolve("jgit.config"));
         StorageTuning.installWindowCache(config.windowCacheMb() * 1024L * 1024L, config.windowCacheOpenFiles());
         FlowstageServer server = DaggerServerComponent.factory().create(config, Clock.systemUTC()).server();
         try {

@@ -1,5 +1,7 @@
 package dev.flowstage.storage.repo;
 
+import java.io.File;
+import java.nio.file.Path;
 import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.storage.file.FileBasedConfig;
 import org.eclipse.jgit.util.FS;
@@ -11,15 +13,27 @@ import org.eclipse.jgit.util.SystemReader;
  * the system config. Installed once at start-up, before any repository is opened.
  */
 public final class HostConfigIsolation extends SystemReader.Delegate {
-    private HostConfigIsolation(SystemReader delegate) {
-        super(delegate);
+    private final SystemReader original;
+    private final File jgitConfig;
+
+    private HostConfigIsolation(SystemReader original, File jgitConfig) {
+        super(original);
+        this.original = original;
+        this.jgitConfig = jgitConfig;
     }
 
-    public static synchronized void install() {
+    /**
+     * Installs the isolation. JGit's own cache of file-system facts (timestamp resolution, measured
+     * by writing files and waiting) is kept in {@code jgitConfig}, inside the data dir, so it is
+     * measured once per data dir instead of once per start; until then JGit measures in the background.
+     */
+    public static synchronized void install(Path jgitConfig) {
+        FS.FileStoreAttributes.setBackground(true);
         SystemReader current = SystemReader.getInstance();
-        if (!(current instanceof HostConfigIsolation)) {
-            SystemReader.setInstance(new HostConfigIsolation(current));
+        if (current instanceof HostConfigIsolation installed) {
+            current = installed.original;
         }
+        SystemReader.setInstance(new HostConfigIsolation(current, jgitConfig.toFile()));
     }
 
     @Override
@@ -34,7 +48,7 @@ public final class HostConfigIsolation extends SystemReader.Delegate {
 
     @Override
     public FileBasedConfig openJGitConfig(Config parent, FS fs) {
-        return new EmptyConfig(parent, fs);
+        return new FileBasedConfig(parent, jgitConfig, fs);
     }
 
     /** A config file that is never on disk: loads nothing, saves nothing. */
