@@ -1,6 +1,9 @@
 package dev.flowstage.server;
 
+import dev.flowstage.hooks.events.EventBus;
+import dev.flowstage.hooks.events.WebhookDispatcher;
 import dev.flowstage.hooks.nodered.NodeRedDeployer;
+import dev.flowstage.web.events.EventStreams;
 import dev.flowstage.server.config.ConfigLoader;
 import dev.flowstage.server.config.ServerConfig;
 import dev.flowstage.server.http.JettyLauncher;
@@ -40,13 +43,19 @@ public final class FlowstageServer implements AutoCloseable {
     private final HostKey hostKey;
     private final BoundPorts ports;
     private final NodeRedDeployer deployer;
+    private final EventBus events;
+    private final EventStreams streams;
+    private final WebhookDispatcher webhooks;
     private Banner banner;
 
     @Inject
     FlowstageServer(ServerConfig config, SiteStore site, PasswordHasher hasher, GcQueue gc, JettyLauncher jetty,
                     SshServerLifecycle ssh, TlsMaterial tls, HostKey hostKey, BoundPorts ports,
-                    NodeRedDeployer deployer) {
+                    NodeRedDeployer deployer, EventBus events, EventStreams streams, WebhookDispatcher webhooks) {
         this.deployer = deployer;
+        this.events = events;
+        this.streams = streams;
+        this.webhooks = webhooks;
         this.config = config;
         this.site = site;
         this.hasher = hasher;
@@ -132,6 +141,9 @@ public final class FlowstageServer implements AutoCloseable {
     public void close() {
         closeQuietly(jetty);
         closeQuietly(ssh);
+        closeQuietly(streams);
+        closeQuietly(webhooks);
+        closeQuietly(events);
         closeQuietly(deployer);
         closeQuietly(gc);
         if (site instanceof AutoCloseable c) {

@@ -30,6 +30,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import dev.flowstage.web.events.EventStreams;
 
 /** Metrics, the REST API, Git smart HTTP and the servlet context that serves them. */
 @Module
@@ -65,7 +67,11 @@ public interface WebModule {
 
     @Provides
     @Singleton
-    static Handler handler(GitAccess git, Authenticator auth, ApiServices api, PrometheusMeterRegistry metrics) {
-        return WebApp.create(new GitAuthFilter(auth), new FlowstageGitServlet(git), new ApiResourceConfig(api), metrics);
+    static Handler handler(GitAccess git, Authenticator auth, ApiServices api, PrometheusMeterRegistry metrics,
+                           EventStreams events) {
+        ServletContextHandler context = WebApp.create(new GitAuthFilter(auth), new FlowstageGitServlet(git),
+                new ApiResourceConfig(api), metrics);
+        events.mount(context);
+        return context;
     }
 }
