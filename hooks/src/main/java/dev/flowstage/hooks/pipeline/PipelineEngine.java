@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class PipelineEngine implements PipelineRunner, ReviewListener, MainMovedListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineEngine.class);
     static final String ROLLBACK = "rollback";
+    /** How far back in a target's history recovery looks for a run's commit. */
+    private static final int RECOVERY_DEPTH = 200;
 
     private final TeamStore teams;
     private final RunStore runs;
@@ -74,9 +76,9 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
     }
 
     /**
-     * Start-up recovery: a run left {@code running} succeeded if its target's main reached the commit it
-     * was applying, else it failed; {@code queued} runs are resumed in order; runs awaiting a review that was
-     * decided while the server was down are finished.
+     * Start-up recovery: a run whose commit (found by its {@code Flowstage-Run} trailer) is on its target's
+     * main succeeded; else a run left {@code running} failed and {@code queued} runs are resumed in order;
+     * runs awaiting a review that was decided while the server was down are finished.
      */
     public void start() {
         for (Run r : runs.allNonTerminal()) {
@@ -262,22 +264,26 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
     private void recover(Run r) throws IOException {
         String key = r.team() + "/" + r.pipeline();
         switch (r.status()) {
-            case RUNNING -> {
-                boolean moved = r.targetAfter() != null
-                        && promoter.onMain(r.team(), r.target(), ObjectId.fromString(r.targetAfter()));
-                runs.update(r.team(), r.id(), cur -> cur.status() != RunStatus.RUNNING ? cur : moved
-                        ? cur.finished(RunStatus.SUCCEEDED, clock.instant(), null).withLog(clock.instant(),
-                                "Server stopped during the run; main of " + cur.target() + " had moved to "
-                                        + cur.targetAfter().substring(0, 7))
-                        : cur.finished(RunStatus.FAILED, clock.instant(), "server stopped during the run")
-                                .withLog(clock.instant(), "Server stopped during the run; main of "
-                                        + cur.target() + " was left as it was"));
-            }
-            case QUEUED -> {
-                Concurrency c = teams.team(r.team()).flatMap(cfg -> ConfigPipelineStore.read(cfg, r.pipeline()))
-                        .map(Pipeline::concurrency).orElse(Concurrency.QUEUE);
-                pending.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(r.id());
-                enqueue(key, c, r);
+            case RUNNING, QUEUED -> {
+                Optional<ObjectId> applied = promoter.findRunCommit(r.team(), r.target(), r.id(), RECOVERY_DEPTH);
+                if (applied.isPresent()) {
+                    String commit = applied.get().name();
+                    runs.update(r.team(), r.id(), cur -> cur.status().isTerminal() ? cur
+                            : cur.withCommits(cur.sourceCommit(), cur.targetBefore(), commit)
+                                    .finished(RunStatus.SUCCEEDED, clock.instant(), null)
+                                    .withLog(clock.instant(), "Server stopped during the run; main of " + cur.target()
+                                            + " had already moved to " + commit.substring(0, 7)));
+                } else if (r.status() == RunStatus.RUNNING) {
+                    runs.update(r.team(), r.id(), cur -> cur.status().isTerminal() ? cur
+                            : cur.finished(RunStatus.FAILED, clock.instant(), "server stopped during the run")
+                                    .withLog(clock.instant(), "Server stopped during the run; main of " + cur.target()
+                                            + " was left as it was"));
+                } else {
+                    Concurrency c = teams.team(r.team()).flatMap(cfg -> ConfigPipelineStore.read(cfg, r.pipeline()))
+                            .map(Pipeline::concurrency).orElse(Concurrency.QUEUE);
+                    pending.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(r.id());
+                    enqueue(key, c, r);
+                }
             }
             case AWAITING_APPROVAL -> {
                 pending.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(r.id());

@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Carries one run from {@code queued} to where it rests: {@code succeeded}, {@code failed} or
- * {@code awaiting_approval}. Before moving a target's main it stores the run as {@code running} with the
- * commit it is about to apply, so start-up recovery can tell whether the move happened. Log lines are
- * kept with the run in memory and stored at these few transitions, not one write per line.
+ * {@code awaiting_approval}. The commit it applies carries the run's id in a {@code Flowstage-Run}
+ * trailer, so start-up recovery can tell from the target whether the move happened. Log lines are kept
+ * with the run in memory and stored at the few transitions (creation, a slow capture, the end), not one
+ * write per line.
  */
 final class RunExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(RunExecutor.class);
@@ -68,10 +69,14 @@ final class RunExecutor {
             if (built.approvals() > 0) {
                 return awaitApproval(r, c, built.approvals());
             }
+            // No store between building and applying: the commit names the run in its Flowstage-Run trailer,
+            // which is how start-up recovery tells whether the move happened. This keeps the deploy path to
+            // one metadata write (the run's creation) before the target's ref moves.
+            r = started(r);
             for (int attempt = 1; ; attempt++) {
-                r = store(started(r).withCommits(r.sourceCommit(), name(c.base()), c.commit().name())
+                r = r.withCommits(r.sourceCommit(), name(c.base()), c.commit().name())
                         .withLog(clock.instant(), "Built " + c.commit().abbreviate(7).name() + " on main of "
-                                + r.target() + " at " + (c.base() == null ? "(empty)" : c.base().abbreviate(7).name())));
+                                + r.target() + " at " + (c.base() == null ? "(empty)" : c.base().abbreviate(7).name()));
                 if (promoter.apply(c, r.actor(), "pipeline " + r.pipeline() + " run " + r.id())) {
                     break;
                 }
