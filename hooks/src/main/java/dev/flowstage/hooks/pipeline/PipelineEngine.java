@@ -65,7 +65,7 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
         this.reviews = reviews;
         this.clock = clock;
         this.promoter = new Promoter(repos, clock);
-        this.executor = new RunExecutor(teams, runs, reviews, promoter, secrets, clock, mainMoved, capture);
+        this.executor = new RunExecutor(teams, runs, reviews, promoter, secrets, clock, mainMoved, capture, this::release);
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "pipeline-" + n.incrementAndGet());
@@ -216,12 +216,7 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
     }
 
     private void enqueue(String key, Concurrency concurrency, Run run) {
-        Runnable task = () -> {
-            Run done = executor.execute(run);
-            if (done.status().isTerminal()) {
-                release(done);
-            }
-        };
+        Runnable task = () -> executor.execute(run);
         if (concurrency == Concurrency.ALLOW) {
             pool.execute(task);
         } else {
@@ -244,7 +239,8 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
         if (run.isEmpty() || run.get().status().isTerminal()) {
             return;
         }
-        Run done = runs.update(review.team(), review.runId(), cur -> {
+        release(run.get());
+        runs.update(review.team(), review.runId(), cur -> {
             if (cur.status().isTerminal()) {
                 return cur;
             }
@@ -258,7 +254,6 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
             return next.finished(status, clock.instant(), status == RunStatus.REJECTED
                     ? "review " + review.id() + " was rejected" : null);
         });
-        release(done);
     }
 
     private void recover(Run r) throws IOException {

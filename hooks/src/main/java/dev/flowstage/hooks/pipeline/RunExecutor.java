@@ -16,7 +16,9 @@ import dev.flowstage.storage.secret.SecretBox;
 import dev.flowstage.storage.snapshot.CredentialsException;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.eclipse.jgit.lib.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 final class RunExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(RunExecutor.class);
-    private static final int APPLY_ATTEMPTS = 3;
+    private static final int APPLY_ATTEMPTS = 10;
+    private static final long LOCK_WAIT_MS = 20;
 
     private final TeamStore teams;
     private final RunStore runs;
@@ -40,9 +43,10 @@ final class RunExecutor {
     private final Clock clock;
     private final MainMovedListener mainMoved;
     private final LiveCapture capture;
+    private final Consumer<Run> onEnd;
 
     RunExecutor(TeamStore teams, RunStore runs, ReviewStore reviews, Promoter promoter, SecretBox secrets, Clock clock,
-            MainMovedListener mainMoved, LiveCapture capture) {
+            MainMovedListener mainMoved, LiveCapture capture, Consumer<Run> onEnd) {
         this.teams = teams;
         this.runs = runs;
         this.reviews = reviews;
@@ -51,6 +55,7 @@ final class RunExecutor {
         this.clock = clock;
         this.mainMoved = mainMoved;
         this.capture = capture;
+        this.onEnd = onEnd;
     }
 
     /** A promotion or rollback built, but not applied, for a run. */
@@ -84,16 +89,24 @@ final class RunExecutor {
                     throw new MetaConflictException("main of '" + r.target() + "' kept moving during the run;"
                             + " it was left as it was");
                 }
+                if (Objects.equals(promoter.main(r.team(), r.target()), c.base())) {
+                    // main did not move: another writer holds its lock for a moment
+                    Thread.sleep(LOCK_WAIT_MS * attempt);
+                    continue;
+                }
                 r = r.withLog(clock.instant(), "main of " + r.target() + " moved meanwhile: building again on it");
                 built = build(r);
                 r = built.run();
                 c = built.candidate();
             }
             notifyMoved(r, c);
-            return store(r.finished(RunStatus.SUCCEEDED, clock.instant(), null).withLog(clock.instant(),
+            return finish(r.finished(RunStatus.SUCCEEDED, clock.instant(), null).withLog(clock.instant(),
                     "main of " + r.target() + " is now " + c.commit().abbreviate(7).name()));
         } catch (MetaInvalidException | MetaNotFoundException | MetaConflictException | CredentialsException e) {
             return fail(r, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail(r, "the server is stopping");
         } catch (IOException | RuntimeException e) {
             LOG.error("pipeline run {} of team {} failed", r.id(), r.team(), e);
             return fail(r, "internal error (" + e.getClass().getSimpleName() + "); see the server log");
@@ -116,7 +129,7 @@ final class RunExecutor {
     /** Stores {@code r} ended as failed with {@code reason}; a run already ended stays as it is. */
     Run fail(Run r, String reason) {
         try {
-            return store(r.finished(RunStatus.FAILED, clock.instant(), reason).withLog(clock.instant(), "Failed: " + reason));
+            return finish(r.finished(RunStatus.FAILED, clock.instant(), reason).withLog(clock.instant(), "Failed: " + reason));
         } catch (RuntimeException e) {
             LOG.error("cannot store the failure of pipeline run {} of team {}", r.id(), r.team(), e);
             return r.finished(RunStatus.FAILED, clock.instant(), reason);
@@ -222,6 +235,12 @@ final class RunExecutor {
 
     private Run started(Run r) {
         return r.startedAt() != null ? r.withStatus(RunStatus.RUNNING) : r.started(clock.instant());
+    }
+
+    /** Tells the engine the run has ended (so forbid admits the next deploy at once), then stores it. */
+    private Run finish(Run ended) {
+        onEnd.accept(ended);
+        return store(ended);
     }
 
     /** Stores {@code next} unless the stored run has ended meanwhile. */
