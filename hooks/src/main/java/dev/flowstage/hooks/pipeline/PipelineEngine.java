@@ -57,6 +57,7 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
     /** Pending (queued, running, awaiting approval) run ids per "team/pipeline": what forbid checks. */
     private final ConcurrentHashMap<String, Set<String>> pending = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Object> admission = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     public PipelineEngine(TeamStore teams, RunStore runs, ReviewStore reviews, RepoStore repos, SecretBox secrets,
             Clock clock, MainMovedListener mainMoved, LiveCapture capture, int threads) {
@@ -174,6 +175,9 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
     /** Rebuilds the candidates of open pipeline reviews on a target whose main moved (off the caller's thread). */
     @Override
     public void onMainMoved(String team, String target, String oldSha, String newSha, String actor) {
+        if (closed) {
+            return;
+        }
         pool.execute(() -> {
             for (Review review : reviews.list(team, ReviewState.OPEN)) {
                 if (!review.target().equals(target) || review.runId() == null || newSha.equals(review.base())) {
@@ -190,14 +194,23 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
         });
     }
 
-    /** Stops taking work and waits briefly for running runs; queued runs resume at the next start. */
+    /**
+     * Stops starting runs and waits up to 10 s for the ones executing; runs still queued stay queued in the
+     * store and resume at the next {@link #start}.
+     */
     @Override
     public void close() throws InterruptedException {
-        pool.shutdownNow();
-        pool.awaitTermination(10, TimeUnit.SECONDS);
+        closed = true;
+        pool.shutdown();
+        if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+            pool.shutdownNow();
+        }
     }
 
     private Run admit(Pipeline p, Run run, String requested) {
+        if (closed) {
+            throw new IllegalStateException("the pipeline engine is stopping");
+        }
         String key = run.team() + "/" + p.name();
         Run created;
         // one admission at a time per pipeline: forbid's check and the creation cannot interleave, and queue
@@ -216,7 +229,11 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
     }
 
     private void enqueue(String key, Concurrency concurrency, Run run) {
-        Runnable task = () -> executor.execute(run);
+        Runnable task = () -> {
+            if (!closed) {
+                executor.execute(run);
+            }
+        };
         if (concurrency == Concurrency.ALLOW) {
             pool.execute(task);
         } else {
