@@ -1,5 +1,6 @@
 package dev.flowstage.server;
 
+import dev.flowstage.hooks.nodered.NodeRedDeployer;
 import dev.flowstage.server.config.ConfigLoader;
 import dev.flowstage.server.config.ServerConfig;
 import dev.flowstage.server.http.JettyLauncher;
@@ -14,7 +15,11 @@ import dev.flowstage.storage.repo.HostConfigIsolation;
 import dev.flowstage.storage.repo.StorageTuning;
 import dev.flowstage.storage.secret.PasswordHasher;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,11 +39,14 @@ public final class FlowstageServer implements AutoCloseable {
     private final TlsMaterial tls;
     private final HostKey hostKey;
     private final BoundPorts ports;
+    private final NodeRedDeployer deployer;
     private Banner banner;
 
     @Inject
     FlowstageServer(ServerConfig config, SiteStore site, PasswordHasher hasher, GcQueue gc, JettyLauncher jetty,
-                    SshServerLifecycle ssh, TlsMaterial tls, HostKey hostKey, BoundPorts ports) {
+                    SshServerLifecycle ssh, TlsMaterial tls, HostKey hostKey, BoundPorts ports,
+                    NodeRedDeployer deployer) {
+        this.deployer = deployer;
         this.config = config;
         this.site = site;
         this.hasher = hasher;
@@ -72,12 +80,31 @@ public final class FlowstageServer implements AutoCloseable {
     private void startListeners() throws Exception {
         Optional<String> generated = FirstStart.ensureAdmin(site, hasher, config.adminPassword());
         gc.start();
-        ssh.start();
+        ports.from(jetty::httpPort, jetty::httpsPort, ssh::port);
+        // The two listeners share nothing at start-up: bind SSH while Jetty initialises the API.
+        CompletableFuture<Void> sshStarted = CompletableFuture.runAsync(() -> {
+            try {
+                ssh.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         jetty.start();
-        ports.set(jetty.httpPort(), jetty.httpsPort(), ssh.port());
+        try {
+            sshStarted.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof UncheckedIOException u ? u.getCause() : e;
+        }
         banner = new Banner(config.publicHost(), jetty.httpPort(), jetty.httpsPort(), ssh.port(),
                 tls.sha256Fingerprint(), hostKey.fingerprint(), generated);
-        LOG.info("Flowstage started: HTTP {}, HTTPS {}, SSH {}", jetty.httpPort(), jetty.httpsPort(), ssh.port());
+        LOG.info("Flowstage started in {} ms: HTTP {}, HTTPS {}, SSH {}",
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
+                jetty.httpPort(), jetty.httpsPort(), ssh.port());
+        // Live instances whose last deploy failed or that moved while the server was down: off the
+        // start-up path, so start-up time does not grow with the number of teams.
+        Thread catchUp = new Thread(() -> deployer.catchUp(site.teams()), "flowstage-deploy-catch-up");
+        catchUp.setDaemon(true);
+        catchUp.start();
     }
 
     /** What to print at start-up; holds the generated admin password, so it goes to the console only. */
@@ -105,6 +132,7 @@ public final class FlowstageServer implements AutoCloseable {
     public void close() {
         closeQuietly(jetty);
         closeQuietly(ssh);
+        closeQuietly(deployer);
         closeQuietly(gc);
         if (site instanceof AutoCloseable c) {
             closeQuietly(c);

@@ -4,6 +4,7 @@ import dev.flowstage.hooks.access.AccessControl;
 import dev.flowstage.hooks.access.DevicePrincipal;
 import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.events.MainMovedListener;
+import dev.flowstage.hooks.receive.ConfigAppliedHook;
 import dev.flowstage.hooks.receive.LimitedReceivePack;
 import dev.flowstage.hooks.receive.MainMovedHook;
 import dev.flowstage.hooks.receive.PushRules;
@@ -20,6 +21,7 @@ import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -130,8 +132,12 @@ public final class DefaultGitAccess implements GitAccess {
                     .register(metrics)
                     .record(Duration.ofNanos(System.nanoTime() - started));
         };
-        rp.setPostReceiveHook(PostReceiveHookChain.newChain(List.of(measure,
-                new MainMovedHook(name, request.principal(), receive.mainMoved()))));
+        List<PostReceiveHook> after = new ArrayList<>(List.of(measure,
+                new MainMovedHook(name, request.principal(), receive.mainMoved())));
+        if (name.isConfig() && receive.config() != null) {
+            after.add(new ConfigAppliedHook(name, receive.config()));
+        }
+        rp.setPostReceiveHook(PostReceiveHookChain.newChain(after));
         return rp;
     }
 

@@ -46,6 +46,7 @@ public final class PushRules implements PreReceiveHook {
     private final Target target;
     private final PushContent content;
     private final ReviewPush reviews;
+    private final ConfigPush config;
 
     /**
      * {@code target} is the repository's entry in the team config; null only for the team config repo.
@@ -60,6 +61,7 @@ public final class PushRules implements PreReceiveHook {
         this.target = target;
         this.content = new PushContent(services.snapshots(), maxFileBytes);
         this.reviews = new ReviewPush(services.reviews(), principal, repo);
+        this.config = services.config();
     }
 
     @Override
@@ -172,7 +174,12 @@ public final class PushRules implements PreReceiveHook {
                 continue;
             }
             List<String> lines = content.oversized(walk.getObjectReader(), cmd.getNewId(), existing);
-            if (lines.isEmpty() && target != null && (MAIN.equals(cmd.getRefName()) || FOR_MAIN.equals(cmd.getRefName()))) {
+            if (lines.isEmpty() && target == null && MAIN.equals(cmd.getRefName())) {
+                lines = config == null
+                        ? List.of("flowstage: this server does not take configuration pushes; use the API")
+                        : config.problems(repository, repo.team(), cmd.getNewId());
+            } else if (lines.isEmpty() && target != null
+                    && (MAIN.equals(cmd.getRefName()) || FOR_MAIN.equals(cmd.getRefName()))) {
                 ObjectId base = MAIN.equals(cmd.getRefName())
                         ? (ObjectId.zeroId().equals(cmd.getOldId()) ? null : cmd.getOldId())
                         : currentMain;

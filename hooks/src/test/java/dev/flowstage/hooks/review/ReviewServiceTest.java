@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowstage.hooks.access.TeamAccessControl;
 import dev.flowstage.hooks.access.UserPrincipal;
+import dev.flowstage.hooks.events.MainMovedListener;
 import dev.flowstage.storage.meta.Application;
 import dev.flowstage.storage.meta.GitSiteStore;
 import dev.flowstage.storage.meta.GitTeamStore;
@@ -17,6 +18,7 @@ import dev.flowstage.storage.meta.TokenScope;
 import dev.flowstage.storage.repo.GcQueue;
 import dev.flowstage.storage.repo.LocalRepoStore;
 import dev.flowstage.storage.repo.RepoName;
+import dev.flowstage.storage.repo.RepoStore;
 import dev.flowstage.storage.review.GitReviewStore;
 import dev.flowstage.storage.review.Review;
 import dev.flowstage.storage.review.ReviewState;
@@ -28,13 +30,16 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.eclipse.jgit.internal.storage.file.FileRepository;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.RefUpdate;
@@ -62,6 +67,7 @@ class ReviewServiceTest {
     private LocalRepoStore repos;
     private GitReviewStore reviews;
     private ReviewService service;
+    private TeamAccessControl access;
     private final List<String> moved = new CopyOnWriteArrayList<>();
     private final List<String> decided = new CopyOnWriteArrayList<>();
 
@@ -83,7 +89,8 @@ class ReviewServiceTest {
                 .withTarget("dev", new Target(TargetKind.INSTANCE, "dev", "app", true, null, null, null, null, Instant.EPOCH)));
         repos.create(DEV).close();
         reviews = new GitReviewStore(repos, clock);
-        service = new ReviewService(reviews, repos, new TeamAccessControl(teams), clock,
+        access = new TeamAccessControl(teams);
+        service = new ReviewService(reviews, repos, access, clock,
                 (team, target, oldSha, newSha, actor) -> moved.add(team + "/" + target + " " + oldSha + " " + newSha + " " + actor));
         service.addListener(new ReviewListener() {
             @Override
@@ -285,6 +292,91 @@ class ReviewServiceTest {
         service.approve("acme", review.id(), OLGA);
         assertEquals(candidate, main());
         assertEquals(List.of("acme/dev null " + candidate.name() + " olga"), moved);
+    }
+
+    @Test
+    void mainMovingWhileTheReviewIsAppliedIsMergedOnceMore() throws Exception {
+        ObjectId base = commit(null, flows(TAB, INJECT, PARSE), "base");
+        setMain(base);
+        ObjectId racing = commit(base, flows(TAB.replace("Main", "Renamed"), INJECT, PARSE), "a push lands meanwhile");
+        ObjectId candidate = commit(base, flows(TAB, INJECT, PARSE.replace("return msg;", "return null;")), "x");
+        Review review = open(candidate, base, 1);
+        ReviewService racy = serviceMovingMainTo(List.of(racing));
+
+        Review merged = racy.approve("acme", review.id(), OLGA);
+        try (Repository repo = repos.open(DEV); RevWalk walk = new RevWalk(repo)) {
+            RevCommit head = walk.parseCommit(main());
+            assertEquals(head.name(), merged.mergedCommit());
+            assertEquals(List.of(racing, candidate), List.of(head.getParent(0).copy(), head.getParent(1).copy()));
+            assertEquals(flows(TAB.replace("Main", "Renamed"), INJECT, PARSE.replace("return msg;", "return null;")),
+                    SnapshotReader.read(repo, head).text("flows.json").orElseThrow());
+        }
+    }
+
+    @Test
+    void mainThatKeepsMovingFailsTheApprovalCleanly() throws Exception {
+        ObjectId base = commit(null, flows(TAB, INJECT, PARSE), "base");
+        setMain(base);
+        ObjectId first = commit(base, flows(TAB.replace("Main", "One"), INJECT, PARSE), "one");
+        ObjectId second = commit(first, flows(TAB.replace("Main", "Two"), INJECT, PARSE), "two");
+        ObjectId candidate = commit(base, flows(TAB, INJECT, PARSE.replace("return msg;", "return null;")), "x");
+        Review review = open(candidate, base, 1);
+        ReviewService racy = serviceMovingMainTo(List.of(first, second));
+
+        ReviewConflictException e = assertThrows(ReviewConflictException.class,
+                () -> racy.approve("acme", review.id(), OLGA));
+        assertEquals("flowstage: main of acme/dev kept changing while review " + review.id()
+                + " was applied; approve it again", e.getMessage());
+        assertEquals(second, main());
+        assertEquals(ReviewState.OPEN, reviews.get("acme", review.id()).orElseThrow().state());
+    }
+
+    /** A service whose repository moves main to the next of {@code moves} just before each update of main. */
+    private ReviewService serviceMovingMainTo(List<ObjectId> moves) throws Exception {
+        Deque<ObjectId> pending = new ArrayDeque<>(moves);
+        RepoStore racing = new RepoStore() {
+            @Override
+            public Path path(RepoName name) {
+                return repos.path(name);
+            }
+
+            @Override
+            public boolean exists(RepoName name) {
+                return repos.exists(name);
+            }
+
+            @Override
+            public Repository open(RepoName name) throws IOException {
+                if (!name.equals(DEV)) {
+                    return repos.open(name);
+                }
+                return new FileRepository(repos.path(name).toFile()) {
+                    @Override
+                    public RefUpdate updateRef(String ref) throws IOException {
+                        if (ref.equals("refs/heads/main") && !pending.isEmpty()) {
+                            setMain(pending.poll());
+                        }
+                        return super.updateRef(ref);
+                    }
+                };
+            }
+
+            @Override
+            public Repository create(RepoName name) throws IOException {
+                return repos.create(name);
+            }
+
+            @Override
+            public void delete(RepoName name) throws IOException {
+                repos.delete(name);
+            }
+
+            @Override
+            public void pushed(RepoName name) {
+                repos.pushed(name);
+            }
+        };
+        return new ReviewService(reviews, racing, access, Clock.systemUTC(), MainMovedListener.NONE);
     }
 
     private Review open(ObjectId candidate, ObjectId base, int required) {

@@ -9,6 +9,17 @@ import dev.flowstage.hooks.access.TeamAccessControl;
 import dev.flowstage.hooks.git.DefaultGitAccess;
 import dev.flowstage.hooks.git.GitAccess;
 import dev.flowstage.hooks.git.GitLimits;
+import dev.flowstage.hooks.events.MainMovedListeners;
+import dev.flowstage.hooks.receive.ConfigPush;
+import dev.flowstage.hooks.receive.ReceiveServices;
+import dev.flowstage.storage.secret.SecretBox;
+import java.util.List;
+import dev.flowstage.hooks.receive.SnapshotCheck;
+import dev.flowstage.hooks.review.ReviewService;
+import dev.flowstage.storage.review.GitReviewStore;
+import dev.flowstage.storage.review.ReviewStore;
+import dev.flowstage.storage.run.GitRunStore;
+import dev.flowstage.storage.run.RunStore;
 import dev.flowstage.server.config.ServerConfig;
 import dev.flowstage.storage.meta.SiteStore;
 import dev.flowstage.storage.meta.TeamStore;
@@ -36,11 +47,40 @@ public interface AccessModule {
         return new TeamAccessControl(teams);
     }
 
+    /** One set of "main moved" listeners shared by pushes, approved reviews and promotions. */
+    @Provides
+    @Singleton
+    static MainMovedListeners mainMovedListeners() {
+        return new MainMovedListeners();
+    }
+
+    @Provides
+    @Singleton
+    static ReviewStore reviewStore(RepoStore repos, Clock clock) {
+        return new GitReviewStore(repos, clock);
+    }
+
+    @Provides
+    @Singleton
+    static RunStore runStore(RepoStore repos, Clock clock) {
+        return new GitRunStore(repos, clock);
+    }
+
+    @Provides
+    @Singleton
+    static ReviewService reviewService(ReviewStore reviews, RepoStore repos, AccessControl access, Clock clock,
+                                       MainMovedListeners mainMoved) {
+        return new ReviewService(reviews, repos, access, clock, mainMoved);
+    }
+
     @Provides
     @Singleton
     static GitAccess gitAccess(RepoStore repos, TeamStore teams, AccessControl access, ServerConfig config,
-                               MeterRegistry metrics) {
+                               MeterRegistry metrics, ReviewStore reviews, MainMovedListeners mainMoved,
+                               SiteStore site, SecretBox secrets) {
         GitLimits limits = new GitLimits(config.maxPushSize(), MAX_FILE_BYTES, Duration.ofMinutes(10));
-        return new DefaultGitAccess(repos, teams, access, limits, metrics);
+        ConfigPush configPush = new ConfigPush(site, secrets, repos, List.of());
+        return new DefaultGitAccess(repos, teams, access, limits, metrics,
+                new ReceiveServices(new SnapshotCheck(), reviews, mainMoved, configPush));
     }
 }

@@ -2,6 +2,7 @@ package dev.flowstage.server.wiring;
 
 import dev.flowstage.server.config.ServerConfig;
 import dev.flowstage.web.api.PublicUrls;
+import java.util.function.IntSupplier;
 
 /**
  * The ports the listeners actually bound (ephemeral ones are only known after start), and the
@@ -9,15 +10,16 @@ import dev.flowstage.web.api.PublicUrls;
  */
 public final class BoundPorts {
     private final String publicHost;
-    private volatile int http;
-    private volatile int https;
-    private volatile int ssh;
+    private volatile IntSupplier http = () -> 0;
+    private volatile IntSupplier https = () -> 0;
+    private volatile IntSupplier ssh = () -> 0;
 
     public BoundPorts(ServerConfig config) {
         this.publicHost = config.publicHost();
     }
 
-    public void set(int http, int https, int ssh) {
+    /** Read from the listeners on each use: a request served during start-up already sees the bound ports. */
+    public void from(IntSupplier http, IntSupplier https, IntSupplier ssh) {
         this.http = http;
         this.https = https;
         this.ssh = ssh;
@@ -26,6 +28,9 @@ public final class BoundPorts {
     /** HTTPS when it is on (the documented clone URL), else HTTP; SSH as {@code ssh://git@HOST:PORT}. */
     public PublicUrls urls() {
         String host = publicHost.contains(":") ? "[" + publicHost + "]" : publicHost;
+        int http = this.http.getAsInt();
+        int https = this.https.getAsInt();
+        int ssh = this.ssh.getAsInt();
         String git = https > 0 ? "https://" + host + ":" + https : "http://" + host + ":" + http;
         String sshBase = "ssh://git@" + host + ":" + (ssh > 0 ? ssh : 0);
         return new PublicUrls(git, sshBase);

@@ -5,6 +5,8 @@ import dagger.Provides;
 import dev.flowstage.hooks.access.AccessControl;
 import dev.flowstage.hooks.access.Authenticator;
 import dev.flowstage.hooks.git.GitAccess;
+import dev.flowstage.hooks.review.ReviewService;
+import dev.flowstage.hooks.nodered.NodeRedServices;
 import dev.flowstage.storage.meta.SiteStore;
 import dev.flowstage.storage.meta.TeamStore;
 import dev.flowstage.storage.repo.RepoStore;
@@ -56,8 +58,9 @@ public interface WebModule {
     @Singleton
     static ApiServices apiServices(SiteStore site, TeamStore teams, RepoStore repos, Authenticator auth,
                                    AccessControl access, PasswordHasher hasher, SecretBox secrets, Clock clock,
-                                   BoundPorts ports) {
-        return new ApiServices(site, teams, repos, auth, access, hasher, secrets, clock, ports::urls);
+                                   BoundPorts ports, ReviewService reviews, NodeRedServices nodeRed) {
+        return new ApiServices(site, teams, repos, auth, access, hasher, secrets, clock, ports::urls, reviews,
+                nodeRed);
     }
 
     @Provides

@@ -218,7 +218,7 @@ class ConfigLoaderTest {
 
     @Test
     void theConfigurationDocumentListsEveryOptionWithItsDefault() throws Exception {
-        String doc = Files.readString(Path.of("CONFIGURATION.md"));
+        String doc = Files.readString(Path.of("../README.md"));
         for (ConfigOption option : ConfigOption.values()) {
             assertTrue(doc.contains("`" + option.environmentVariable() + "`"), option.environmentVariable());
             if (option.allowedAsFlag()) {

@@ -25,6 +25,7 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import dev.flowstage.storage.repo.PackedRefs;
 import org.eclipse.jgit.util.FS;
 
 /** {@link SiteStore} on {@code DATA/site.git}, ref {@code refs/meta/site}; creates the repository when missing. */
@@ -59,6 +60,7 @@ public final class GitSiteStore implements SiteStore, AutoCloseable {
                 // created by a concurrent start-up: use it
             }
         }
+        PackedRefs.ensure(dir);
         return new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().setMustExist(true).build();
     }
 
@@ -102,6 +104,15 @@ public final class GitSiteStore implements SiteStore, AutoCloseable {
             }
             files.put(SiteJson.userPath(name), SiteJson.writeUser(u));
             return u;
+        });
+    }
+
+    @Override
+    public void deleteUser(String name) {
+        write("Delete user " + name, (st, files) -> {
+            existingUser(st, name);
+            files.remove(SiteJson.userPath(name));
+            return null;
         });
     }
 

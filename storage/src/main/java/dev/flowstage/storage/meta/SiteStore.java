@@ -21,6 +21,9 @@ public interface SiteStore {
     /** Replaces the user by {@code edit}'s result (same name); @throws MetaNotFoundException */
     User updateUser(String name, UnaryOperator<User> edit);
 
+    /** Removes the user with their keys and tokens; @throws MetaNotFoundException */
+    void deleteUser(String name);
+
     /** @throws MetaConflictException when the user already has a token of that name */
     AccessToken addToken(String user, AccessToken token);
 

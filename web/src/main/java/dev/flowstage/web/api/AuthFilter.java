@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Authenticates every API request (Bearer token or Basic) before matching, so unknown paths do not
@@ -27,6 +28,8 @@ import java.util.Set;
 public final class AuthFilter implements ContainerRequestFilter {
     static final String CHALLENGE = "Basic realm=\"flowstage\"";
     private static final Set<String> READING = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+    // A pipeline's webhook trigger is authorized by the secret in its URL (SPEC §5), not by credentials
+    private static final Pattern SECRET_IN_URL = Pattern.compile("/?teams/[^/]+/pipelines/[^/]+/hooks/[^/]+");
 
     private final Authenticator authenticator;
 
@@ -36,6 +39,10 @@ public final class AuthFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
+        if (HttpMethod.POST.equals(request.getMethod())
+                && SECRET_IN_URL.matcher(request.getUriInfo().getPath()).matches()) {
+            return;
+        }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (header == null || header.isBlank()) {
             request.abortWith(unauthorized("authentication required: use a Bearer token or Basic credentials"));

@@ -52,7 +52,8 @@ public record Page<T>(List<T> items, String next) {
         return String.format("%019d", Long.MAX_VALUE - nanos) + name;
     }
 
-    private static int parseLimit(String limit) {
+    /** The {@code ?limit=} of a list: 1 to {@link #MAX_LIMIT}, {@link #DEFAULT_LIMIT} when absent; else 400. */
+    public static int parseLimit(String limit) {
         if (limit == null || limit.isEmpty()) {
             return DEFAULT_LIMIT;
         }

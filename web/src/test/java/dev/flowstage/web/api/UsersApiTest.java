@@ -70,6 +70,21 @@ class UsersApiTest {
     }
 
     @Test
+    void adminDeletesAUserOnlyOnceTheyAreInNoTeam() throws Exception {
+        String bob = api.user("bob", "bob-password");
+        api.post("/teams", admin(), "{\"name\":\"acme\"}").expect(201);
+        api.call("PUT", "/teams/acme/members/bob", admin(), "{\"role\":\"member\"}").expect(201);
+        api.call("DELETE", "/users/bob", bob, null).error(403, "forbidden");
+        assertTrue(api.call("DELETE", "/users/bob", admin(), null).error(409, "conflict").contains("acme"));
+        api.call("DELETE", "/teams/acme/members/bob", admin(), null).expect(204);
+        api.call("DELETE", "/users/bob", admin(), null).expect(204);
+        api.get("/user", bob).error(401, "unauthorized");
+        api.get("/users/bob", admin()).error(404, "not_found");
+        api.call("DELETE", "/users/bob", admin(), null).error(404, "not_found");
+        api.call("DELETE", "/users/admin", admin(), null).error(409, "conflict");
+    }
+
+    @Test
     void selfChangesPasswordButNotAdminFlag() throws Exception {
         String bob = api.user("bob", "bob-password");
         api.call("PATCH", "/users/bob", bob, "{\"password\":\"new-bob-password\"}").expect(200);

@@ -69,8 +69,10 @@ class ReviewsOverHttpTest {
         assertEquals("open", shown.get("state").asText());
         assertEquals("mia", shown.get("author").asText());
         assertEquals(sha, shown.get("candidate").asText());
+        assertEquals("main", shown.get("diffAgainst").asText());
         assertEquals(1, shown.at("/diff/counts/changed").asInt(), shown.toString());
         assertEquals("f1", shown.at("/diff/groups/0/nodes/0/id").asText(), shown.toString());
+        assertEquals(0, shown.get("conflicts").size(), shown.toString());
 
         ObjectId before = server.ref("prod", "refs/heads/main");
         assertEquals("forbidden", json(server.api("mia", "POST", "teams/acme/reviews/" + id + "/approve", null), 403)
@@ -84,6 +86,9 @@ class ReviewsOverHttpTest {
         assertEquals("merged", merged.get("state").asText());
         assertEquals(sha, merged.get("mergedCommit").asText());
         assertEquals("olga", merged.at("/approvals/0/user").asText());
+        JsonNode decided = json(server.api("vic", "GET", "teams/acme/reviews/" + id, null), 200);
+        assertEquals("base", decided.get("diffAgainst").asText());
+        assertEquals(1, decided.at("/diff/counts/changed").asInt(), decided.toString());
         assertEquals(sha, server.ref("prod", "refs/heads/main").name());
         assertTrue(moved.contains("prod " + sha + " olga"), moved.toString());
 
@@ -103,6 +108,10 @@ class ReviewsOverHttpTest {
         Files.writeString(direct.resolve("flows.json"), FLOWS.replace("\"Tick\"", "\"Every hour\""));
         String onMain = server.commitAll(direct, "Rename it differently");
         ok(server.git.run(direct, "push", "-q", "origin", "HEAD:main"));
+
+        JsonNode preview = json(server.api("mia", "GET", "teams/acme/reviews/" + id, null), 200);
+        assertEquals("base", preview.get("diffAgainst").asText());
+        assertEquals("node \"n1\" (inject \"Every hour\") changed on both sides", preview.at("/conflicts/0").asText());
 
         JsonNode error = json(server.api("olga", "POST", "teams/acme/reviews/" + id + "/approve", null), 409);
         assertEquals("merge_conflict", error.at("/error/code").asText());
@@ -131,6 +140,13 @@ class ReviewsOverHttpTest {
         Files.writeString(direct.resolve("flows.json"), start.replace("\"Flow 1\"", "\"Ingest\""));
         server.commitAll(direct, "Name the tab");
         ok(server.git.run(direct, "push", "-q", "origin", "HEAD:main"));
+
+        // shown as what approving does to main now: only the function changes, the tab keeps its new name
+        JsonNode preview = json(server.api("mia", "GET", "teams/acme/reviews/" + id, null), 200);
+        assertEquals("main", preview.get("diffAgainst").asText());
+        assertEquals(1, preview.at("/diff/counts/changed").asInt(), preview.toString());
+        assertEquals(1, preview.at("/diff/groups/0/nodes").size(), preview.toString());
+        assertEquals("f1", preview.at("/diff/groups/0/nodes/0/id").asText(), preview.toString());
 
         JsonNode merged = json(server.api("olga", "POST", "teams/acme/reviews/" + id + "/approve", null), 200);
         String head = server.ref("dev", "refs/heads/main").name();

@@ -45,6 +45,15 @@ public final class NodeRedRunner implements AutoCloseable {
      *     {@code "\"s3cret\""} or {@code "false"} for plain credentials
      */
     public static NodeRedRunner start(Path userDir, String credentialSecretJs) throws IOException, InterruptedException {
+        return start(userDir, credentialSecretJs, "");
+    }
+
+    /**
+     * As {@link #start(Path, String)}, with more settings: {@code extraSettingsJs} is inserted into the
+     * settings object as it is, e.g. {@code adminAuth: {...},}.
+     */
+    public static NodeRedRunner start(Path userDir, String credentialSecretJs, String extraSettingsJs)
+            throws IOException, InterruptedException {
         Path node = node();
         Path red = NpmTestCache.install(NODE_RED, NODE).resolve("node_modules/node-red/red.js");
         int port = freePort();
@@ -58,9 +67,10 @@ public final class NodeRedRunner implements AutoCloseable {
                     diagnostics: { enabled: false, ui: false },
                     telemetry: { enabled: false, updateNotification: false },
                     editorTheme: { tours: false },
+                    %s
                     logging: { console: { level: "info", metrics: false, audit: false } }
                 };
-                """.formatted(port, credentialSecretJs));
+                """.formatted(port, credentialSecretJs, extraSettingsJs));
         Path log = userDir.resolve("node-red.log");
         Process p = new ProcessBuilder(node.toString(), red.toString(), "--userDir", userDir.toString(),
                 "--settings", userDir.resolve("settings.js").toString(), "--port", Integer.toString(port))
@@ -83,7 +93,9 @@ public final class NodeRedRunner implements AutoCloseable {
             }
             try {
                 // The flows are started once "Started flows" is logged; /settings answers earlier.
-                if (get("/settings").statusCode() == 200 && Files.readString(log).contains("Started flows")) {
+                // with adminAuth set, /settings answers 401 to a caller without a token: still up
+                int status = get("/settings").statusCode();
+                if ((status == 200 || status == 401) && Files.readString(log).contains("Started flows")) {
                     return;
                 }
             } catch (ConnectException e) {

@@ -2,27 +2,35 @@ package dev.flowstage.web.api.reviews;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.flowstage.hooks.diff.FlowDiffResult;
+import dev.flowstage.hooks.review.ReviewDiff;
 import dev.flowstage.storage.review.Approval;
 import dev.flowstage.storage.review.Review;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * A review as the API shows it; {@code diff} (candidate against the target's current {@code main}, SPEC §7)
- * is present when one review is asked for, not in lists.
+ * A review as the API shows it. When one review is asked for (not in lists) it carries its semantic diff
+ * (SPEC §7): {@code diffAgainst} says whether that is what approving would change on {@code main}
+ * ({@code "main"}) or what the review proposed against its base ({@code "base"}, for decided reviews and
+ * for those that conflict with main); {@code conflicts} names what keeps it from merging.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ReviewView(long id, String target, String state, String title, String author, String candidate,
                          String base, Instant createdAt, Instant updatedAt, List<Approval> approvals,
                          int requiredApprovals, String comment, String mergedCommit, String runId,
-                         FlowDiffResult diff) {
+                         FlowDiffResult diff, String diffAgainst, List<String> conflicts) {
     public static ReviewView of(Review r) {
-        return of(r, null);
-    }
-
-    public static ReviewView of(Review r, FlowDiffResult diff) {
         return new ReviewView(r.id(), r.target(), r.state().json(), r.title(), r.author(), r.candidate(), r.base(),
                 r.createdAt(), r.updatedAt(), r.approvals(), r.requiredApprovals(), r.comment(), r.mergedCommit(),
-                r.runId(), diff);
+                r.runId(), null, null, null);
+    }
+
+    public static ReviewView of(Review r, ReviewDiff.Result diff) {
+        if (diff == null) {
+            return of(r);
+        }
+        return new ReviewView(r.id(), r.target(), r.state().json(), r.title(), r.author(), r.candidate(), r.base(),
+                r.createdAt(), r.updatedAt(), r.approvals(), r.requiredApprovals(), r.comment(), r.mergedCommit(),
+                r.runId(), diff.diff(), diff.against(), diff.conflicts());
     }
 }

@@ -1,18 +1,13 @@
 package dev.flowstage.web.api.reviews;
 
 import dev.flowstage.hooks.access.Principal;
-import dev.flowstage.hooks.diff.FlowDiff;
-import dev.flowstage.hooks.diff.FlowDiffResult;
 import dev.flowstage.hooks.review.ReviewConflictException;
+import dev.flowstage.hooks.review.ReviewDiff;
 import dev.flowstage.hooks.review.ReviewForbiddenException;
 import dev.flowstage.storage.meta.Role;
 import dev.flowstage.storage.meta.TokenScope;
-import dev.flowstage.storage.repo.RepoName;
 import dev.flowstage.storage.review.Review;
 import dev.flowstage.storage.review.ReviewState;
-import dev.flowstage.storage.snapshot.InvalidSnapshotException;
-import dev.flowstage.storage.snapshot.Snapshot;
-import dev.flowstage.storage.snapshot.SnapshotReader;
 import dev.flowstage.web.api.ApiException;
 import dev.flowstage.web.api.ApiSecurityContext;
 import dev.flowstage.web.api.ApiServices;
@@ -33,15 +28,10 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.function.Supplier;
-import org.eclipse.jgit.errors.MissingObjectException;
-import org.eclipse.jgit.errors.RepositoryNotFoundException;
-import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.Ref;
-import org.eclipse.jgit.lib.Repository;
 
 /**
- * A team's reviews (SPEC §5): every member lists and reads them, with the semantic diff of the candidate
- * against the target's current {@code main}; owners approve and reject. Non-members get 404.
+ * A team's reviews (SPEC §5): every member lists and reads them, one review with its semantic diff
+ * ({@link ReviewDiff}); owners approve and reject. Non-members get 404.
  */
 @Path("teams/{team}/reviews")
 @Produces(MediaType.APPLICATION_JSON)
@@ -50,12 +40,13 @@ import org.eclipse.jgit.lib.Repository;
 public final class ReviewsResource {
     private final ApiServices services;
     private final TeamGuard guard;
-    private final FlowDiff diff = new FlowDiff();
+    private final ReviewDiff diff;
 
     @Inject
     public ReviewsResource(ApiServices services, TeamGuard guard) {
         this.services = services;
         this.guard = guard;
+        this.diff = new ReviewDiff(services.repos());
     }
 
     /** The body of a rejection; the comment is optional. */
@@ -84,7 +75,7 @@ public final class ReviewsResource {
     public ReviewView get(@Context SecurityContext sc, @PathParam("team") String team, @PathParam("id") String id) {
         guard.require(ApiSecurityContext.principal(sc), team, Role.VIEWER, TokenScope.READ);
         Review review = services.reviews().store().get(team, parseId(team, id)).orElseThrow(() -> notFound(team, id));
-        return ReviewView.of(review, diffAgainstMain(review));
+        return ReviewView.of(review, diff(review));
     }
 
     @POST
@@ -117,16 +108,9 @@ public final class ReviewsResource {
         }
     }
 
-    /** Candidate against the current main; null when either is not a readable snapshot any more. */
-    private FlowDiffResult diffAgainstMain(Review review) {
-        try (Repository repo = services.repos().open(new RepoName(review.team(), review.target()))) {
-            Ref main = repo.exactRef("refs/heads/main");
-            Snapshot before = main == null ? Snapshot.EMPTY : SnapshotReader.read(repo, main.getObjectId());
-            Snapshot after = SnapshotReader.read(repo, ObjectId.fromString(review.candidate()));
-            return diff.compare(before, after);
-        } catch (RepositoryNotFoundException | MissingObjectException | InvalidSnapshotException
-                 | IllegalArgumentException e) {
-            return null;
+    private ReviewDiff.Result diff(Review review) {
+        try {
+            return diff.of(review).orElse(null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + review.team() + "/" + review.target(), e);
         }

@@ -15,6 +15,7 @@ import dev.flowstage.web.api.TeamGuard;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
@@ -27,6 +28,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * User accounts. Server admins create and list users and grant admin rights; everyone may read and
@@ -108,6 +110,31 @@ public final class UsersResource {
         // A changed password or admin flag must apply to the very next request.
         services.authenticator().invalidateAll();
         return UserView.of(updated);
+    }
+
+    /**
+     * Deletes an account with its keys and tokens. Refused while the user is in a team: a later
+     * account of the same name must not inherit memberships.
+     */
+    @DELETE
+    @Path("{name}")
+    public Response delete(@Context SecurityContext sc, @PathParam("name") String name) {
+        requireAdmin(sc);
+        UserPrincipal caller = ApiSecurityContext.user(sc);
+        if (caller.name().equals(name)) {
+            throw ApiException.conflict("you cannot delete your own account");
+        }
+        services.site().user(name).orElseThrow(() -> ApiException.notFound("user '" + name + "' not found"));
+        List<String> teams = services.site().teams().stream()
+                .filter(t -> services.teams().team(t).map(c -> c.role(name) != null).orElse(false))
+                .toList();
+        if (!teams.isEmpty()) {
+            throw ApiException.conflict("user '" + name + "' is still a member of " + String.join(", ", teams)
+                    + "; remove them from those teams first");
+        }
+        services.site().deleteUser(name);
+        services.authenticator().invalidateAll();
+        return Response.noContent().build();
     }
 
     private User visible(UserPrincipal caller, String name) {

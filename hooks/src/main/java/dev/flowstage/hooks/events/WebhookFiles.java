@@ -1,0 +1,106 @@
+package dev.flowstage.hooks.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowstage.storage.Names;
+import dev.flowstage.storage.meta.MetaInvalidException;
+import dev.flowstage.storage.meta.MetaJson;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads and writes {@code webhooks/NAME.json} in {@code _config.git}, with the checks the API and a
+ * push of the config repository share: a valid name, an absolute http(s) URL, known event types.
+ */
+public final class WebhookFiles {
+    public static final String FOLDER = "webhooks/";
+    private static final String EXT = ".json";
+
+    private WebhookFiles() {}
+
+    public static String path(String name) {
+        return FOLDER + name + EXT;
+    }
+
+    /** The webhook's name when {@code path} is a webhook file, else null. */
+    public static String nameOf(String path) {
+        if (!path.startsWith(FOLDER) || !path.endsWith(EXT) || path.indexOf('/', FOLDER.length()) >= 0) {
+            return null;
+        }
+        return path.substring(FOLDER.length(), path.length() - EXT.length());
+    }
+
+    /** @throws MetaInvalidException naming the file and the problem */
+    public static Webhook parse(String path, byte[] content) {
+        String name = nameOf(path);
+        if (name == null || !Names.isValid(name)) {
+            throw new MetaInvalidException(path + ": the webhook name must be 1-63 lower-case letters, digits and '-'");
+        }
+        ObjectNode n = MetaJson.readObject(path, content);
+        URI url = url(path + ": ", MetaJson.requiredText(path, n, "url"));
+        JsonNode list = n.get("events");
+        if (list == null || !list.isArray()) {
+            throw new MetaInvalidException(path + ": 'events' must be a list of event types");
+        }
+        Set<String> events = new TreeSet<>();
+        for (JsonNode e : list) {
+            events.add(e.asText());
+        }
+        return new Webhook(name, url, events(path + ": ", events), MetaJson.text(path, n, "sealedSecret"),
+                MetaJson.instant(path, n, "createdAt"));
+    }
+
+    public static byte[] format(Webhook w) {
+        ObjectNode n = MetaJson.object();
+        n.put("url", w.url().toString());
+        ArrayNode events = n.putArray("events");
+        new TreeSet<>(w.events()).forEach(events::add);
+        MetaJson.put(n, "sealedSecret", w.sealedSecret());
+        MetaJson.put(n, "createdAt", w.createdAt());
+        return MetaJson.write(n);
+    }
+
+    /** An absolute http or https URL with a host; @throws MetaInvalidException otherwise */
+    public static URI url(String where, String value) {
+        URI uri;
+        try {
+            uri = new URI(value.strip());
+        } catch (URISyntaxException e) {
+            throw new MetaInvalidException(where + "'url' is not a valid URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new MetaInvalidException(where + "'url' must be an http or https URL");
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw new MetaInvalidException(where + "'url' must name a host");
+        }
+        if (uri.getUserInfo() != null) {
+            throw new MetaInvalidException(where + "'url' must not carry credentials: use a secret to sign deliveries");
+        }
+        return uri;
+    }
+
+    /** At least one event, each one of {@link FlowstageEvent#TYPES}; @throws MetaInvalidException otherwise */
+    public static Set<String> events(String where, Collection<String> events) {
+        if (events == null || events.isEmpty()) {
+            throw new MetaInvalidException(where + "'events' must list at least one of " + typeList());
+        }
+        for (String e : events) {
+            if (!FlowstageEvent.TYPES.contains(e)) {
+                throw new MetaInvalidException(where + "'" + e + "' is not an event type (use " + typeList() + ")");
+            }
+        }
+        return new TreeSet<>(events);
+    }
+
+    private static String typeList() {
+        return String.join(", ", new TreeSet<>(FlowstageEvent.TYPES));
+    }
+}

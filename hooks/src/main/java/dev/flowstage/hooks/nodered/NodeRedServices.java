@@ -1,0 +1,27 @@
+package dev.flowstage.hooks.nodered;
+
+import dev.flowstage.hooks.events.MainMovedListener;
+import dev.flowstage.storage.repo.RepoStore;
+import dev.flowstage.storage.secret.SecretBox;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * What the API needs of live Node-RED instances: capturing live flows, reading instance status, and the
+ * listener to tell when the API itself moves a target's main (an import), the same one pushes and reviews
+ * tell, so the {@link NodeRedDeployer} registered there deploys it.
+ */
+public record NodeRedServices(FlowCapture capture, InstanceStatusStore status, MainMovedListener mainMoved) {
+    public NodeRedServices {
+        Objects.requireNonNull(capture, "capture");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(mainMoved, "mainMoved");
+    }
+
+    /** The services over {@code repos}, telling {@code mainMoved} when a capture or import moves main. */
+    public static NodeRedServices create(RepoStore repos, SecretBox secrets, Clock clock, MainMovedListener mainMoved) {
+        InstanceStatusStore status = new InstanceStatusStore(repos);
+        NodeRedClients clients = new NodeRedClients(secrets, NodeRedClients.DEFAULT_TIMEOUT);
+        return new NodeRedServices(new FlowCapture(repos, clients, status, mainMoved, clock), status, mainMoved);
+    }
+}

@@ -1,0 +1,222 @@
+package dev.flowstage.hooks.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Deliveries to a real HTTP receiver on 127.0.0.1, with retries shortened to milliseconds. */
+class WebhookDispatcherTest {
+    private static final String SECRET = "whsec-test-1";
+
+    /** One request as the receiver saw it. */
+    record Received(String path, Map<String, List<String>> headers, byte[] body) {
+        String header(String name) {
+            List<String> v = headers.get(name);
+            return v == null ? null : v.get(0);
+        }
+    }
+
+    @TempDir
+    Path data;
+    TeamFixture fx;
+    HttpServer receiver;
+    final Deque<Integer> answers = new ArrayDeque<>();
+    final List<Received> received = new CopyOnWriteArrayList<>();
+    EventBus bus;
+    WebhookStore store;
+    DeliveryLog log;
+    WebhookDispatcher dispatcher;
+
+    @BeforeEach
+    void start() throws Exception {
+        fx = new TeamFixture(data);
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/", exchange -> {
+            received.add(new Received(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()),
+                    exchange.getRequestBody().readAllBytes()));
+            int status;
+            synchronized (answers) {
+                status = answers.size() > 1 ? answers.poll() : answers.isEmpty() ? 204 : answers.peek();
+            }
+            if (status >= 300 && status < 400) {
+                exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + port() + "/elsewhere");
+            }
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        receiver.start();
+        bus = new EventBus();
+        store = new WebhookStore(fx.teams, fx.secrets, Clock.systemUTC());
+        log = new DeliveryLog(fx.repos, 3);
+        dispatcher = new WebhookDispatcher(store, log, Clock.systemUTC(), new WebhookDispatcher.Settings(3,
+                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2), Duration.ofSeconds(2)));
+        dispatcher.subscribeTo(bus);
+    }
+
+    @AfterEach
+    void stop() {
+        bus.close();
+        dispatcher.close();
+        receiver.stop(0);
+        fx.close();
+    }
+
+    private int port() {
+        return receiver.getAddress().getPort();
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + port() + path;
+    }
+
+    private void answer(Integer... statuses) {
+        synchronized (answers) {
+            answers.addAll(List.of(statuses));
+        }
+    }
+
+    private static FlowstageEvent push() {
+        return FlowstageEvent.push("acme", "dev", "refs/heads/main", null, "a".repeat(40), "olive", Instant.now());
+    }
+
+    private List<WebhookDelivery> awaitDeliveries(String webhook, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        List<WebhookDelivery> d = log.list("acme", webhook);
+        while (d.size() < count) {
+            assertTrue(System.nanoTime() < deadline, "no delivery logged in time");
+            Thread.sleep(20);
+            d = log.list("acme", webhook);
+        }
+        return d;
+    }
+
+    @Test
+    void aSignedDeliveryIsRetriedAfter500sUntilItSucceedsAndIsLogged() throws Exception {
+        store.create("acme", "olive", "ci", url("/hook"), List.of("push", "run"), SECRET);
+        answer(500, 502, 204);
+        bus.publish(push());
+
+        WebhookDelivery d = awaitDeliveries("ci", 1).get(0);
+        assertTrue(d.succeeded(), d.toString());
+        assertEquals(204, d.statusCode());
+        assertEquals(3, d.attempts());
+        assertNull(d.error());
+        assertEquals("push", d.event());
+        assertEquals("dev", d.target());
+
+        assertEquals(3, received.size());
+        for (Received r : received) {
+            assertEquals("/hook", r.path());
+            assertEquals("push", r.header("X-flowstage-event"));
+            assertEquals(d.id(), r.header("X-flowstage-delivery"), "one delivery id across retries");
+            assertEquals(WebhookSignature.sign(SECRET, r.body()), r.header("X-flowstage-signature-256"));
+            assertEquals("application/json", r.header("Content-type"));
+        }
+        assertTrue(received.get(0).header("X-flowstage-signature-256").matches("sha256=[0-9a-f]{64}"));
+        JsonNode body = new ObjectMapper().readTree(received.get(0).body());
+        assertEquals("push", body.path("type").asText());
+        assertEquals("acme", body.path("team").asText());
+        assertEquals("a".repeat(40), body.path("data").path("new").asText());
+    }
+
+    @Test
+    void aReceiverThatKeepsFailingGetsTheBoundedNumberOfAttempts() throws Exception {
+        store.create("acme", "olive", "down", url("/down"), List.of("push"), null);
+        answer(503);
+        bus.publish(push());
+        WebhookDelivery d = awaitDeliveries("down", 1).get(0);
+        assertFalse(d.succeeded());
+        assertEquals(3, d.attempts());
+        assertEquals(503, d.statusCode());
+        assertEquals("the receiver answered 503", d.error());
+        assertEquals(3, received.size());
+        assertNull(received.get(0).header("X-flowstage-signature-256"), "an unsigned webhook sends no signature");
+    }
+
+    @Test
+    void redirectsAreNotFollowedAndClientErrorsAreNotRetried() throws Exception {
+        store.create("acme", "olive", "moved", url("/moved"), List.of("push"), SECRET);
+        answer(302);
+        bus.publish(push());
+        WebhookDelivery moved = awaitDeliveries("moved", 1).get(0);
+        assertFalse(moved.succeeded());
+        assertEquals(1, moved.attempts());
+        assertEquals(302, moved.statusCode());
+        assertTrue(moved.error().contains("redirect not followed"), moved.error());
+        assertEquals(List.of("/moved"), received.stream().map(Received::path).toList());
+
+        store.delete("acme", "olive", "moved");
+        store.create("acme", "olive", "gone", url("/gone"), List.of("push"), SECRET);
+        synchronized (answers) {
+            answers.clear();
+        }
+        answer(404);
+        bus.publish(push());
+        WebhookDelivery gone = awaitDeliveries("gone", 1).get(0);
+        assertEquals(1, gone.attempts());
+        assertEquals(404, gone.statusCode());
+    }
+
+    @Test
+    void anUnreachableReceiverIsRetriedThenLoggedAsUnreachable() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        store.create("acme", "olive", "nowhere", "http://127.0.0.1:" + closedPort + "/x", List.of("push"), null);
+        bus.publish(push());
+        WebhookDelivery d = awaitDeliveries("nowhere", 1).get(0);
+        assertFalse(d.succeeded());
+        assertEquals(3, d.attempts());
+        assertNull(d.statusCode());
+        assertEquals("cannot connect", d.error());
+    }
+
+    @Test
+    void onlyTheChosenEventTypesAreSentAndTheLogKeepsTheNewestFew() throws Exception {
+        store.create("acme", "olive", "runs", url("/runs"), List.of("run"), null);
+        bus.publish(push());
+        for (int i = 1; i <= 4; i++) {
+            bus.publish(FlowstageEvent.run("acme", "qa", "line-1", "dev", "00000" + i, "succeeded", "olive",
+                    Instant.now()));
+            int n = i;
+            // one at a time, so "newest" is well defined
+            waitFor(() -> received.size() == n && !log.list("acme", "runs").isEmpty() && log.list("acme", "runs")
+                    .get(0).id().equals(received.get(n - 1).header("X-flowstage-delivery")));
+        }
+        assertTrue(received.stream().allMatch(r -> "run".equals(r.header("X-flowstage-event"))),
+                "the push was not for this webhook");
+        List<WebhookDelivery> kept = log.list("acme", "runs");
+        assertEquals(3, kept.size(), "only the newest 3 are kept");
+        assertEquals(List.of(3, 2, 1).stream().map(k -> received.get(k).header("X-flowstage-delivery")).toList(),
+                kept.stream().map(WebhookDelivery::id).toList());
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier c) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!c.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "condition not reached in time");
+            Thread.sleep(20);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.flowstage.hooks.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flowstage.storage.meta.MetaConflictException;
+import dev.flowstage.storage.meta.MetaInvalidException;
+import dev.flowstage.storage.meta.MetaNotFoundException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WebhookStoreTest {
+    @TempDir
+    Path data;
+    TeamFixture fx;
+    WebhookStore store;
+
+    @BeforeEach
+    void start() throws Exception {
+        fx = new TeamFixture(data);
+        store = new WebhookStore(fx.teams, fx.secrets, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop() {
+        fx.close();
+    }
+
+    @Test
+    void aWebhookIsAConfigFileWithItsSecretSealed() {
+        store.create("acme", "olive", "ci", "https://ci.example.test/hook", List.of("run", "push"), "s3cret-value");
+        byte[] file = fx.teams.team("acme").orElseThrow().extraFiles().get("webhooks/ci.json");
+        String text = new String(file, StandardCharsets.UTF_8);
+        assertTrue(text.contains("\"url\": \"https://ci.example.test/hook\""), text);
+        assertFalse(text.contains("s3cret-value"), text);
+        Webhook w = store.get("acme", "ci").orElseThrow();
+        assertEquals(Set.of("push", "run"), w.events());
+        assertEquals("s3cret-value", store.secret(w).orElseThrow());
+        assertEquals(List.of("ci"), store.list("acme").stream().map(Webhook::name).toList());
+
+        store.delete("acme", "olive", "ci");
+        assertTrue(store.list("acme").isEmpty());
+    }
+
+    @Test
+    void badInputIsRefusedWithAMessage() {
+        assertEquals("'url' must be an http or https URL", assertThrows(MetaInvalidException.class,
+                () -> store.create("acme", "olive", "x", "ftp://example.test/", List.of("push"), null)).getMessage());
+        assertEquals("'url' must name a host", assertThrows(MetaInvalidException.class,
+                () -> store.create("acme", "olive", "x", "http:///path", List.of("push"), null)).getMessage());
+        assertEquals("'url' must not carry credentials: use a secret to sign deliveries",
+                assertThrows(MetaInvalidException.class, () -> store.create("acme", "olive", "x",
+                        "https://user:pw@example.test/", List.of("push"), null)).getMessage());
+        assertEquals("'deploy' is not an event type (use device, push, review, run, upstream)",
+                assertThrows(MetaInvalidException.class, () -> store.create("acme", "olive", "x",
+                        "https://example.test/", List.of("deploy"), null)).getMessage());
+        assertEquals("'events' must list at least one of device, push, review, run, upstream",
+                assertThrows(MetaInvalidException.class, () -> store.create("acme", "olive", "x",
+                        "https://example.test/", List.of(), null)).getMessage());
+        assertTrue(assertThrows(MetaInvalidException.class, () -> store.create("acme", "olive", "Bad_Name",
+                "https://example.test/", List.of("push"), null)).getMessage().contains("webhook name"));
+
+        store.create("acme", "olive", "ci", "https://example.test/", List.of("push"), null);
+        assertEquals("webhook 'ci' already exists in team 'acme'", assertThrows(MetaConflictException.class,
+                () -> store.create("acme", "olive", "ci", "https://example.test/", List.of("push"), null)).getMessage());
+        assertEquals("webhook 'nope' not found in team 'acme'", assertThrows(MetaNotFoundException.class,
+                () -> store.delete("acme", "olive", "nope")).getMessage());
+    }
+
+    @Test
+    void aFileReadFromAPushIsCheckedWithTheSameRules() {
+        assertEquals("webhooks/ci.json: 'url' must be an http or https URL", assertThrows(MetaInvalidException.class,
+                () -> WebhookFiles.parse("webhooks/ci.json",
+                        "{\"url\":\"file:///etc/passwd\",\"events\":[\"push\"]}".getBytes(StandardCharsets.UTF_8)))
+                .getMessage());
+        assertEquals("webhooks/ci.json: 'events' must be a list of event types", assertThrows(MetaInvalidException.class,
+                () -> WebhookFiles.parse("webhooks/ci.json",
+                        "{\"url\":\"https://x.test/\",\"events\":\"push\"}".getBytes(StandardCharsets.UTF_8)))
+                .getMessage());
+    }
+}

@@ -1,0 +1,129 @@
+package dev.flowstage.hooks.trigger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.flowstage.hooks.pipeline.PipelineRunner;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Schedules against a clock the test moves: no waiting on the wall clock. */
+class ScheduleTriggerTest {
+    /** A clock that stands still until told to move. */
+    static final class MovableClock extends Clock {
+        volatile Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(String iso) {
+            now = Instant.parse(iso);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @TempDir
+    Path data;
+    TriggerFixture fx;
+    MovableClock clock = new MovableClock(Instant.parse("2026-03-01T01:00:00Z"));
+    ScheduleTrigger schedules;
+
+    @BeforeEach
+    void start() throws Exception {
+        fx = new TriggerFixture(data);
+        schedules = new ScheduleTrigger(fx.site, fx.pipelines, fx.runner, clock);
+        fx.pipeline("{'name':'nightly','application':'app','stages':["
+                + "{'name':'dev','instance':'dev','trigger':{'schedule':'30 2 * * *'}},"
+                + "{'name':'qa','instance':'qa'}]}");
+    }
+
+    @AfterEach
+    void stop() {
+        schedules.close();
+        fx.close();
+    }
+
+    @Test
+    void aStageFiresAtItsCronTimeOnceAndThenTheNextDay() {
+        assertEquals(0, schedules.runDue().size());
+        assertEquals(Optional.of(Instant.parse("2026-03-01T02:30:00Z")), schedules.nextFire("acme", "nightly", "dev"));
+        clock.set("2026-03-01T02:29:59Z");
+        assertEquals(0, schedules.runDue().size());
+        clock.set("2026-03-01T02:30:00Z");
+        assertEquals(1, schedules.runDue().size());
+        assertEquals(new RecordingRunner.Call("acme", "nightly", "dev", Optional.empty(), ScheduleTrigger.ACTOR,
+                PipelineRunner.SCHEDULE), fx.runner.calls.get(0));
+        clock.set("2026-03-01T02:30:40Z");
+        assertEquals(0, schedules.runDue().size(), "one fire per due time");
+        assertEquals(Optional.of(Instant.parse("2026-03-02T02:30:00Z")), schedules.nextFire("acme", "nightly", "dev"));
+    }
+
+    @Test
+    void missedTimesFireOnceAndAPausedPipelineSkipsItsTime() throws Exception {
+        schedules.runDue();
+        clock.set("2026-03-04T09:00:00Z"); // three nights missed (the server was down)
+        assertEquals(1, schedules.runDue().size());
+        assertEquals(Optional.of(Instant.parse("2026-03-05T02:30:00Z")), schedules.nextFire("acme", "nightly", "dev"));
+
+        fx.pipelines.setPaused("acme", "olive", "nightly", true);
+        clock.set("2026-03-05T02:30:00Z");
+        assertEquals(0, schedules.runDue().size());
+        fx.pipelines.setPaused("acme", "olive", "nightly", false);
+        clock.set("2026-03-05T12:00:00Z");
+        assertEquals(0, schedules.runDue().size(), "the paused night is not made up for after resume");
+        clock.set("2026-03-06T02:30:00Z");
+        assertEquals(1, schedules.runDue().size());
+        assertEquals(2, fx.runner.calls.size());
+    }
+
+    @Test
+    void aNewScheduleStartsFromNowAndARemovedOneStops() throws Exception {
+        clock.set("2026-03-01T03:00:00Z");
+        fx.pipeline("{'name':'hourly','application':'app','stages':["
+                + "{'name':'qa','instance':'qa','trigger':{'schedule':'0 * * * *'}},{'name':'prod','instance':'prod'}]}");
+        assertEquals(0, schedules.runDue().size(), "03:00 was not in the future when the schedule was first seen");
+        clock.set("2026-03-01T04:00:00Z");
+        assertEquals(1, schedules.runDue().size());
+        assertEquals("hourly", fx.runner.calls.get(0).pipeline());
+
+        fx.pipelines.delete("acme", "olive", "hourly");
+        clock.set("2026-03-01T05:00:00Z");
+        assertEquals(0, schedules.runDue().size());
+        assertEquals(Optional.empty(), schedules.nextFire("acme", "hourly", "qa"));
+    }
+
+    @Test
+    void theBackgroundThreadRunsTheSameCheck() throws Exception {
+        schedules.runDue();
+        clock.set("2026-03-01T02:30:00Z");
+        schedules.start(Duration.ofMillis(10));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (fx.runner.calls.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, fx.runner.calls.size());
+    }
+}

@@ -1,0 +1,50 @@
+package dev.flowstage.server.wiring;
+
+import dagger.Module;
+import dagger.Provides;
+import dev.flowstage.hooks.events.MainMovedListeners;
+import dev.flowstage.hooks.nodered.InstanceStatusStore;
+import dev.flowstage.hooks.nodered.NodeRedClients;
+import dev.flowstage.hooks.nodered.NodeRedDeployer;
+import dev.flowstage.hooks.nodered.NodeRedServices;
+import dev.flowstage.storage.meta.TeamStore;
+import dev.flowstage.storage.repo.RepoStore;
+import dev.flowstage.storage.secret.SecretBox;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/** Live Node-RED instances: the Admin API clients, instance status, and deploy-on-main-moved. */
+@Module
+public interface LiveModule {
+    int DEPLOY_THREADS = 2;
+
+    @Provides
+    @Singleton
+    static NodeRedClients nodeRedClients(SecretBox secrets) {
+        return new NodeRedClients(secrets, NodeRedClients.DEFAULT_TIMEOUT);
+    }
+
+    @Provides
+    @Singleton
+    static InstanceStatusStore instanceStatus(RepoStore repos) {
+        return new InstanceStatusStore(repos);
+    }
+
+    /** Registered with the shared listeners, so pushes, reviews, imports and promotions all deploy. */
+    @Provides
+    @Singleton
+    static NodeRedDeployer deployer(TeamStore teams, RepoStore repos, SecretBox secrets, NodeRedClients clients,
+                                    InstanceStatusStore status, Clock clock, MainMovedListeners mainMoved) {
+        NodeRedDeployer deployer = new NodeRedDeployer(teams, repos, secrets, clients, status, clock, DEPLOY_THREADS);
+        mainMoved.add(deployer);
+        return deployer;
+    }
+
+    @Provides
+    @Singleton
+    static NodeRedServices nodeRedServices(RepoStore repos, SecretBox secrets, Clock clock,
+                                           MainMovedListeners mainMoved, NodeRedDeployer deployer) {
+        // depends on the deployer so that it is registered before the API can move main
+        return NodeRedServices.create(repos, secrets, clock, mainMoved);
+    }
+}

@@ -1,0 +1,153 @@
+package dev.flowstage.web.events;
+
+import dev.flowstage.hooks.events.EventBus;
+import dev.flowstage.hooks.events.EventJson;
+import dev.flowstage.hooks.events.FlowstageEvent;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
+
+/**
+ * One client's event stream: subscribes to its team on open, sends each event as one JSON text
+ * message with at most one send in flight, and keeps at most {@code queueLimit} unsent events —
+ * a client that falls further behind is disconnected (1008) instead of being buffered forever.
+ * Pings every {@code pingInterval}; a client that answers no ping for two intervals is closed.
+ */
+public final class EventSocket implements Session.Listener.AutoDemanding {
+    static final String TOO_SLOW = "too slow: events were not read in time";
+    static final String NO_PONG = "no answer to pings";
+
+    private final EventBus bus;
+    private final String team;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final int queueLimit;
+    private final Duration pingInterval;
+
+    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private boolean sending;
+    private boolean closed;
+    private volatile Session session;
+    private volatile Instant lastPong;
+    private EventBus.Subscription subscription;
+    private ScheduledFuture<?> pinger;
+
+    EventSocket(EventBus bus, String team, ScheduledExecutorService scheduler, Clock clock,
+                int queueLimit, Duration pingInterval) {
+        this.bus = bus;
+        this.team = team;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.queueLimit = queueLimit;
+        this.pingInterval = pingInterval;
+    }
+
+    @Override
+    public void onWebSocketOpen(Session s) {
+        session = s;
+        lastPong = clock.instant();
+        synchronized (this) {
+            subscription = bus.subscribe(team, this::enqueue);
+            long ms = pingInterval.toMillis();
+            pinger = scheduler.scheduleAtFixedRate(this::ping, ms, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void onWebSocketPong(ByteBuffer payload) {
+        lastPong = clock.instant();
+    }
+
+    @Override
+    public void onWebSocketText(String message) {
+        // The stream is one-way; anything a client sends is ignored.
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason) {
+        stop();
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        stop();
+    }
+
+    private void enqueue(FlowstageEvent event) {
+        String text = EventJson.text(event);
+        boolean overflow;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            overflow = queue.size() >= queueLimit;
+            if (!overflow) {
+                queue.add(text);
+                if (sending) {
+                    return;
+                }
+                sending = true;
+            }
+        }
+        if (overflow) {
+            closeWith(StatusCode.POLICY_VIOLATION, TOO_SLOW);
+        } else {
+            sendNext();
+        }
+    }
+
+    private void sendNext() {
+        String next;
+        synchronized (this) {
+            next = closed ? null : queue.poll();
+            if (next == null) {
+                sending = false;
+                return;
+            }
+        }
+        session.sendText(next, Callback.from(this::sendNext, failure -> stop()));
+    }
+
+    private void ping() {
+        Session s = session;
+        if (s == null || !s.isOpen()) {
+            stop();
+            return;
+        }
+        if (Duration.between(lastPong, clock.instant()).compareTo(pingInterval.multipliedBy(2)) > 0) {
+            closeWith(StatusCode.POLICY_VIOLATION, NO_PONG);
+            return;
+        }
+        s.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+    }
+
+    private void closeWith(int status, String reason) {
+        stop();
+        Session s = session;
+        if (s != null && s.isOpen()) {
+            s.close(status, reason, Callback.NOOP);
+        }
+    }
+
+    private synchronized void stop() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        queue.clear();
+        if (subscription != null) {
+            subscription.close();
+        }
+        if (pinger != null) {
+            pinger.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.flowstage.web.events;
+
+import dev.flowstage.hooks.access.Principal;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Short-lived, single-use tickets that let a browser open the event WebSocket (browsers cannot set an
+ * Authorization header on a WebSocket). A ticket belongs to one principal and one team; it is kept
+ * in memory only, so a restart simply invalidates outstanding tickets.
+ */
+public final class EventTickets {
+    public static final Duration DEFAULT_VALIDITY = Duration.ofSeconds(60);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** What a ticket was issued for. */
+    public record Issued(String ticket, Instant expiresAt) {}
+
+    private record Grant(Principal principal, String team, Instant expiresAt) {}
+
+    private final Map<String, Grant> grants = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final Duration validity;
+
+    public EventTickets(Clock clock, Duration validity) {
+        this.clock = clock;
+        this.validity = validity;
+    }
+
+    public Issued issue(Principal principal, String team) {
+        Instant now = clock.instant();
+        grants.values().removeIf(g -> !g.expiresAt().isAfter(now));
+        byte[] raw = new byte[32];
+        RANDOM.nextBytes(raw);
+        String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        Grant grant = new Grant(principal, team, now.plus(validity));
+        grants.put(ticket, grant);
+        return new Issued(ticket, grant.expiresAt());
+    }
+
+    /** The ticket's principal when it is valid for {@code team}; a ticket is consumed by any attempt to use it. */
+    public Optional<Principal> redeem(String ticket, String team) {
+        Grant grant = ticket == null ? null : grants.remove(ticket);
+        if (grant == null || !grant.team().equals(team) || !clock.instant().isBefore(grant.expiresAt())) {
+            return Optional.empty();
+        }
+        return Optional.of(grant.principal());
+    }
+}
