@@ -23,11 +23,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -59,17 +57,16 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
     /** Pending (queued, running, awaiting approval) run ids per "team/pipeline": what forbid checks. */
     private final ConcurrentHashMap<String, Set<String>> pending = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Object> admission = new ConcurrentHashMap<>();
-    private final List<RunListener> runListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     public PipelineEngine(TeamStore teams, RunStore runs, ReviewStore reviews, RepoStore repos, SecretBox secrets,
             Clock clock, MainMovedListener mainMoved, LiveCapture capture, int threads) {
         this.teams = teams;
-        this.runs = new ObservedRunStore(runs, runListeners);
+        this.runs = runs;
         this.reviews = reviews;
         this.clock = clock;
         this.promoter = new Promoter(repos, clock);
-        this.executor = new RunExecutor(teams, this.runs, reviews, promoter, secrets, clock, mainMoved, capture, this::release);
+        this.executor = new RunExecutor(teams, runs, reviews, promoter, secrets, clock, mainMoved, capture, this::release);
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "pipeline-" + n.incrementAndGet());
@@ -77,11 +74,6 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
             return t;
         });
         this.serial = new KeyedSerialExecutor(pool);
-    }
-
-    /** Registers a listener for runs created and changing status (e.g. the team's event stream). */
-    public void addRunListener(RunListener listener) {
-        runListeners.add(Objects.requireNonNull(listener));
     }
 
     /**

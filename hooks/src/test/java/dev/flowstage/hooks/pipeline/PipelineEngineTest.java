@@ -58,8 +58,6 @@ class PipelineEngineTest {
     void aDeployPromotesTheLatestSnapshotIntoTheNextStageAndRecordsTheRun() throws Exception {
         f.line("queue", "use_latest_snapshot");
         ObjectId dev = f.commit("dev", PipelineFixture.flows(FLOWS), "dev");
-        List<String> events = new CopyOnWriteArrayList<>();
-        engine.addRunListener(r -> events.add(r.id() + " " + r.status().json()));
         Run queued = engine.deploy("acme", "line-1", "dev", Optional.empty(), "mia", PipelineRunner.API);
         assertEquals(RunStatus.QUEUED, queued.status());
         Run done = f.awaitEnd(queued.id());
@@ -74,11 +72,6 @@ class PipelineEngineTest {
         assertEquals("Deploy of stage dev requested by mia (api)", done.log().get(0).message());
         assertEquals(List.of("qa " + done.targetAfter() + " mia"), moved);
         assertEquals(PipelineFixture.flows(FLOWS), f.snapshot("qa", f.main("qa")));
-        long end = System.currentTimeMillis() + 5_000;
-        while (events.size() < 2 && System.currentTimeMillis() < end) {
-            Thread.sleep(5); // listeners are told just after the store returns
-        }
-        assertEquals(List.of(done.id() + " queued", done.id() + " succeeded"), events);
     }
 
     @Test
