@@ -184,7 +184,7 @@ final class RunExecutor {
         String how;
         ObjectId commit = null;
         if ("create_snapshot".equals(r.action())) {
-            Optional<ObjectId> captured = capture.capture(r.team(), r.sourceTarget(), r.actor());
+            Optional<ObjectId> captured = capture.capture(r.team(), r.sourceTarget(), r.id(), r.actor());
             if (captured.isPresent()) {
                 commit = captured.get();
                 how = "Captured the live flows of " + r.sourceTarget() + " as " + commit.abbreviate(7).name();

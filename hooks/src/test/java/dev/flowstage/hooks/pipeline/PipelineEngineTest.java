@@ -209,7 +209,7 @@ class PipelineEngineTest {
         f.commit("dev", PipelineFixture.flows(FLOWS), "dev");
         CyclicBarrier both = new CyclicBarrier(2);
         engine.close();
-        engine = f.engine(MainMovedListener.NONE, (team, instance, actor) -> {
+        engine = f.engine(MainMovedListener.NONE, (team, instance, runId, actor) -> {
             try {
                 both.await(10, TimeUnit.SECONDS);
             } catch (Exception e) {
@@ -270,7 +270,7 @@ class PipelineEngineTest {
         CountDownLatch capturing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         engine.close();
-        engine = f.engine(MainMovedListener.NONE, (team, instance, actor) -> {
+        engine = f.engine(MainMovedListener.NONE, (team, instance, runId, actor) -> {
             capturing.countDown();
             try {
                 release.await(10, TimeUnit.SECONDS);
