@@ -27,8 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Every push decision of SPEC §3.3 in one pre-receive hook: which refs a client may write, what may move
  * {@code main}, what a device may push, the file size limit, snapshot validation of new commits on
- * {@code main} and {@code refs/for/main}, validation of the team configuration pushed to {@code main} of
- * {@code _config.git}, and opening a review for a push to {@code refs/for/main}.
+ * {@code main} and {@code refs/for/main}, and opening a review for a push to {@code refs/for/main}.
  * ReceivePack is configured to allow creates, deletes and non-fast-forwards so that the decision and its
  * message are made here. A push is all or nothing: when one command is refused, the others are refused
  * too, and no review is opened.
@@ -159,10 +158,7 @@ public final class PushRules implements PreReceiveHook {
         return Optional.empty();
     }
 
-    /**
-     * File sizes on every ref; snapshots on main and refs/for/main of a target; the team configuration on
-     * main of the config repo. True when something was refused.
-     */
+    /** File sizes on every ref; snapshots on main and refs/for/main of a target. True when something was refused. */
     private boolean refuseBadContent(ReceivePack rp, RevWalk walk, Collection<ReceiveCommand> commands)
             throws IOException {
         Repository repository = rp.getRepository();
@@ -184,8 +180,6 @@ public final class PushRules implements PreReceiveHook {
                         ? (ObjectId.zeroId().equals(cmd.getOldId()) ? null : cmd.getOldId())
                         : currentMain;
                 lines = content.invalidSnapshots(walk.getObjectReader(), shortName(cmd.getRefName()), cmd.getNewId(), base);
-            } else if (lines.isEmpty() && target == null && MAIN.equals(cmd.getRefName())) {
-                lines = ConfigPushCheck.problems(walk.getObjectReader(), cmd.getNewId(), repo.team());
             }
             if (!lines.isEmpty()) {
                 refuse(rp, cmd, lines);

@@ -10,6 +10,7 @@ import dev.flowstage.hooks.git.DefaultGitAccess;
 import dev.flowstage.hooks.git.GitAccess;
 import dev.flowstage.hooks.git.GitLimits;
 import dev.flowstage.hooks.events.MainMovedListeners;
+import dev.flowstage.hooks.pipeline.PipelineConfigRule;
 import dev.flowstage.hooks.receive.ConfigPush;
 import dev.flowstage.hooks.receive.ReceiveServices;
 import dev.flowstage.storage.secret.SecretBox;
@@ -79,7 +80,7 @@ public interface AccessModule {
                                MeterRegistry metrics, ReviewStore reviews, MainMovedListeners mainMoved,
                                SiteStore site, SecretBox secrets) {
         GitLimits limits = new GitLimits(config.maxPushSize(), MAX_FILE_BYTES, Duration.ofMinutes(10));
-        ConfigPush configPush = new ConfigPush(site, secrets, repos, List.of());
+        ConfigPush configPush = new ConfigPush(site, secrets, repos, List.of(new PipelineConfigRule()));
         return new DefaultGitAccess(repos, teams, access, limits, metrics,
                 new ReceiveServices(new SnapshotCheck(), reviews, mainMoved, configPush));
     }
