@@ -53,6 +53,7 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
     private final RunExecutor executor;
     private final Clock clock;
     private final ExecutorService pool;
+    private final ExecutorService writer;
     private final KeyedSerialExecutor serial;
     /** Pending (queued, running, awaiting approval) run ids per "team/pipeline": what forbid checks. */
     private final ConcurrentHashMap<String, Set<String>> pending = new ConcurrentHashMap<>();
@@ -66,7 +67,6 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
         this.reviews = reviews;
         this.clock = clock;
         this.promoter = new Promoter(repos, clock);
-        this.executor = new RunExecutor(teams, runs, reviews, promoter, secrets, clock, mainMoved, capture, this::release);
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "pipeline-" + n.incrementAndGet());
@@ -74,6 +74,14 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
             return t;
         });
         this.serial = new KeyedSerialExecutor(pool);
+        // one thread for the "running" writes that overlap a promotion: they serialize on the run store anyway
+        this.writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "pipeline-run-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.executor = new RunExecutor(teams, runs, reviews, promoter, secrets, clock, mainMoved, capture, this::release,
+                writer);
     }
 
     /**
@@ -205,6 +213,8 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
         if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
             pool.shutdownNow();
         }
+        writer.shutdown();
+        writer.awaitTermination(5, TimeUnit.SECONDS);
     }
 
     private Run admit(Pipeline p, Run run, String requested) {

@@ -18,17 +18,18 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.eclipse.jgit.lib.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries one run from {@code queued} to where it rests: {@code succeeded}, {@code failed} or
- * {@code awaiting_approval}. The commit it applies carries the run's id in a {@code Flowstage-Run}
- * trailer, so start-up recovery can tell from the target whether the move happened. Log lines are kept
- * with the run in memory and stored at the few transitions (creation, a slow capture, the end), not one
- * write per line.
+ * Carries one run from {@code queued} through {@code running} to where it rests: {@code succeeded},
+ * {@code failed} or {@code awaiting_approval}. The commit it applies carries the run's id in a
+ * {@code Flowstage-Run} trailer, so start-up recovery can tell from the target whether the move happened.
+ * Log lines are kept with the run in memory and stored at the transitions, not one write per line.
  */
 final class RunExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(RunExecutor.class);
@@ -44,9 +45,10 @@ final class RunExecutor {
     private final MainMovedListener mainMoved;
     private final LiveCapture capture;
     private final Consumer<Run> onEnd;
+    private final Executor writer;
 
     RunExecutor(TeamStore teams, RunStore runs, ReviewStore reviews, Promoter promoter, SecretBox secrets, Clock clock,
-            MainMovedListener mainMoved, LiveCapture capture, Consumer<Run> onEnd) {
+            MainMovedListener mainMoved, LiveCapture capture, Consumer<Run> onEnd, Executor writer) {
         this.teams = teams;
         this.runs = runs;
         this.reviews = reviews;
@@ -56,6 +58,7 @@ final class RunExecutor {
         this.mainMoved = mainMoved;
         this.capture = capture;
         this.onEnd = onEnd;
+        this.writer = writer;
     }
 
     /** A promotion or rollback built, but not applied, for a run. */
@@ -63,21 +66,16 @@ final class RunExecutor {
 
     /** Executes {@code run}; never throws: a failure ends the run as failed with the reason. */
     Run execute(Run run) {
-        Run r = run;
+        Run r = started(run);
+        CompletableFuture<Void> running = recordRunning(r);
         try {
-            if ("create_snapshot".equals(r.action())) {
-                r = store(r.started(clock.instant()));
-            }
             Built built = build(r);
             r = built.run();
             Promoter.Candidate c = built.candidate();
             if (built.approvals() > 0) {
+                running.join();
                 return awaitApproval(r, c, built.approvals());
             }
-            // No store between building and applying: the commit names the run in its Flowstage-Run trailer,
-            // which is how start-up recovery tells whether the move happened. This keeps the deploy path to
-            // one metadata write (the run's creation) before the target's ref moves.
-            r = started(r);
             for (int attempt = 1; ; attempt++) {
                 r = r.withCommits(r.sourceCommit(), name(c.base()), c.commit().name())
                         .withLog(clock.instant(), "Built " + c.commit().abbreviate(7).name() + " on main of "
@@ -100,17 +98,40 @@ final class RunExecutor {
                 c = built.candidate();
             }
             notifyMoved(r, c);
+            running.join();
             return finish(r.finished(RunStatus.SUCCEEDED, clock.instant(), null).withLog(clock.instant(),
                     "main of " + r.target() + " is now " + c.commit().abbreviate(7).name()));
         } catch (MetaInvalidException | MetaNotFoundException | MetaConflictException | CredentialsException e) {
-            return fail(r, e.getMessage());
+            return failAfter(running, r, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return fail(r, "the server is stopping");
+            return failAfter(running, r, "the server is stopping");
         } catch (IOException | RuntimeException e) {
             LOG.error("pipeline run {} of team {} failed", r.id(), r.team(), e);
-            return fail(r, "internal error (" + e.getClass().getSimpleName() + "); see the server log");
+            return failAfter(running, r, "internal error (" + e.getClass().getSimpleName() + "); see the server log");
         }
+    }
+
+    /**
+     * Stores the run as running. Off the deploy path: the promotion is built and applied meanwhile (the
+     * commit names the run in its Flowstage-Run trailer, which is how start-up recovery tells whether the
+     * move happened), so one metadata write (the run's creation) precedes the target's ref update. A
+     * capture from a live Node-RED is slow and is stored as running first.
+     */
+    private CompletableFuture<Void> recordRunning(Run started) {
+        if ("create_snapshot".equals(started.action())) {
+            store(started);
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.runAsync(() -> store(started), writer).exceptionally(e -> {
+            LOG.warn("cannot store pipeline run {} of team {} as running", started.id(), started.team(), e);
+            return null;
+        });
+    }
+
+    private Run failAfter(CompletableFuture<Void> running, Run r, String reason) {
+        running.join();
+        return fail(r, reason);
     }
 
     /**
