@@ -110,12 +110,14 @@ public final class PipelineJson {
         }
         String action = text(s, "action", where, problems);
         int approvals = 0;
+        boolean excludeActor = false;
         JsonNode approval = s.get("approval");
         if (approval != null && !approval.isNull()) {
             if (!approval.isObject()) {
                 problems.add(where + "'approval' must be an object such as {\"required\": 1}");
             } else {
-                unknown(approval, List.of("required"), where + "approval.", problems);
+                unknown(approval, List.of("required", "excludeActor"), where + "approval.", problems);
+                excludeActor = bool(approval, "excludeActor", where + "approval.", problems);
                 JsonNode r = approval.get("required");
                 if (r == null || !r.isIntegralNumber() || !r.canConvertToInt() || r.intValue() < 1) {
                     problems.add(where + "'approval.required' must be a whole number of at least 1");
@@ -130,7 +132,7 @@ public final class PipelineJson {
         if (problems.size() > before) {
             return null;
         }
-        return new Stage(name, kind, target, action, approvals, toDevices, trigger, git, rollout);
+        return new Stage(name, kind, target, action, approvals, toDevices, trigger, git, rollout, excludeActor);
     }
 
     /** The stored form; the API shows it without {@code webhook}. */
@@ -166,7 +168,10 @@ public final class PipelineJson {
         }
         MetaJson.put(n, "action", s.action());
         if (s.requiredApprovals() > 0) {
-            n.putObject("approval").put("required", s.requiredApprovals());
+            ObjectNode approval = n.putObject("approval").put("required", s.requiredApprovals());
+            if (s.approvalExcludesActor()) {
+                approval.put("excludeActor", true);
+            }
         }
         if (s.deployToDevices()) {
             n.put("deployToDevices", true);

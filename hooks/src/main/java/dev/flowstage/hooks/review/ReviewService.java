@@ -37,6 +37,7 @@ public final class ReviewService {
     private final MainMovedListener mainMoved;
     private final ReviewApply apply;
     private final List<ReviewListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<ApprovalPolicy> policies = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, ReentrantLock> targetLocks = new ConcurrentHashMap<>();
 
     public ReviewService(ReviewStore reviews, RepoStore repos, AccessControl access, Clock clock,
@@ -58,6 +59,11 @@ public final class ReviewService {
         listeners.add(Objects.requireNonNull(listener));
     }
 
+    /** Registers a rule every approval must also pass. */
+    public void addPolicy(ApprovalPolicy policy) {
+        policies.add(Objects.requireNonNull(policy));
+    }
+
     /**
      * Records {@code principal}'s approval and applies the review once it has enough.
      * @throws MetaNotFoundException when the caller is not in the team or the review does not exist
@@ -71,6 +77,12 @@ public final class ReviewService {
         lock.lock();
         try {
             Review current = undecided(existing(team, id), "approved");
+            for (ApprovalPolicy policy : policies) {
+                Optional<String> why = policy.refusal(current, owner);
+                if (why.isPresent()) {
+                    throw new ReviewForbiddenException(why.get());
+                }
+            }
             Instant now = clock.instant();
             if (current.withApproval(owner, now).approvals().size() < current.requiredApprovals()) {
                 return reviews.update(team, id, r -> undecided(r, "approved").withApproval(owner, now));

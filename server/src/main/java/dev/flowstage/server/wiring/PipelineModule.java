@@ -7,6 +7,7 @@ import dev.flowstage.hooks.events.EventBus;
 import dev.flowstage.hooks.events.MainMovedListeners;
 import dev.flowstage.hooks.events.WebhookStore;
 import dev.flowstage.hooks.nodered.FlowCapture;
+import dev.flowstage.hooks.pipeline.ActorApprovalPolicy;
 import dev.flowstage.hooks.pipeline.ConfigPipelineStore;
 import dev.flowstage.hooks.pipeline.NodeRedLiveCapture;
 import dev.flowstage.hooks.pipeline.PipelineEngine;
@@ -42,10 +43,11 @@ public interface PipelineModule {
     @Singleton
     static PipelineEngine engine(TeamStore teams, RunStore runs, ReviewStore reviews, RepoStore repos,
                                  SecretBox secrets, Clock clock, MainMovedListeners mainMoved, FlowCapture capture,
-                                 ReviewService reviewService) {
+                                 ReviewService reviewService, ConfigPipelineStore pipelines) {
         PipelineEngine engine = new PipelineEngine(teams, runs, reviews, repos, secrets, clock, mainMoved,
                 new NodeRedLiveCapture(teams, capture, clock), ENGINE_THREADS);
         reviewService.addListener(engine);
+        reviewService.addPolicy(new ActorApprovalPolicy(runs, pipelines));
         mainMoved.add(engine);
         return engine;
     }

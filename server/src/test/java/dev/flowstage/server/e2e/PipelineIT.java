@@ -109,10 +109,49 @@ class PipelineIT {
         assertThat(admin.get("/api/v1/teams/fab/pipelines/line-1/runs?limit=100").json().path("items").size()).isEqualTo(runsBefore);
     }
 
+    @Test
+    void aStageCanRequireApprovalsFromOwnersOtherThanTheRunsActor(TestServer server) throws Exception {
+        TestUser olivia = server.newUser("olivia");
+        TestUser oscar = server.newUser("oscar");
+        ApiClient admin = server.admin();
+        admin.expect(201, "POST", "/api/v1/teams", "{\"name\":\"four\"}");
+        admin.expect(201, "POST", "/api/v1/teams/four/applications", "{\"name\":\"line\"}");
+        admin.expect(201, "PUT", "/api/v1/teams/four/members/olivia", "{\"role\":\"owner\"}");
+        admin.expect(201, "PUT", "/api/v1/teams/four/members/oscar", "{\"role\":\"owner\"}");
+        for (String i : new String[] {"a", "b"}) {
+            admin.expect(201, "POST", "/api/v1/teams/four/instances", "{\"name\":\"" + i + "\",\"application\":\"line\"}");
+        }
+        GitCli git = new GitCli(server.workDir().resolve("home4"));
+        Path a = server.workDir().resolve("four-a");
+        git.ok(server.workDir(), "clone", Transport.HTTP.url(server, olivia, "four", "a"), a.toString());
+        Files.writeString(a.resolve("flows.json"), "[]\n");
+        git.ok(a, "add", ".");
+        git.ok(a, "commit", "-q", "-m", "flows");
+        git.ok(a, "push", "-q", "origin", "HEAD:main");
+        admin.expect(201, "POST", "/api/v1/teams/four/pipelines", """
+                {"name":"line-1","application":"line","stages":[
+                  {"name":"a","instance":"a"},
+                  {"name":"b","instance":"b","approval":{"required":1,"excludeActor":true}}]}""");
+        ApiClient oliviaApi = server.as(olivia);
+        JsonNode run = oliviaApi.expect(202, "POST", "/api/v1/teams/four/pipelines/line-1/stages/a/deploy", "{}")
+                .json().path("run");
+        JsonNode waiting = waitFor(oliviaApi, "four", run.path("id").asText(), "awaiting_approval");
+        String review = "/api/v1/teams/four/reviews/" + waiting.path("reviewId").asLong() + "/approve";
+        ApiClient.Response own = oliviaApi.post(review, "{}");
+        assertThat(own.status()).isEqualTo(403);
+        assertThat(own.json().at("/error/message").asText()).contains("may not approve");
+        server.as(oscar).expect(200, "POST", review, "{}");
+        waitFor(oliviaApi, "four", run.path("id").asText(), "succeeded");
+    }
+
     private static JsonNode waitFor(ApiClient api, String runId, String status) throws InterruptedException {
+        return waitFor(api, "fab", runId, status);
+    }
+
+    private static JsonNode waitFor(ApiClient api, String team, String runId, String status) throws InterruptedException {
         JsonNode run = null;
         for (int i = 0; i < 300; i++) {
-            run = api.get("/api/v1/teams/fab/pipelines/line-1/runs/" + runId).json();
+            run = api.get("/api/v1/teams/" + team + "/pipelines/line-1/runs/" + runId).json();
             String s = run.path("status").asText();
             if (s.equals(status)) {
                 return run;
