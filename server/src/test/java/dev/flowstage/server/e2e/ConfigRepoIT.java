@@ -108,6 +108,13 @@ class ConfigRepoIT {
         assertThat(plain.stderr()).contains("instances/dev.json").contains("not a value sealed by this server");
 
         resetToServer();
+        Files.createDirectories(work.resolve("webhooks"));
+        Files.writeString(work.resolve("webhooks/ci.json"), "{\"url\": \"ftp://example.test/x\", \"events\": [\"push\"]}\n");
+        ProcessResult hook = commitAndPush("A webhook to an ftp URL");
+        assertThat(hook.ok()).isFalse();
+        assertThat(hook.stderr()).contains("webhooks/ci.json");
+
+        resetToServer();
         Files.writeString(work.resolve("instances/dev.json"), "{\"application\": \"factory\",\n");
         ProcessResult broken = commitAndPush("Broken JSON");
         assertThat(broken.ok()).isFalse();

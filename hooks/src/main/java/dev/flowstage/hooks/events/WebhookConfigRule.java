@@ -1,0 +1,41 @@
+package dev.flowstage.hooks.events;
+
+import dev.flowstage.hooks.receive.ConfigRule;
+import dev.flowstage.storage.meta.MetaInvalidException;
+import dev.flowstage.storage.meta.TeamConfig;
+import dev.flowstage.storage.secret.SecretBox;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** Webhook files pushed to {@code _config.git} must read as the API writes them, secrets sealed by this server. */
+public final class WebhookConfigRule implements ConfigRule {
+    private final SecretBox secrets;
+
+    public WebhookConfigRule(SecretBox secrets) {
+        this.secrets = Objects.requireNonNull(secrets);
+    }
+
+    @Override
+    public List<String> problems(TeamConfig config) {
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, byte[]> file : config.extraFiles().entrySet()) {
+            if (!file.getKey().startsWith(WebhookFiles.FOLDER)) {
+                continue;
+            }
+            try {
+                Webhook hook = WebhookFiles.parse(file.getKey(), file.getValue());
+                if (hook.sealedSecret() != null) {
+                    secrets.open(hook.sealedSecret());
+                }
+            } catch (MetaInvalidException e) {
+                problems.add(e.getMessage());
+            } catch (IllegalArgumentException e) {
+                problems.add(file.getKey() + ": the secret is not a value sealed by this server;"
+                        + " set webhook secrets through the API");
+            }
+        }
+        return problems;
+    }
+}
