@@ -1,5 +1,6 @@
 package dev.flowstage.hooks.nodered;
 
+import dev.flowstage.storage.repo.RepoLocks;
 import dev.flowstage.storage.meta.MetaConflictException;
 import dev.flowstage.storage.snapshot.Snapshot;
 import dev.flowstage.storage.snapshot.SnapshotWriter;
@@ -82,7 +83,8 @@ public final class MainBranch {
                     + " already names commit " + peel(repo, existing.getObjectId()).name());
         }
         ObjectId tagId;
-        try (ObjectInserter ins = repo.newObjectInserter()) {
+        try (RepoLocks.Held writing = RepoLocks.writing(repo.getDirectory());
+                ObjectInserter ins = repo.newObjectInserter()) {
             TagBuilder tag = new TagBuilder();
             tag.setObjectId(commit, Constants.OBJ_COMMIT);
             tag.setTag(name);

@@ -1,5 +1,6 @@
 package dev.flowstage.hooks.pipeline;
 
+import dev.flowstage.storage.repo.RepoLocks;
 import dev.flowstage.storage.meta.MetaInvalidException;
 import dev.flowstage.storage.meta.MetaNotFoundException;
 import dev.flowstage.storage.repo.RepoName;
@@ -67,6 +68,7 @@ public final class Promoter {
     public Candidate promotion(String team, Source source, String target, String targetSecret, Trailers t)
             throws IOException {
         try (Repository src = open(team, source.target()); Repository dst = open(team, target);
+                RepoLocks.Held writing = RepoLocks.writing(dst.getDirectory());
                 ObjectReader sr = src.newObjectReader(); ObjectInserter ins = dst.newObjectInserter();
                 ObjectReader dr = ins.newReader()) {
             RevTree sourceTree = commit(sr, source.commit(), source.target()).getTree();
@@ -108,8 +110,8 @@ public final class Promoter {
     /** A new commit on {@code target}'s current main whose tree is that of {@code restore} (a commit of the target). */
     public Candidate rollback(String team, String target, ObjectId restore, String rolledBackRun, Trailers t)
             throws IOException {
-        try (Repository dst = open(team, target); ObjectInserter ins = dst.newObjectInserter();
-                ObjectReader dr = ins.newReader()) {
+        try (Repository dst = open(team, target); RepoLocks.Held writing = RepoLocks.writing(dst.getDirectory());
+                ObjectInserter ins = dst.newObjectInserter(); ObjectReader dr = ins.newReader()) {
             RevCommit old = commit(dr, restore, target);
             ObjectId base = main(dst);
             String message = "Roll back " + target + " to " + restore.abbreviate(7).name()

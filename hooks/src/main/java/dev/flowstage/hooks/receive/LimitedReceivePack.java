@@ -1,6 +1,10 @@
 package dev.flowstage.hooks.receive;
 
+import dev.flowstage.storage.repo.RepoLocks;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.locks.Lock;
 import org.eclipse.jgit.errors.TooLargeObjectInPackException;
 import org.eclipse.jgit.errors.TooLargePackException;
 import org.eclipse.jgit.internal.submodule.SubmoduleValidator.SubmoduleValidationException;
@@ -27,6 +31,30 @@ public final class LimitedReceivePack extends ReceivePack {
         setMaxPackSizeLimit(maxPushBytes);
         setMaxObjectSizeLimit(maxFileBytes > Long.MAX_VALUE / OBJECT_LIMIT_FACTOR ? Long.MAX_VALUE
                 : maxFileBytes * OBJECT_LIMIT_FACTOR);
+    }
+
+    /** The whole receive, pack and ref updates, runs while no GC runs on this repository. */
+    @Override
+    public void receive(InputStream input, OutputStream output, OutputStream messages) throws IOException {
+        Lock writing = RepoLocks.of(getRepository().getDirectory()).readLock();
+        writing.lock();
+        try {
+            super.receive(input, output, messages);
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    @Override
+    public void receiveWithExceptionPropagation(InputStream input, OutputStream output, OutputStream messages)
+            throws IOException {
+        Lock writing = RepoLocks.of(getRepository().getDirectory()).readLock();
+        writing.lock();
+        try {
+            super.receiveWithExceptionPropagation(input, output, messages);
+        } finally {
+            writing.unlock();
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.flowstage.hooks.review;
 
+import dev.flowstage.storage.repo.RepoLocks;
 import dev.flowstage.storage.meta.MetaNotFoundException;
 import dev.flowstage.storage.repo.RepoName;
 import dev.flowstage.storage.repo.RepoStore;
@@ -97,7 +98,8 @@ final class ReviewApply {
             bases.markStart(bases.parseCommit(candidate));
             base = bases.next();
         }
-        try (ObjectInserter inserter = repo.newObjectInserter()) {
+        try (RepoLocks.Held writing = RepoLocks.writing(repo.getDirectory());
+                ObjectInserter inserter = repo.newObjectInserter()) {
             SnapshotMerge.Result result = merge.merge(walk.getObjectReader(), inserter,
                     base == null ? null : walk.parseCommit(base).getTree(), head.getTree(), candidate.getTree());
             if (result.tree() == null) {

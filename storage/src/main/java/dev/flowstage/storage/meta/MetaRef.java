@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
+import dev.flowstage.storage.repo.RepoLocks;
 import java.util.function.Function;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
@@ -100,6 +102,8 @@ public final class MetaRef {
      */
     public Snapshot update(String message, PersonIdent author, Function<Snapshot, Map<String, byte[]>> edit)
             throws IOException {
+        Lock writing = RepoLocks.of(repo.getDirectory()).readLock();
+        writing.lock();
         ReentrantLock lock = LOCKS.computeIfAbsent(lockKey(), k -> new ReentrantLock());
         lock.lock();
         try {
@@ -116,6 +120,7 @@ public final class MetaRef {
             }
         } finally {
             lock.unlock();
+            writing.unlock();
         }
         throw new MetaConflictException(refName + " kept changing while it was being updated; try again");
     }
@@ -135,6 +140,8 @@ public final class MetaRef {
      * @throws MetaConflictException when the ref kept moving through every attempt
      */
     public Edited edit(String message, PersonIdent author, Function<MetaTree, MetaChange> edit) throws IOException {
+        Lock writing = RepoLocks.of(repo.getDirectory()).readLock();
+        writing.lock();
         ReentrantLock lock = LOCKS.computeIfAbsent(lockKey(), k -> new ReentrantLock());
         lock.lock();
         try {
@@ -160,6 +167,7 @@ public final class MetaRef {
             }
         } finally {
             lock.unlock();
+            writing.unlock();
         }
         throw new MetaConflictException(refName + " kept changing while it was being updated; try again");
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.internal.storage.file.FileRepository;
 import org.eclipse.jgit.internal.storage.file.GC;
+import java.util.concurrent.locks.Lock;
 import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.RepositoryCache;
@@ -142,7 +143,15 @@ public final class GcQueue implements AutoCloseable {
             pack.setBuildBitmaps(true);
             GC gc = new GC((FileRepository) repo);
             gc.setPackConfig(pack);
-            gc.gc().get();
+            // Replaced packs go after 30 minutes (JGit keeps them an hour), so per-push packs don't pile up.
+            gc.setPackExpire(java.time.Instant.now().minus(java.time.Duration.ofMinutes(30)));
+            Lock exclusive = RepoLocks.of(dir).writeLock();
+            exclusive.lock();
+            try {
+                gc.gc().get();
+            } finally {
+                exclusive.unlock();
+            }
             if (count != null) {
                 // pushes that arrived during the gc stay counted for the next round
                 count.addAndGet(-seen);

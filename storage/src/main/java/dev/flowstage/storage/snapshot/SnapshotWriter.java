@@ -1,5 +1,6 @@
 package dev.flowstage.storage.snapshot;
 
+import dev.flowstage.storage.repo.RepoLocks;
 import java.io.IOException;
 import java.util.List;
 import org.eclipse.jgit.lib.AnyObjectId;
@@ -33,7 +34,8 @@ public final class SnapshotWriter {
     /** Inserts the snapshot as a commit with {@code parents} (none for a root commit) and returns its id. */
     public static ObjectId commit(Repository repo, Snapshot snapshot, List<? extends AnyObjectId> parents,
             PersonIdent author, PersonIdent committer, String message) throws IOException {
-        try (ObjectInserter inserter = repo.newObjectInserter()) {
+        try (RepoLocks.Held writing = RepoLocks.writing(repo.getDirectory());
+                ObjectInserter inserter = repo.newObjectInserter()) {
             CommitBuilder commit = new CommitBuilder();
             commit.setTreeId(insertTree(inserter, snapshot));
             commit.setParentIds(parents);
