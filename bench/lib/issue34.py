@@ -23,13 +23,14 @@ from servers import Flowstage  # noqa: E402
 
 LIB = os.path.dirname(os.path.abspath(__file__))
 BENCH = os.path.dirname(LIB)
+DEFAULT_JAR = os.path.join(os.path.dirname(BENCH), "server/target/flowstage.jar")
 GOAL_ADDED_MS, GOAL_COMPARE_MS = 50.0, 200.0
 GOAL_PROMO_P50_MS, GOAL_PROMO_P99_MS = 20.0, 100.0
 
 
 def args():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--jar", default=os.path.join(os.path.dirname(BENCH), "server/target/flowstage.jar"))
+    ap.add_argument("--jar", default=DEFAULT_JAR)
     ap.add_argument("--server-cmd", help="what runs before `serve` (default: java -jar JAR)")
     ap.add_argument("--only", default="issue34",
                     choices=["issue34", "issue3", "validation", "compare", "promotion"])
@@ -94,7 +95,8 @@ def jar_id(a):
     with open(a.jar, "rb") as f:
         digest = hashlib.sha256(f.read()).hexdigest()[:12]
     built = datetime.datetime.fromtimestamp(os.path.getmtime(a.jar), datetime.timezone.utc)
-    return "jar sha256 %s…, built %s" % (digest, built.strftime("%Y-%m-%d %H:%M UTC"))
+    where = "" if os.path.abspath(a.jar) == os.path.abspath(DEFAULT_JAR) else " at " + a.jar
+    return "jar%s sha256 %s…, built %s" % (where, digest, built.strftime("%Y-%m-%d %H:%M UTC"))
 
 
 def run_issue3(a, run, res):
@@ -137,6 +139,8 @@ def run_issue4(a, run, res):
         r = promotion_bench.promotion(fs, run, src, shas, a.deploys, 1, not a.same_snapshot)
         r.update(st, load_end=os.getloadavg()[0], nodes=nodes, flows_bytes=size)
         res["promotion"] = r
+        if r["failed_runs"]:
+            log("promotion: %d runs FAILED, first: %s" % (len(r["failed_runs"]), r["failed_runs"][0]))
         log("promotion: deploy→ref p50 %.1f ms p99 %.1f ms; run created→finished p50 %.1f ms p99 %.1f ms"
             % (r["deploy_to_ref_ms"]["p50"], r["deploy_to_ref_ms"]["p99"],
                r["run_created_to_finished_ms"]["p50"], r["run_created_to_finished_ms"]["p99"]))
@@ -179,6 +183,10 @@ def markdown(res):
         out.append("| … deploy call → qa's main moved: p99 | %.1f ms | < %.0f ms | %s |"
                    % (d["p99"], GOAL_PROMO_P99_MS, met(d["p99"] < GOAL_PROMO_P99_MS)))
         out.append("| … deploy call → 202 answer: p50 / p99 | %.1f / %.1f ms | | |" % (acc["p50"], acc["p99"]))
+        fails = p.get("failed_runs", [])
+        out.append("| … runs that failed (not in the figures above) | %d of %d%s | 0 | %s |" % (
+            len(fails), p["deploys"] + p["warmup"],
+            (": " + "; ".join(f.replace("|", "\\|") for f in fails[:3])) if fails else "", met(not fails)))
         out.append("| … run createdAt → finishedAt (server clock): p50 / p99 | %.1f / %.1f ms | | |"
                    % (s["p50"], s["p99"]))
     elif p:

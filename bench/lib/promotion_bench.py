@@ -128,10 +128,22 @@ def wait_run(client, run_id, timeout_s=30):
         time.sleep(0.002)
 
 
+def finished_unsuccessfully(client, run_id):
+    """'run ID: STATUS: error' when the run ended without success, else None."""
+    status, body = client.call("GET", "/teams/%s/pipelines/%s/runs/%s" % (TEAM, PIPELINE, run_id))
+    if status != 200:
+        return "run %s: GET answered %d" % (run_id, status)
+    run = json.loads(body)
+    run = run.get("run", run)
+    if run["status"] in ("failed", "rejected"):
+        return "run %s: %s: %s" % (run_id, run["status"], run.get("error"))
+    return None
+
+
 def promotion(server, work, src, shas, deploys, warmup, vary, poll_pause_s=0.0005):
     client = Client(server)
     deploy_path = "/teams/%s/pipelines/%s/stages/dev/deploy" % (TEAM, PIPELINE)
-    e2e, accepted, server_ms, polls = [], [], [], []
+    e2e, accepted, server_ms, polls, failures = [], [], [], [], []
     qa = client.main_of("qa")
     t_start = time.time()
     try:
@@ -145,23 +157,36 @@ def promotion(server, work, src, shas, deploys, warmup, vary, poll_pause_s=0.000
             if status != 202:
                 raise RuntimeError("deploy answered %d %s" % (status, body[:300]))
             run_id = json.loads(body)["run"]["id"]
-            n = 0
+            n, failed = 0, None
             while True:
                 now = client.main_of("qa")
                 n += 1
                 if now != qa:
                     break
+                if n % 1000 == 0:  # ~1-2 s without a move: did the run fail?
+                    failed = finished_unsuccessfully(client, run_id)
+                    if failed:
+                        break
                 if time.perf_counter() - t0 > 30:
                     raise RuntimeError("qa's main did not move within 30 s of deploy %d" % i)
                 time.sleep(poll_pause_s)
             t1 = time.perf_counter()
+            if failed:
+                failures.append(failed)
+                log("promotion: deploy %d failed: %s" % (i, failed))
+                continue
             run = wait_run(client, run_id)
-            if run["status"] != "succeeded" or run.get("targetAfter") != now:
+            qa = now
+            if run["status"] != "succeeded":  # the ref moved, yet the run did not succeed
+                failures.append("run %s: %s after qa's main moved to %s: %s"
+                                % (run_id, run["status"], now[:12], run.get("error")))
+                log("promotion: deploy %d: %s" % (i, failures[-1]))
+                continue
+            if run.get("targetAfter") != now:
                 raise RuntimeError("run %s: %s, targetAfter %s, observed %s, error %s"
                                    % (run_id, run["status"], run.get("targetAfter"), now, run.get("error")))
             if vary and not run.get("sourceCommit", "").startswith(shas[i]):
                 raise RuntimeError("run %s promoted %s, expected %s" % (run_id, run.get("sourceCommit"), shas[i]))
-            qa = now
             if i >= warmup:
                 e2e.append((t1 - t0) * 1000)
                 accepted.append((t_acc - t0) * 1000)
@@ -174,7 +199,8 @@ def promotion(server, work, src, shas, deploys, warmup, vary, poll_pause_s=0.000
     return {"deploys": deploys, "warmup": warmup, "vary": vary, "seconds": time.time() - t_start,
             "deploy_to_ref_ms": summary(e2e), "deploy_202_ms": summary(accepted),
             "run_created_to_finished_ms": summary(server_ms),
-            "polls_median": statistics.median(polls), "poll_pause_ms": poll_pause_s * 1000}
+            "polls_median": statistics.median(polls), "poll_pause_ms": poll_pause_s * 1000,
+            "failed_runs": failures}
 
 
 def summary(ms):
