@@ -1,6 +1,12 @@
 package dev.flowstage.server;
 
+import dev.flowstage.hooks.events.EventBus;
+import dev.flowstage.hooks.events.WebhookDispatcher;
 import dev.flowstage.hooks.nodered.NodeRedDeployer;
+import dev.flowstage.hooks.pipeline.PipelineEngine;
+import dev.flowstage.hooks.trigger.PushTrigger;
+import dev.flowstage.hooks.trigger.ScheduleTrigger;
+import dev.flowstage.web.events.EventStreams;
 import dev.flowstage.server.config.ConfigLoader;
 import dev.flowstage.server.config.ServerConfig;
 import dev.flowstage.server.http.JettyLauncher;
@@ -29,6 +35,7 @@ import org.slf4j.LoggerFactory;
 /** A running Flowstage: storage, the GC queue and the HTTP(S) and SSH listeners, started and stopped together. */
 public final class FlowstageServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FlowstageServer.class);
+    private static final java.time.Duration SCHEDULE_POLL = java.time.Duration.ofSeconds(15);
 
     private final ServerConfig config;
     private final SiteStore site;
@@ -40,13 +47,24 @@ public final class FlowstageServer implements AutoCloseable {
     private final HostKey hostKey;
     private final BoundPorts ports;
     private final NodeRedDeployer deployer;
+    private final EventBus events;
+    private final EventStreams streams;
+    private final WebhookDispatcher webhooks;
+    private final PipelineEngine engine;
+    private final ScheduleTrigger schedule;
     private Banner banner;
 
     @Inject
     FlowstageServer(ServerConfig config, SiteStore site, PasswordHasher hasher, GcQueue gc, JettyLauncher jetty,
                     SshServerLifecycle ssh, TlsMaterial tls, HostKey hostKey, BoundPorts ports,
-                    NodeRedDeployer deployer) {
+                    NodeRedDeployer deployer, EventBus events, EventStreams streams, WebhookDispatcher webhooks,
+                    PipelineEngine engine, PushTrigger pushTrigger, ScheduleTrigger schedule) {
+        this.engine = engine;
+        this.schedule = schedule;
         this.deployer = deployer;
+        this.events = events;
+        this.streams = streams;
+        this.webhooks = webhooks;
         this.config = config;
         this.site = site;
         this.hasher = hasher;
@@ -80,6 +98,9 @@ public final class FlowstageServer implements AutoCloseable {
     private void startListeners() throws Exception {
         Optional<String> generated = FirstStart.ensureAdmin(site, hasher, config.adminPassword());
         gc.start();
+        // Recovery first: runs interrupted by a stop are resolved, queued ones resume, before new deploys.
+        engine.start();
+        schedule.start(SCHEDULE_POLL);
         ports.from(jetty::httpPort, jetty::httpsPort, ssh::port);
         // The two listeners share nothing at start-up: bind SSH while Jetty initialises the API.
         CompletableFuture<Void> sshStarted = CompletableFuture.runAsync(() -> {
@@ -132,6 +153,11 @@ public final class FlowstageServer implements AutoCloseable {
     public void close() {
         closeQuietly(jetty);
         closeQuietly(ssh);
+        closeQuietly(schedule);
+        closeQuietly(engine);
+        closeQuietly(streams);
+        closeQuietly(webhooks);
+        closeQuietly(events);
         closeQuietly(deployer);
         closeQuietly(gc);
         if (site instanceof AutoCloseable c) {

@@ -11,8 +11,11 @@ import org.eclipse.jgit.lib.ObjectId;
  */
 @FunctionalInterface
 public interface LiveCapture {
-    LiveCapture NONE = (team, instance, actor) -> Optional.empty();
+    LiveCapture NONE = (team, instance, runId, actor) -> Optional.empty();
 
-    /** The new (or unchanged) main after capturing; empty when the instance has no live Node-RED to read. */
-    Optional<ObjectId> capture(String team, String instance, String actor) throws IOException;
+    /**
+     * The snapshot commit of the instance's live state, captured for run {@code runId}; empty when the
+     * instance has no live Node-RED to read.
+     */
+    Optional<ObjectId> capture(String team, String instance, String runId, String actor) throws IOException;
 }

@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class PipelineEngine implements PipelineRunner, ReviewListener, MainMovedListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineEngine.class);
     static final String ROLLBACK = "rollback";
+    /** How far back in a target's history recovery looks for a run's commit. */
+    private static final int RECOVERY_DEPTH = 200;
 
     private final TeamStore teams;
     private final RunStore runs;
@@ -51,10 +53,12 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
     private final RunExecutor executor;
     private final Clock clock;
     private final ExecutorService pool;
+    private final ExecutorService writer;
     private final KeyedSerialExecutor serial;
     /** Pending (queued, running, awaiting approval) run ids per "team/pipeline": what forbid checks. */
     private final ConcurrentHashMap<String, Set<String>> pending = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Object> admission = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     public PipelineEngine(TeamStore teams, RunStore runs, ReviewStore reviews, RepoStore repos, SecretBox secrets,
             Clock clock, MainMovedListener mainMoved, LiveCapture capture, int threads) {
@@ -63,7 +67,6 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
         this.reviews = reviews;
         this.clock = clock;
         this.promoter = new Promoter(repos, clock);
-        this.executor = new RunExecutor(teams, runs, reviews, promoter, secrets, clock, mainMoved, capture);
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "pipeline-" + n.incrementAndGet());
@@ -71,12 +74,20 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
             return t;
         });
         this.serial = new KeyedSerialExecutor(pool);
+        // one thread for the "running" writes that overlap a promotion: they serialize on the run store anyway
+        this.writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "pipeline-run-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.executor = new RunExecutor(teams, runs, reviews, promoter, secrets, clock, mainMoved, capture, this::release,
+                writer);
     }
 
     /**
-     * Start-up recovery: a run left {@code running} succeeded if its target's main reached the commit it
-     * was applying, else it failed; {@code queued} runs are resumed in order; runs awaiting a review that was
-     * decided while the server was down are finished.
+     * Start-up recovery: a run whose commit (found by its {@code Flowstage-Run} trailer) is on its target's
+     * main succeeded; else a run left {@code running} failed and {@code queued} runs are resumed in order;
+     * runs awaiting a review that was decided while the server was down are finished.
      */
     public void start() {
         for (Run r : runs.allNonTerminal()) {
@@ -172,6 +183,9 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
     /** Rebuilds the candidates of open pipeline reviews on a target whose main moved (off the caller's thread). */
     @Override
     public void onMainMoved(String team, String target, String oldSha, String newSha, String actor) {
+        if (closed) {
+            return;
+        }
         pool.execute(() -> {
             for (Review review : reviews.list(team, ReviewState.OPEN)) {
                 if (!review.target().equals(target) || review.runId() == null || newSha.equals(review.base())) {
@@ -188,14 +202,25 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
         });
     }
 
-    /** Stops taking work and waits briefly for running runs; queued runs resume at the next start. */
+    /**
+     * Stops starting runs and waits up to 10 s for the ones executing; runs still queued stay queued in the
+     * store and resume at the next {@link #start}.
+     */
     @Override
     public void close() throws InterruptedException {
-        pool.shutdownNow();
-        pool.awaitTermination(10, TimeUnit.SECONDS);
+        closed = true;
+        pool.shutdown();
+        if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+            pool.shutdownNow();
+        }
+        writer.shutdown();
+        writer.awaitTermination(5, TimeUnit.SECONDS);
     }
 
     private Run admit(Pipeline p, Run run, String requested) {
+        if (closed) {
+            throw new IllegalStateException("the pipeline engine is stopping");
+        }
         String key = run.team() + "/" + p.name();
         Run created;
         // one admission at a time per pipeline: forbid's check and the creation cannot interleave, and queue
@@ -215,9 +240,8 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
 
     private void enqueue(String key, Concurrency concurrency, Run run) {
         Runnable task = () -> {
-            Run done = executor.execute(run);
-            if (done.status().isTerminal()) {
-                release(done);
+            if (!closed) {
+                executor.execute(run);
             }
         };
         if (concurrency == Concurrency.ALLOW) {
@@ -242,7 +266,8 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
         if (run.isEmpty() || run.get().status().isTerminal()) {
             return;
         }
-        Run done = runs.update(review.team(), review.runId(), cur -> {
+        release(run.get());
+        runs.update(review.team(), review.runId(), cur -> {
             if (cur.status().isTerminal()) {
                 return cur;
             }
@@ -256,28 +281,31 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
             return next.finished(status, clock.instant(), status == RunStatus.REJECTED
                     ? "review " + review.id() + " was rejected" : null);
         });
-        release(done);
     }
 
     private void recover(Run r) throws IOException {
         String key = r.team() + "/" + r.pipeline();
         switch (r.status()) {
-            case RUNNING -> {
-                boolean moved = r.targetAfter() != null
-                        && promoter.onMain(r.team(), r.target(), ObjectId.fromString(r.targetAfter()));
-                runs.update(r.team(), r.id(), cur -> cur.status() != RunStatus.RUNNING ? cur : moved
-                        ? cur.finished(RunStatus.SUCCEEDED, clock.instant(), null).withLog(clock.instant(),
-                                "Server stopped during the run; main of " + cur.target() + " had moved to "
-                                        + cur.targetAfter().substring(0, 7))
-                        : cur.finished(RunStatus.FAILED, clock.instant(), "server stopped during the run")
-                                .withLog(clock.instant(), "Server stopped during the run; main of "
-                                        + cur.target() + " was left as it was"));
-            }
-            case QUEUED -> {
-                Concurrency c = teams.team(r.team()).flatMap(cfg -> ConfigPipelineStore.read(cfg, r.pipeline()))
-                        .map(Pipeline::concurrency).orElse(Concurrency.QUEUE);
-                pending.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(r.id());
-                enqueue(key, c, r);
+            case RUNNING, QUEUED -> {
+                Optional<ObjectId> applied = promoter.findRunCommit(r.team(), r.target(), r.id(), RECOVERY_DEPTH);
+                if (applied.isPresent()) {
+                    String commit = applied.get().name();
+                    runs.update(r.team(), r.id(), cur -> cur.status().isTerminal() ? cur
+                            : cur.withCommits(cur.sourceCommit(), cur.targetBefore(), commit)
+                                    .finished(RunStatus.SUCCEEDED, clock.instant(), null)
+                                    .withLog(clock.instant(), "Server stopped during the run; main of " + cur.target()
+                                            + " had already moved to " + commit.substring(0, 7)));
+                } else if (r.status() == RunStatus.RUNNING) {
+                    runs.update(r.team(), r.id(), cur -> cur.status().isTerminal() ? cur
+                            : cur.finished(RunStatus.FAILED, clock.instant(), "server stopped during the run")
+                                    .withLog(clock.instant(), "Server stopped during the run; main of " + cur.target()
+                                            + " was left as it was"));
+                } else {
+                    Concurrency c = teams.team(r.team()).flatMap(cfg -> ConfigPipelineStore.read(cfg, r.pipeline()))
+                            .map(Pipeline::concurrency).orElse(Concurrency.QUEUE);
+                    pending.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(r.id());
+                    enqueue(key, c, r);
+                }
             }
             case AWAITING_APPROVAL -> {
                 pending.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(r.id());

@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
@@ -37,6 +38,8 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  */
 public final class Promoter {
     public static final String MAIN = "refs/heads/main";
+    /** The trailer naming the run that wrote a commit. */
+    public static final String RUN_TRAILER = "Flowstage-Run";
     private static final List<String> COPIED = List.of(SnapshotFiles.FLOWS, SnapshotFiles.PACKAGE, SnapshotFiles.README);
 
     /** A source snapshot: the commit of {@code target}'s repo and that instance's credentialSecret (nullable). */
@@ -149,6 +152,27 @@ public final class Promoter {
     public ObjectId main(String team, String target) throws IOException {
         try (Repository repo = open(team, target)) {
             return main(repo);
+        }
+    }
+
+    /**
+     * The commit among the last {@code depth} first-parent commits of the target's main whose
+     * {@code Flowstage-Run} trailer names {@code runId}; empty when there is none.
+     */
+    public Optional<ObjectId> findRunCommit(String team, String target, String runId, int depth) throws IOException {
+        try (Repository repo = open(team, target); RevWalk walk = new RevWalk(repo)) {
+            ObjectId head = main(repo);
+            if (head == null) {
+                return Optional.empty();
+            }
+            RevCommit c = walk.parseCommit(head);
+            for (int i = 0; i < depth && c != null; i++) {
+                if (c.getFooterLines(RUN_TRAILER).contains(runId)) {
+                    return Optional.of(c.copy());
+                }
+                c = c.getParentCount() == 0 ? null : walk.parseCommit(c.getParent(0));
+            }
+            return Optional.empty();
         }
     }
 

@@ -16,20 +16,25 @@ import dev.flowstage.storage.secret.SecretBox;
 import dev.flowstage.storage.snapshot.CredentialsException;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.eclipse.jgit.lib.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries one run from {@code queued} to where it rests: {@code succeeded}, {@code failed} or
- * {@code awaiting_approval}. Before moving a target's main it stores the run as {@code running} with the
- * commit it is about to apply, so start-up recovery can tell whether the move happened. Log lines are
- * kept with the run in memory and stored at these few transitions, not one write per line.
+ * Carries one run from {@code queued} through {@code running} to where it rests: {@code succeeded},
+ * {@code failed} or {@code awaiting_approval}. The commit it applies carries the run's id in a
+ * {@code Flowstage-Run} trailer, so start-up recovery can tell from the target whether the move happened.
+ * Log lines are kept with the run in memory and stored at the transitions, not one write per line.
  */
 final class RunExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(RunExecutor.class);
-    private static final int APPLY_ATTEMPTS = 3;
+    private static final int APPLY_ATTEMPTS = 10;
+    private static final long LOCK_WAIT_MS = 20;
 
     private final TeamStore teams;
     private final RunStore runs;
@@ -39,9 +44,11 @@ final class RunExecutor {
     private final Clock clock;
     private final MainMovedListener mainMoved;
     private final LiveCapture capture;
+    private final Consumer<Run> onEnd;
+    private final Executor writer;
 
     RunExecutor(TeamStore teams, RunStore runs, ReviewStore reviews, Promoter promoter, SecretBox secrets, Clock clock,
-            MainMovedListener mainMoved, LiveCapture capture) {
+            MainMovedListener mainMoved, LiveCapture capture, Consumer<Run> onEnd, Executor writer) {
         this.teams = teams;
         this.runs = runs;
         this.reviews = reviews;
@@ -50,6 +57,8 @@ final class RunExecutor {
         this.clock = clock;
         this.mainMoved = mainMoved;
         this.capture = capture;
+        this.onEnd = onEnd;
+        this.writer = writer;
     }
 
     /** A promotion or rollback built, but not applied, for a run. */
@@ -57,21 +66,20 @@ final class RunExecutor {
 
     /** Executes {@code run}; never throws: a failure ends the run as failed with the reason. */
     Run execute(Run run) {
-        Run r = run;
+        Run r = started(run);
+        CompletableFuture<Void> running = recordRunning(r);
         try {
-            if ("create_snapshot".equals(r.action())) {
-                r = store(r.started(clock.instant()));
-            }
             Built built = build(r);
             r = built.run();
             Promoter.Candidate c = built.candidate();
             if (built.approvals() > 0) {
+                running.join();
                 return awaitApproval(r, c, built.approvals());
             }
             for (int attempt = 1; ; attempt++) {
-                r = store(started(r).withCommits(r.sourceCommit(), name(c.base()), c.commit().name())
+                r = r.withCommits(r.sourceCommit(), name(c.base()), c.commit().name())
                         .withLog(clock.instant(), "Built " + c.commit().abbreviate(7).name() + " on main of "
-                                + r.target() + " at " + (c.base() == null ? "(empty)" : c.base().abbreviate(7).name())));
+                                + r.target() + " at " + (c.base() == null ? "(empty)" : c.base().abbreviate(7).name()));
                 if (promoter.apply(c, r.actor(), "pipeline " + r.pipeline() + " run " + r.id())) {
                     break;
                 }
@@ -79,20 +87,51 @@ final class RunExecutor {
                     throw new MetaConflictException("main of '" + r.target() + "' kept moving during the run;"
                             + " it was left as it was");
                 }
+                if (Objects.equals(promoter.main(r.team(), r.target()), c.base())) {
+                    // main did not move: another writer holds its lock for a moment
+                    Thread.sleep(LOCK_WAIT_MS * attempt);
+                    continue;
+                }
                 r = r.withLog(clock.instant(), "main of " + r.target() + " moved meanwhile: building again on it");
                 built = build(r);
                 r = built.run();
                 c = built.candidate();
             }
             notifyMoved(r, c);
-            return store(r.finished(RunStatus.SUCCEEDED, clock.instant(), null).withLog(clock.instant(),
+            running.join();
+            return finish(r.finished(RunStatus.SUCCEEDED, clock.instant(), null).withLog(clock.instant(),
                     "main of " + r.target() + " is now " + c.commit().abbreviate(7).name()));
         } catch (MetaInvalidException | MetaNotFoundException | MetaConflictException | CredentialsException e) {
-            return fail(r, e.getMessage());
+            return failAfter(running, r, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failAfter(running, r, "the server is stopping");
         } catch (IOException | RuntimeException e) {
             LOG.error("pipeline run {} of team {} failed", r.id(), r.team(), e);
-            return fail(r, "internal error (" + e.getClass().getSimpleName() + "); see the server log");
+            return failAfter(running, r, "internal error (" + e.getClass().getSimpleName() + "); see the server log");
         }
+    }
+
+    /**
+     * Stores the run as running. Off the deploy path: the promotion is built and applied meanwhile (the
+     * commit names the run in its Flowstage-Run trailer, which is how start-up recovery tells whether the
+     * move happened), so one metadata write (the run's creation) precedes the target's ref update. A
+     * capture from a live Node-RED is slow and is stored as running first.
+     */
+    private CompletableFuture<Void> recordRunning(Run started) {
+        if ("create_snapshot".equals(started.action())) {
+            store(started);
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.runAsync(() -> store(started), writer).exceptionally(e -> {
+            LOG.warn("cannot store pipeline run {} of team {} as running", started.id(), started.team(), e);
+            return null;
+        });
+    }
+
+    private Run failAfter(CompletableFuture<Void> running, Run r, String reason) {
+        running.join();
+        return fail(r, reason);
     }
 
     /**
@@ -111,7 +150,7 @@ final class RunExecutor {
     /** Stores {@code r} ended as failed with {@code reason}; a run already ended stays as it is. */
     Run fail(Run r, String reason) {
         try {
-            return store(r.finished(RunStatus.FAILED, clock.instant(), reason).withLog(clock.instant(), "Failed: " + reason));
+            return finish(r.finished(RunStatus.FAILED, clock.instant(), reason).withLog(clock.instant(), "Failed: " + reason));
         } catch (RuntimeException e) {
             LOG.error("cannot store the failure of pipeline run {} of team {}", r.id(), r.team(), e);
             return r.finished(RunStatus.FAILED, clock.instant(), reason);
@@ -166,7 +205,7 @@ final class RunExecutor {
         String how;
         ObjectId commit = null;
         if ("create_snapshot".equals(r.action())) {
-            Optional<ObjectId> captured = capture.capture(r.team(), r.sourceTarget(), r.actor());
+            Optional<ObjectId> captured = capture.capture(r.team(), r.sourceTarget(), r.id(), r.actor());
             if (captured.isPresent()) {
                 commit = captured.get();
                 how = "Captured the live flows of " + r.sourceTarget() + " as " + commit.abbreviate(7).name();
@@ -217,6 +256,12 @@ final class RunExecutor {
 
     private Run started(Run r) {
         return r.startedAt() != null ? r.withStatus(RunStatus.RUNNING) : r.started(clock.instant());
+    }
+
+    /** Tells the engine the run has ended (so forbid admits the next deploy at once), then stores it. */
+    private Run finish(Run ended) {
+        onEnd.accept(ended);
+        return store(ended);
     }
 
     /** Stores {@code next} unless the stored run has ended meanwhile. */

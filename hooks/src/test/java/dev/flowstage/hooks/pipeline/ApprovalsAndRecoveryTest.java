@@ -148,19 +148,21 @@ class ApprovalsAndRecoveryTest {
     void afterACrashRunningRunsAreResolvedByTheTargetRefAndQueuedRunsResume() throws Exception {
         engine.close();
         ObjectId dev = f.commit("dev", PipelineFixture.flows(FLOWS), "dev");
-        ObjectId qaBefore = f.main("qa");
         Promoter promoter = new Promoter(f.repos, f.clock);
 
         Run applied = f.runs.create(Run.queued("acme", "line-1", "dev", "dev", "qa", "use_latest_snapshot", "olga"));
         Promoter.Candidate c = promoter.promotion("acme", new Promoter.Source("dev", dev, null), "qa", null,
                 new Promoter.Trailers("line-1", "dev", applied.id(), "olga"));
-        f.runs.update("acme", applied.id(), r -> r.started(f.clock.instant())
-                .withCommits(dev.name(), qaBefore.name(), c.commit().name()));
-        assertTrue(promoter.apply(c, "olga", "before the crash"));
+        assertTrue(promoter.apply(c, "olga", "applied, then the server stopped before storing the run"));
+        Run appliedRunning = f.runs.create(Run.queued("acme", "line-1", "dev", "dev", "qa", "use_latest_snapshot", "olga"));
+        Promoter.Candidate c2 = promoter.promotion("acme", new Promoter.Source("dev", dev, null), "qa", null,
+                new Promoter.Trailers("line-1", "dev", appliedRunning.id(), "olga"));
+        f.runs.update("acme", appliedRunning.id(), r -> r.started(f.clock.instant()));
+        assertTrue(promoter.apply(c2, "olga", "applied while running"));
 
         Run notApplied = f.runs.create(Run.queued("acme", "line-1", "dev", "dev", "qa", "use_latest_snapshot", "olga"));
         f.runs.update("acme", notApplied.id(), r -> r.started(f.clock.instant())
-                .withCommits(dev.name(), c.commit().name(), ObjectId.zeroId().name()));
+                .withCommits(dev.name(), c2.commit().name(), null));
         List<Run> queued = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             queued.add(f.runs.create(Run.queued("acme", "line-1", "dev", "dev", "qa", "use_latest_snapshot", "olga")));
@@ -168,11 +170,15 @@ class ApprovalsAndRecoveryTest {
 
         engine = f.engine(MainMovedListener.NONE);
         engine.start();
-        assertEquals(RunStatus.SUCCEEDED, f.runs.get("acme", applied.id()).orElseThrow().status());
+        Run recovered = f.runs.get("acme", applied.id()).orElseThrow();
+        assertEquals(RunStatus.SUCCEEDED, recovered.status(), "a queued run whose commit is on main is not run again");
+        assertEquals(c.commit().name(), recovered.targetAfter());
+        assertEquals(RunStatus.SUCCEEDED, f.runs.get("acme", appliedRunning.id()).orElseThrow().status());
         Run failed = f.runs.get("acme", notApplied.id()).orElseThrow();
         assertEquals(RunStatus.FAILED, failed.status());
         assertEquals("server stopped during the run", failed.error());
-        String previous = c.commit().name();
+        assertEquals(c2.commit(), f.main("qa"), "the failed run left the target as it was");
+        String previous = c2.commit().name();
         for (Run q : queued) {
             Run done = f.awaitEnd(q.id());
             assertEquals(RunStatus.SUCCEEDED, done.status(), done.toString());

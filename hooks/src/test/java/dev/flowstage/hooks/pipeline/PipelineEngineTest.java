@@ -209,7 +209,7 @@ class PipelineEngineTest {
         f.commit("dev", PipelineFixture.flows(FLOWS), "dev");
         CyclicBarrier both = new CyclicBarrier(2);
         engine.close();
-        engine = f.engine(MainMovedListener.NONE, (team, instance, actor) -> {
+        engine = f.engine(MainMovedListener.NONE, (team, instance, runId, actor) -> {
             try {
                 both.await(10, TimeUnit.SECONDS);
             } catch (Exception e) {
@@ -247,5 +247,62 @@ class PipelineEngineTest {
         assertThrows(MetaNotFoundException.class, () -> engine.rollback("acme", "line-1", "000099", "olga", Role.OWNER));
         assertThrows(PipelineForbiddenException.class,
                 () -> engine.rollback("acme", "line-1", two.id(), "vic", Role.VIEWER));
+    }
+
+    @Test
+    void webhookAndScheduleTriggersAreAuthorizedByThePipelineItself() throws Exception {
+        f.line("queue", "use_latest_snapshot");
+        f.commit("dev", PipelineFixture.flows(FLOWS), "dev");
+        Run hooked = f.awaitEnd(engine.deploy("acme", "line-1", "dev", Optional.empty(), "webhook", "webhook").id());
+        assertEquals(RunStatus.SUCCEEDED, hooked.status(), hooked.toString());
+        assertEquals("Deploy of stage dev requested by webhook (webhook)", hooked.log().get(0).message());
+        Run scheduled = engine.deploy("acme", "line-1", "qa", Optional.empty(), "schedule", "schedule");
+        assertEquals(RunStatus.AWAITING_APPROVAL, f.await(scheduled.id(), r -> r.status() != RunStatus.QUEUED
+                && r.status() != RunStatus.RUNNING).status(), "a protected target still needs an owner's approval");
+        assertThrows(IllegalArgumentException.class,
+                () -> engine.deploy("acme", "line-1", "dev", Optional.empty(), "olga", "cron"));
+    }
+
+    @Test
+    void stoppingLeavesQueuedRunsQueuedAndTheNextStartRunsThem() throws Exception {
+        f.line("queue", "create_snapshot");
+        f.commit("dev", PipelineFixture.flows(FLOWS), "dev");
+        CountDownLatch capturing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        engine.close();
+        engine = f.engine(MainMovedListener.NONE, (team, instance, runId, actor) -> {
+            capturing.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Optional.empty();
+        });
+        Run first = engine.deploy("acme", "line-1", "dev", Optional.empty(), "olga", "api");
+        Run second = engine.deploy("acme", "line-1", "dev", Optional.empty(), "olga", "api");
+        Run third = engine.deploy("acme", "line-1", "dev", Optional.empty(), "olga", "api");
+        assertTrue(capturing.await(10, TimeUnit.SECONDS));
+        Thread closer = new Thread(() -> {
+            try {
+                engine.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        closer.start();
+        Thread.sleep(100);
+        release.countDown();
+        closer.join(15_000);
+        assertEquals(RunStatus.SUCCEEDED, f.runs.get("acme", first.id()).orElseThrow().status());
+        assertEquals(RunStatus.QUEUED, f.runs.get("acme", second.id()).orElseThrow().status());
+        assertEquals(RunStatus.QUEUED, f.runs.get("acme", third.id()).orElseThrow().status());
+
+        engine = f.engine(MainMovedListener.NONE);
+        engine.start();
+        Run two = f.awaitEnd(second.id());
+        Run three = f.awaitEnd(third.id());
+        assertEquals(RunStatus.SUCCEEDED, three.status(), three.toString());
+        assertEquals(two.targetAfter(), three.targetBefore(), "resumed in order");
     }
 }

@@ -1,6 +1,7 @@
 package dev.flowstage.hooks.receive;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.flowstage.hooks.access.DevicePrincipal;
@@ -193,14 +194,23 @@ class PushRulesTest {
     }
 
     @Test
-    void teamConfigMainMovesForwardOnly() {
+    void teamConfigMainMovesForwardOnly() throws Exception {
+        // The ref rule alone: what the pushed configuration holds is ConfigPush's to judge
+        PushRules config = rulesFor(ALICE, new RepoName("acme", RepoName.CONFIG), null);
+        try (org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(repo)) {
+            assertTrue(config.refusal(new ReceiveCommand(first, second, "refs/heads/main"), walk).isEmpty());
+            assertTrue(config.refusal(new ReceiveCommand(second, sideways, "refs/heads/main"), walk)
+                    .orElseThrow().contains("only moves forward"));
+        }
+    }
+
+    @Test
+    void teamConfigPushesAreRefusedWhenNoConfigurationCheckIsConfigured() {
         PushRules config = rulesFor(ALICE, new RepoName("acme", RepoName.CONFIG), null);
         ReceiveCommand ff = new ReceiveCommand(first, second, "refs/heads/main");
         run(config, ff);
-        assertEquals(Result.NOT_ATTEMPTED, ff.getResult());
-        ReceiveCommand force = new ReceiveCommand(second, sideways, "refs/heads/main");
-        run(config, force);
-        assertEquals(Result.REJECTED_OTHER_REASON, force.getResult());
+        assertEquals(Result.REJECTED_OTHER_REASON, ff.getResult());
+        assertTrue(ff.getMessage().contains("does not take configuration pushes"), ff.getMessage());
     }
 
     @Test

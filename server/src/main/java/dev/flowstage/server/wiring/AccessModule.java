@@ -9,7 +9,12 @@ import dev.flowstage.hooks.access.TeamAccessControl;
 import dev.flowstage.hooks.git.DefaultGitAccess;
 import dev.flowstage.hooks.git.GitAccess;
 import dev.flowstage.hooks.git.GitLimits;
+import dev.flowstage.hooks.events.EventBus;
 import dev.flowstage.hooks.events.MainMovedListeners;
+import dev.flowstage.hooks.events.PushEventsGitAccess;
+import dev.flowstage.hooks.events.ReviewEventsStore;
+import dev.flowstage.hooks.events.RunEventsStore;
+import dev.flowstage.hooks.pipeline.PipelineConfigRule;
 import dev.flowstage.hooks.receive.ConfigPush;
 import dev.flowstage.hooks.receive.ReceiveServices;
 import dev.flowstage.storage.secret.SecretBox;
@@ -56,14 +61,14 @@ public interface AccessModule {
 
     @Provides
     @Singleton
-    static ReviewStore reviewStore(RepoStore repos, Clock clock) {
-        return new GitReviewStore(repos, clock);
+    static ReviewStore reviewStore(RepoStore repos, Clock clock, EventBus events) {
+        return new ReviewEventsStore(new GitReviewStore(repos, clock), events, clock);
     }
 
     @Provides
     @Singleton
-    static RunStore runStore(RepoStore repos, Clock clock) {
-        return new GitRunStore(repos, clock);
+    static RunStore runStore(RepoStore repos, Clock clock, EventBus events) {
+        return new RunEventsStore(new GitRunStore(repos, clock), events, clock);
     }
 
     @Provides
@@ -77,10 +82,10 @@ public interface AccessModule {
     @Singleton
     static GitAccess gitAccess(RepoStore repos, TeamStore teams, AccessControl access, ServerConfig config,
                                MeterRegistry metrics, ReviewStore reviews, MainMovedListeners mainMoved,
-                               SiteStore site, SecretBox secrets) {
+                               SiteStore site, SecretBox secrets, EventBus events, Clock clock) {
         GitLimits limits = new GitLimits(config.maxPushSize(), MAX_FILE_BYTES, Duration.ofMinutes(10));
-        ConfigPush configPush = new ConfigPush(site, secrets, repos, List.of());
-        return new DefaultGitAccess(repos, teams, access, limits, metrics,
-                new ReceiveServices(new SnapshotCheck(), reviews, mainMoved, configPush));
+        ConfigPush configPush = new ConfigPush(site, secrets, repos, List.of(new PipelineConfigRule()));
+        return new PushEventsGitAccess(new DefaultGitAccess(repos, teams, access, limits, metrics,
+                new ReceiveServices(new SnapshotCheck(), reviews, mainMoved, configPush)), events, clock);
     }
 }

@@ -3,6 +3,7 @@ package dev.flowstage.server.wiring;
 import dagger.Module;
 import dagger.Provides;
 import dev.flowstage.hooks.events.MainMovedListeners;
+import dev.flowstage.hooks.nodered.FlowCapture;
 import dev.flowstage.hooks.nodered.InstanceStatusStore;
 import dev.flowstage.hooks.nodered.NodeRedClients;
 import dev.flowstage.hooks.nodered.NodeRedDeployer;
@@ -42,9 +43,16 @@ public interface LiveModule {
 
     @Provides
     @Singleton
-    static NodeRedServices nodeRedServices(RepoStore repos, SecretBox secrets, Clock clock,
+    static FlowCapture flowCapture(RepoStore repos, NodeRedClients clients, InstanceStatusStore status,
+                                   MainMovedListeners mainMoved, Clock clock) {
+        return new FlowCapture(repos, clients, status, mainMoved, clock);
+    }
+
+    @Provides
+    @Singleton
+    static NodeRedServices nodeRedServices(FlowCapture capture, InstanceStatusStore status,
                                            MainMovedListeners mainMoved, NodeRedDeployer deployer) {
         // depends on the deployer so that it is registered before the API can move main
-        return NodeRedServices.create(repos, secrets, clock, mainMoved);
+        return new NodeRedServices(capture, status, mainMoved);
     }
 }

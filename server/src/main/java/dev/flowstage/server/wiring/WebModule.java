@@ -30,6 +30,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import dev.flowstage.web.events.EventStreams;
+import dev.flowstage.web.events.EventsApiFeature;
+import dev.flowstage.web.api.pipelines.PipelineApi;
 
 /** Metrics, the REST API, Git smart HTTP and the servlet context that serves them. */
 @Module
@@ -65,7 +69,13 @@ public interface WebModule {
 
     @Provides
     @Singleton
-    static Handler handler(GitAccess git, Authenticator auth, ApiServices api, PrometheusMeterRegistry metrics) {
-        return WebApp.create(new GitAuthFilter(auth), new FlowstageGitServlet(git), new ApiResourceConfig(api), metrics);
+    static Handler handler(GitAccess git, Authenticator auth, ApiServices api, PrometheusMeterRegistry metrics,
+                           EventStreams events, PipelineApi pipelines, EventsApiFeature eventsApi) {
+        ApiResourceConfig rest = new ApiResourceConfig(api, pipelines);
+        rest.register(eventsApi);
+        ServletContextHandler context = WebApp.create(new GitAuthFilter(auth), new FlowstageGitServlet(git),
+                rest, metrics);
+        events.mount(context);
+        return context;
     }
 }

@@ -163,6 +163,9 @@ class PipelinesApiTest {
                         .error(422, "invalid"));
         assertEquals("stage 'nope' does not exist in pipeline 'line-1'",
                 api.post("/teams/acme/pipelines/line-1/stages/nope/deploy", OLGA, null).error(404, "not_found"));
+        api.post("/users", PipelineApiServer.ADMIN, "{\"name\":\"eve\",\"password\":\"eve-password\"}").expect(201);
+        assertEquals("team 'acme' not found", api.post("/teams/acme/pipelines/line-1/stages/dev/deploy",
+                PipelineApiServer.basic("eve", "eve-password"), null).error(404, "not_found"));
         assertEquals("unknown field 'snap'",
                 api.post("/teams/acme/pipelines/line-1/stages/dev/deploy", OLGA, "{\"snap\":\"x\"}").error(400, "unknown_field"));
     }
@@ -180,6 +183,8 @@ class PipelinesApiTest {
         assertEquals(null, api.main("prod"));
         assertTrue(api.post("/teams/acme/pipelines/line-1/stages/dev/deploy", OLGA, null).error(409, "conflict")
                 .contains("concurrency is forbid"));
+        assertEquals("pipeline 'line-1' has runs queued, running or awaiting approval: delete it when they have ended",
+                api.call("DELETE", "/teams/acme/pipelines/line-1", OLGA, null).error(409, "conflict"));
 
         api.post("/teams/acme/reviews/" + waiting.path("reviewId").asLong() + "/approve", OSCAR, null).expect(200);
         JsonNode done = api.awaitRun("line-1", waiting.path("id").asText());
