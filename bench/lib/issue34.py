@@ -137,7 +137,7 @@ def run_issue4(a, run, res):
             res["promotion"] = dict(st, skipped=why)
             return
         r = promotion_bench.promotion(fs, run, src, shas, a.deploys, 1, not a.same_snapshot)
-        r.update(st, load_end=os.getloadavg()[0], nodes=nodes, flows_bytes=size)
+        r.update(st, load_end=os.getloadavg()[0], nodes=nodes, flows_bytes=size, packs=pack_counts(fs))
         res["promotion"] = r
         if r["failed_runs"]:
             log("promotion: %d runs FAILED, first: %s" % (len(r["failed_runs"]), r["failed_runs"][0]))
@@ -146,6 +146,17 @@ def run_issue4(a, run, res):
                r["run_created_to_finished_ms"]["p50"], r["run_created_to_finished_ms"]["p99"]))
     finally:
         fs.stop()
+
+
+def pack_counts(fs):
+    """Pack files per repository of the promotion team after the run (JGit keeps replaced packs a while)."""
+    root = os.path.join(fs.data, "repos", promotion_bench.TEAM)
+    out = {}
+    for repo in sorted(os.listdir(root)) if os.path.isdir(root) else []:
+        pack_dir = os.path.join(root, repo, "objects", "pack")
+        if os.path.isdir(pack_dir):
+            out[repo] = sum(1 for f in os.listdir(pack_dir) if f.endswith(".pack"))
+    return out
 
 
 def met(ok):
@@ -189,6 +200,8 @@ def markdown(res):
             (": " + "; ".join(f.replace("|", "\\|") for f in fails[:3])) if fails else "", met(not fails)))
         out.append("| … run createdAt → finishedAt (server clock): p50 / p99 | %.1f / %.1f ms | | |"
                    % (s["p50"], s["p99"]))
+        for k, m in p.get("phases_median_ms", {}).items():
+            out.append("| … phase %s: p50 / p99 | %.1f / %.1f ms | | |" % (k, m, p["phases_p99_ms"][k]))
     elif p:
         out.append("| promotion (issue 4) | not measured: %s | p50 < 20 ms, p99 < 100 ms | — |" % p["skipped"])
     out += ["", "## Runs", ""]
@@ -229,6 +242,9 @@ def markdown(res):
                        "promotion carries a different flows.json" if p["vary"] else
                        "the same dev commit every time (each promotion still makes a new commit on qa)",
                        p["deploys"], p["seconds"], p["poll_pause_ms"], p["polls_median"]))
+        if p.get("packs"):
+            out.append("- Pack files in the promotion team's repositories right after the run: %s."
+                       % ", ".join("%s %d" % kv for kv in p["packs"].items()))
     out.append("")
     return "\n".join(out)
 

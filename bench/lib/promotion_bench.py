@@ -128,6 +128,19 @@ def wait_run(client, run_id, timeout_s=30):
         time.sleep(0.002)
 
 
+PHASES = ("POST sent → createdAt", "createdAt → startedAt", "startedAt → built", "built → finishedAt")
+
+
+def phase_times(run, wall0):
+    """Where a run's time goes, from the machine's wall clock (client and server share it) and the
+    run's own timestamps; "built" is the log line written before the target's ref is moved."""
+    built = next((instant(l["at"]) for l in run.get("log", []) if l["message"].startswith("Built ")), None)
+    created, started, finished = (instant(run[k]) for k in ("createdAt", "startedAt", "finishedAt"))
+    built = started if built is None else built
+    return dict(zip(PHASES, ((created - wall0) * 1000, (started - created) * 1000,
+                             (built - started) * 1000, (finished - built) * 1000)))
+
+
 def finished_unsuccessfully(client, run_id):
     """'run ID: STATUS: error' when the run ended without success, else None."""
     status, body = client.call("GET", "/teams/%s/pipelines/%s/runs/%s" % (TEAM, PIPELINE, run_id))
@@ -143,7 +156,7 @@ def finished_unsuccessfully(client, run_id):
 def promotion(server, work, src, shas, deploys, warmup, vary, poll_pause_s=0.0005):
     client = Client(server)
     deploy_path = "/teams/%s/pipelines/%s/stages/dev/deploy" % (TEAM, PIPELINE)
-    e2e, accepted, server_ms, polls, failures = [], [], [], [], []
+    e2e, accepted, server_ms, polls, failures, phases = [], [], [], [], [], []
     qa = client.main_of("qa")
     t_start = time.time()
     try:
@@ -151,6 +164,7 @@ def promotion(server, work, src, shas, deploys, warmup, vary, poll_pause_s=0.000
             if vary and i > 0:
                 git(work, "--git-dir", src, "push", "-q", server.git_url(TEAM, "dev"),
                     shas[i] + ":refs/heads/main")
+            wall0 = time.time()
             t0 = time.perf_counter()
             status, body = client.call("POST", deploy_path, b"{}")
             t_acc = time.perf_counter()
@@ -191,6 +205,7 @@ def promotion(server, work, src, shas, deploys, warmup, vary, poll_pause_s=0.000
                 e2e.append((t1 - t0) * 1000)
                 accepted.append((t_acc - t0) * 1000)
                 server_ms.append((instant(run["finishedAt"]) - instant(run["createdAt"])) * 1000)
+                phases.append(phase_times(run, wall0))
                 polls.append(n)
             if (i + 1) % 200 == 0:
                 log("promotion: %d deploys, last %.1f ms" % (i + 1, (t1 - t0) * 1000))
@@ -200,7 +215,9 @@ def promotion(server, work, src, shas, deploys, warmup, vary, poll_pause_s=0.000
             "deploy_to_ref_ms": summary(e2e), "deploy_202_ms": summary(accepted),
             "run_created_to_finished_ms": summary(server_ms),
             "polls_median": statistics.median(polls), "poll_pause_ms": poll_pause_s * 1000,
-            "failed_runs": failures}
+            "failed_runs": failures,
+            "phases_median_ms": {k: statistics.median(p[k] for p in phases) for k in PHASES if phases},
+            "phases_p99_ms": {k: pct([p[k] for p in phases], 99) for k in PHASES if phases}}
 
 
 def summary(ms):
