@@ -195,7 +195,7 @@ def markdown(res):
                    % (d["p99"], GOAL_PROMO_P99_MS, met(d["p99"] < GOAL_PROMO_P99_MS)))
         out.append("| … deploy call → 202 answer: p50 / p99 | %.1f / %.1f ms | | |" % (acc["p50"], acc["p99"]))
         fails = p.get("failed_runs", [])
-        out.append("| … runs that failed (not in the figures above) | %d of %d%s | 0 | %s |" % (
+        out.append("| … failures: runs that failed, deploys not accepted, pushes to dev refused (not in the figures above) | %d in %d deploys%s | 0 | %s |" % (
             len(fails), p["deploys"] + p["warmup"],
             (": " + "; ".join(f.replace("|", "\\|") for f in fails[:3])) if fails else "", met(not fails)))
         out.append("| … run createdAt → finishedAt (server clock): p50 / p99 | %.1f / %.1f ms | | |"
@@ -204,6 +204,8 @@ def markdown(res):
             out.append("| … phase %s: p50 / p99 | %.1f / %.1f ms | | |" % (k, m, p["phases_p99_ms"][k]))
     elif p:
         out.append("| promotion (issue 4) | not measured: %s | p50 < 20 ms, p99 < 100 ms | — |" % p["skipped"])
+    for name, err in res.get("errors", {}).items():
+        out.append("| %s | **broke**: %s | | **no** |" % (name, err.replace("|", "\\|")))
     out += ["", "## Runs", ""]
     for key, label in (("validation", "validation"), ("compare", "compare"), ("promotion", "promotion")):
         r = res.get(key)
@@ -261,19 +263,33 @@ def main():
     if os.path.isfile(res_path):
         with open(res_path) as f:
             res = json.load(f)
-    if a.only in ("issue34", "issue3", "validation", "compare"):
-        run_issue3(a, run, res)
-    if a.only in ("issue34", "promotion"):
-        run_issue4(a, run, res)
-    os.makedirs(os.path.dirname(a.out), exist_ok=True)
-    with open(res_path, "w") as f:
-        json.dump(res, f, indent=2)
+    failed = False
+    for wanted, section in ((("issue34", "issue3", "validation", "compare"), run_issue3),
+                            (("issue34", "promotion"), run_issue4)):
+        if a.only in wanted:
+            errors = res.setdefault("errors", {})
+            errors.pop(section.__name__, None)
+            try:
+                section(a, run, res)
+            except Exception as e:  # keep what the other sections measured; say what broke
+                log("%s broke: %s" % (section.__name__, e))
+                errors[section.__name__] = "%s: %s (earlier figures of it, if any, are stale)" % (
+                    stamp(a)["when"], e)
+                failed = True
+            save(a, res, res_path)
     md = markdown(res)
-    with open(a.out, "w") as f:
-        f.write(md)
     print()
     print(md)
     log("took %.0f s; results written to %s" % (time.time() - t0, a.out))
+    sys.exit(1 if failed else 0)
+
+
+def save(a, res, res_path):
+    os.makedirs(os.path.dirname(a.out), exist_ok=True)
+    with open(res_path, "w") as f:
+        json.dump(res, f, indent=2)
+    with open(a.out, "w") as f:
+        f.write(markdown(res))
 
 
 if __name__ == "__main__":

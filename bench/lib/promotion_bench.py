@@ -153,6 +153,19 @@ def finished_unsuccessfully(client, run_id):
     return None
 
 
+def push_dev(work, server, src, sha, failures):
+    """The untimed push of the next source commit; a refusal is a server failure: noted, tried again once."""
+    for attempt in (1, 2):
+        r = git(work, "--git-dir", src, "push", "-q", server.git_url(TEAM, "dev"), sha + ":refs/heads/main",
+                check=False)
+        if r.returncode == 0:
+            return
+        why = [l for l in r.stderr.decode(errors="replace").splitlines() if "rejected" in l or "error" in l]
+        failures.append("git push to dev (attempt %d) failed: %s" % (attempt, "; ".join(why)[:300]))
+        log("promotion: " + failures[-1])
+    raise RuntimeError("pushing %s to dev failed twice" % sha)
+
+
 def promotion(server, work, src, shas, deploys, warmup, vary, poll_pause_s=0.0005):
     client = Client(server)
     deploy_path = "/teams/%s/pipelines/%s/stages/dev/deploy" % (TEAM, PIPELINE)
@@ -162,14 +175,17 @@ def promotion(server, work, src, shas, deploys, warmup, vary, poll_pause_s=0.000
     try:
         for i in range(warmup + deploys):
             if vary and i > 0:
-                git(work, "--git-dir", src, "push", "-q", server.git_url(TEAM, "dev"),
-                    shas[i] + ":refs/heads/main")
+                push_dev(work, server, src, shas[i], failures)
             wall0 = time.time()
             t0 = time.perf_counter()
             status, body = client.call("POST", deploy_path, b"{}")
             t_acc = time.perf_counter()
             if status != 202:
-                raise RuntimeError("deploy answered %d %s" % (status, body[:300]))
+                failures.append("deploy %d answered %d %s" % (i, status, body[:200].decode(errors="replace")))
+                log("promotion: " + failures[-1])
+                if len(failures) > 50:
+                    raise RuntimeError("more than 50 failed deploys; last: " + failures[-1])
+                continue
             run_id = json.loads(body)["run"]["id"]
             n, failed = 0, None
             while True:
@@ -186,6 +202,7 @@ def promotion(server, work, src, shas, deploys, warmup, vary, poll_pause_s=0.000
                 time.sleep(poll_pause_s)
             t1 = time.perf_counter()
             if failed:
+                qa = client.main_of("qa")
                 failures.append(failed)
                 log("promotion: deploy %d failed: %s" % (i, failed))
                 continue
