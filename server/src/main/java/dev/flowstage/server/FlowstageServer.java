@@ -98,8 +98,10 @@ public final class FlowstageServer implements AutoCloseable {
     private void startListeners() throws Exception {
         Optional<String> generated = FirstStart.ensureAdmin(site, hasher, config.adminPassword());
         gc.start();
+        long t0 = System.nanoTime();
         // Recovery first: runs interrupted by a stop are resolved, queued ones resume, before new deploys.
         engine.start();
+        long recovered = System.nanoTime();
         schedule.start(SCHEDULE_POLL);
         ports.from(jetty::httpPort, jetty::httpsPort, ssh::port);
         // The two listeners share nothing at start-up: bind SSH while Jetty initialises the API.
@@ -118,8 +120,9 @@ public final class FlowstageServer implements AutoCloseable {
         }
         banner = new Banner(config.publicHost(), jetty.httpPort(), jetty.httpsPort(), ssh.port(),
                 tls.sha256Fingerprint(), hostKey.fingerprint(), generated);
-        LOG.info("Flowstage started in {} ms: HTTP {}, HTTPS {}, SSH {}",
+        LOG.info("Flowstage started in {} ms (run recovery {} ms, listeners {} ms): HTTP {}, HTTPS {}, SSH {}",
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
+                (recovered - t0) / 1_000_000, (System.nanoTime() - recovered) / 1_000_000,
                 jetty.httpPort(), jetty.httpsPort(), ssh.port());
         // Live instances whose last deploy failed or that moved while the server was down: off the
         // start-up path, so start-up time does not grow with the number of teams.
