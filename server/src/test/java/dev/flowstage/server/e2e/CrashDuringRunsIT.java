@@ -75,9 +75,10 @@ class CrashDuringRunsIT {
                 Thread.sleep(100);
             }
             List<String> seen = new ArrayList<>();
+            String log = Files.readString(tmp.resolve("server.log"));
             for (JsonNode r : runs) {
                 seen.add(r.path("id").asText());
-                assertThat(r.path("status").asText()).as(r.toString()).isIn("succeeded", "failed");
+                assertThat(r.path("status").asText()).as(r + "\n--- server log:\n" + log).isIn("succeeded", "failed");
             }
             assertThat(seen).containsExactlyInAnyOrderElementsOf(ids);
             assertThat(count(admin, "succeeded")).as("queued runs went on after the restart").isGreaterThan(1);

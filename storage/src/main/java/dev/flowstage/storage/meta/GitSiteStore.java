@@ -26,6 +26,7 @@ import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import dev.flowstage.storage.repo.PackedRefs;
+import dev.flowstage.storage.repo.StaleLocks;
 import org.eclipse.jgit.util.FS;
 
 /** {@link SiteStore} on {@code DATA/site.git}, ref {@code refs/meta/site}; creates the repository when missing. */
@@ -61,6 +62,7 @@ public final class GitSiteStore implements SiteStore, AutoCloseable {
             }
         }
         PackedRefs.ensure(dir);
+        StaleLocks.clear(dir.toFile());
         return new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().setMustExist(true).build();
     }
 

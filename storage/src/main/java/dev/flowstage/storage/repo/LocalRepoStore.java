@@ -51,8 +51,10 @@ public final class LocalRepoStore implements RepoStore {
     public Repository open(RepoName name) throws IOException {
         Repository repo = RepositoryCache.open(key(name), true);
         if (withPackedRefs.add(name)) {
-            // once per repository and process: repositories made before this check existed get one too
+            // once per repository and process: repositories made before this check existed get one too,
+            // and lock files of a killed earlier process go before they can refuse an update
             PackedRefs.ensure(repo.getDirectory().toPath());
+            StaleLocks.clear(repo.getDirectory());
         }
         return repo;
     }
