@@ -2,6 +2,7 @@ package dev.flowstage.hooks.receive;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.flowstage.storage.snapshot.SnapshotEntries;
 import dev.flowstage.storage.snapshot.SnapshotFiles;
 import dev.flowstage.storage.snapshot.SnapshotProblem;
 import dev.flowstage.storage.snapshot.SnapshotValidator;
@@ -10,11 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.revwalk.RevTree;
-import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
  * Validates the snapshot files of a commit's tree with {@link SnapshotValidator}, remembering the
@@ -42,20 +41,11 @@ public final class SnapshotCheck {
     /** Every problem of the snapshot in {@code tree}, in tree order; empty when it is a valid snapshot. */
     public List<SnapshotProblem> problems(ObjectReader reader, RevTree tree) throws IOException {
         List<SnapshotProblem> problems = new ArrayList<>();
-        try (TreeWalk tw = new TreeWalk(reader)) {
-            tw.addTree(tree);
-            tw.setRecursive(false);
-            while (tw.next()) {
-                String name = tw.getPathString();
-                if (!SnapshotFiles.isSnapshotFile(name)) {
-                    continue;
-                }
-                FileMode mode = tw.getFileMode(0);
-                if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
-                    problems.add(SnapshotProblem.of(name, "must be a file, not " + describe(mode)));
-                } else if (RULED.contains(name)) {
-                    problems.addAll(problems(reader, name, tw.getObjectId(0)));
-                }
+        for (SnapshotEntries.Entry e : SnapshotEntries.of(reader, tree)) {
+            if (!e.isFile()) {
+                problems.add(SnapshotProblem.of(e.name(), "must be a file, not " + e.kind()));
+            } else if (RULED.contains(e.name())) {
+                problems.addAll(problems(reader, e.name(), e.id()));
             }
         }
         return problems;
@@ -72,19 +62,6 @@ public final class SnapshotCheck {
         List<SnapshotProblem> found = List.copyOf(validator.validate(name, content));
         results.put(key, found);
         return found;
-    }
-
-    private static String describe(FileMode mode) {
-        if (mode == FileMode.TREE) {
-            return "a folder";
-        }
-        if (mode == FileMode.SYMLINK) {
-            return "a symbolic link";
-        }
-        if (mode == FileMode.GITLINK) {
-            return "a submodule";
-        }
-        return "an entry of mode " + mode;
     }
 
     private record Key(String file, ObjectId blob) {}
