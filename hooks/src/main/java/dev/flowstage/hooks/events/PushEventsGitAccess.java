@@ -3,6 +3,7 @@ package dev.flowstage.hooks.events;
 import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.git.GitAccess;
 import dev.flowstage.hooks.git.GitRequest;
+import dev.flowstage.hooks.git.LsRefsCommand;
 import dev.flowstage.storage.repo.RepoName;
 import java.io.IOException;
 import java.time.Clock;
@@ -38,6 +39,11 @@ public final class PushEventsGitAccess implements GitAccess {
     @Override
     public UploadPack uploadPack(GitRequest request, Repository repository) {
         return delegate.uploadPack(request, repository);
+    }
+
+    @Override
+    public byte[] lsRefs(GitRequest request, Repository repository, LsRefsCommand command) throws IOException {
+        return delegate.lsRefs(request, repository, command);
     }
 
     @Override

@@ -31,6 +31,7 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.PostReceiveHook;
 import org.eclipse.jgit.transport.PostReceiveHookChain;
 import org.eclipse.jgit.transport.ReceivePack;
+import org.eclipse.jgit.transport.RefFilter;
 import org.eclipse.jgit.transport.UploadPack;
 import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
 
@@ -43,6 +44,7 @@ public final class DefaultGitAccess implements GitAccess {
     static final String UPLOAD_TIMER = "flowstage.git.upload";
     static final String RECEIVE_TIMER = "flowstage.git.receive";
     static final String UPLOAD_REQUESTS = "flowstage.git.upload.requests";
+    private static final String SSH = "ssh";
 
     private final RepoStore repos;
     private final TeamStore teams;
@@ -85,10 +87,8 @@ public final class DefaultGitAccess implements GitAccess {
     public UploadPack uploadPack(GitRequest request, Repository repository) {
         UploadPack up = new UploadPack(repository);
         up.setExtraParameters(request.protocolParameters());
-        up.setTimeout(limits.timeoutSeconds());
-        if (request.principal() instanceof DevicePrincipal) {
-            up.setRefFilter(DeviceRefFilter.INSTANCE);
-        }
+        up.setTimeout(jgitTimeout(request));
+        up.setRefFilter(refFilter(request));
         // Every upload-pack session counts (ref advertisements and polls too); the timer below only
         // sees sessions that sent a pack.
         metrics.counter(UPLOAD_REQUESTS, "transport", request.transport()).increment();
@@ -99,6 +99,16 @@ public final class DefaultGitAccess implements GitAccess {
                 .register(metrics)
                 .record(Duration.ofMillis(stats.getTimeTotal())));
         return up;
+    }
+
+    @Override
+    public byte[] lsRefs(GitRequest request, Repository repository, LsRefsCommand command) throws IOException {
+        metrics.counter(UPLOAD_REQUESTS, "transport", request.transport()).increment();
+        return command.answer(repository, refFilter(request));
+    }
+
+    private static RefFilter refFilter(GitRequest request) {
+        return request.principal() instanceof DevicePrincipal ? DeviceRefFilter.INSTANCE : RefFilter.DEFAULT;
     }
 
     @Override
@@ -117,7 +127,7 @@ public final class DefaultGitAccess implements GitAccess {
         rp.setAllowCreates(true);
         rp.setAllowDeletes(true);
         rp.setAllowNonFastForwards(true);
-        rp.setTimeout(limits.timeoutSeconds());
+        rp.setTimeout(jgitTimeout(request));
         rp.setRefLogIdent(new PersonIdent(request.principal().displayName(), ""));
         rp.setPreReceiveHook(new PushRules(request.principal(), name, served.get().target(), receive,
                 limits.maxFileBytes()));
@@ -139,6 +149,15 @@ public final class DefaultGitAccess implements GitAccess {
         }
         rp.setPostReceiveHook(PostReceiveHookChain.newChain(after));
         return rp;
+    }
+
+    /**
+     * JGit's own I/O timeout, for SSH only. JGit enforces it with a new timer thread per request,
+     * which on HTTP would mean a thread started for every poll; there Jetty's idle timeout already
+     * ends a stalled read or write.
+     */
+    private int jgitTimeout(GitRequest request) {
+        return SSH.equals(request.transport()) ? limits.timeoutSeconds() : 0;
     }
 
     /** Empty when the team or its entry for {@code repo} does not exist. */

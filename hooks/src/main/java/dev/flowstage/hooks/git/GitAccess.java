@@ -23,6 +23,15 @@ public interface GitAccess {
     UploadPack uploadPack(GitRequest request, Repository repository);
 
     /**
+     * The answer to a protocol-v2 {@code ls-refs}, exactly as {@link #uploadPack} would give it. This
+     * default runs it through {@link #uploadPack}; implementations answer it without one, since
+     * polling devices send little else.
+     */
+    default byte[] lsRefs(GitRequest request, Repository repository, LsRefsCommand command) throws IOException {
+        return command.answer(uploadPack(request, repository));
+    }
+
+    /**
      * A ReceivePack with every push decision in one pre-receive hook (atomic, objects checked, size
      * limits). @throws ServiceNotAuthorizedException when the principal may not push at all
      */

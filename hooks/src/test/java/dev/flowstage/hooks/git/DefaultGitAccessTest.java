@@ -20,6 +20,7 @@ import dev.flowstage.storage.repo.RepoName;
 import dev.flowstage.storage.repo.RepoStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -154,6 +155,42 @@ class DefaultGitAccessTest {
         assertEquals(Set.of("HEAD", "refs/heads/main", "refs/heads/device"), advertised(pi, PI));
         assertEquals(Set.of("HEAD", "refs/heads/main", "refs/heads/device", "refs/heads/feature", "refs/tags/v1"),
                 advertised(MIA, PI));
+    }
+
+    @Test
+    void lsRefsAnswersAsItsUploadPackWouldAndCountsAsAnUploadPackRequest() throws Exception {
+        RevCommit c = commit("snapshot");
+        UserPrincipal olga = new UserPrincipal("olga", false, TokenScope.ADMIN);
+        assertEquals(RemoteRefUpdate.Status.OK, push(olga, PI, c, "refs/heads/feature", false).getStatus());
+        try (Repository served = repos.open(PI)) {
+            RefUpdate ru = served.updateRef("refs/heads/main");
+            ru.setNewObjectId(c);
+            assertEquals(RefUpdate.Result.NEW, ru.update());
+        }
+        LsRefsCommand command = LsRefsCommand.parse(LsRefsCommandTest.request("command=ls-refs", List.of(),
+                List.of("symrefs", "ref-prefix HEAD", "ref-prefix refs/heads/"))).orElseThrow();
+        for (Principal who : List.<Principal>of(new DevicePrincipal("acme", "pi-1"), olga)) {
+            GitRequest http = new GitRequest(who, PI, "http", "127.0.0.1", List.of("version=2"));
+            try (Repository repo = access.open(who, PI)) {
+                double before = metrics.counter(DefaultGitAccess.UPLOAD_REQUESTS, "transport", "http").count();
+                String fast = new String(access.lsRefs(http, repo, command), StandardCharsets.UTF_8);
+                assertEquals(before + 1, metrics.counter(DefaultGitAccess.UPLOAD_REQUESTS, "transport", "http").count());
+                assertEquals(new String(command.answer(access.uploadPack(http, repo)), StandardCharsets.UTF_8), fast);
+                assertEquals(who instanceof DevicePrincipal, !fast.contains("refs/heads/feature"), fast);
+            }
+        }
+    }
+
+    @Test
+    void jgitsTimerThreadIsUsedOnSshOnlyHttpReliesOnJettysIdleTimeout() throws Exception {
+        try (Repository repo = access.open(MIA, DEV)) {
+            GitRequest http = new GitRequest(MIA, DEV, "http", "127.0.0.1", List.of("version=2"));
+            GitRequest ssh = new GitRequest(MIA, DEV, "ssh", "127.0.0.1", List.of("version=2"));
+            assertEquals(0, access.uploadPack(http, repo).getTimeout());
+            assertEquals(0, access.receivePack(http, repo).getTimeout());
+            assertEquals(GitLimits.DEFAULTS.timeoutSeconds(), access.uploadPack(ssh, repo).getTimeout());
+            assertEquals(GitLimits.DEFAULTS.timeoutSeconds(), access.receivePack(ssh, repo).getTimeout());
+        }
     }
 
     private void assertNotFound(Principal who, RepoName name) {

@@ -4,11 +4,18 @@ import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.git.GitAccess;
 import dev.flowstage.hooks.git.GitRequest;
 import dev.flowstage.storage.repo.RepoName;
+import dev.flowstage.hooks.git.LsRefsCommand;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.http.server.GitServlet;
 import org.eclipse.jgit.http.server.resolver.AsIsFileService;
@@ -24,9 +31,14 @@ import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
 public final class FlowstageGitServlet extends GitServlet {
     private static final long serialVersionUID = 1L;
     static final String REPO_NAME = "dev.flowstage.git.repo";
+    private static final String UPLOAD_PACK_PATH = "/git-upload-pack";
+    private static final String UPLOAD_PACK_REQUEST = "application/x-git-upload-pack-request";
+    private static final String UPLOAD_PACK_RESULT = "application/x-git-upload-pack-result";
+
+    private final transient GitAccess access;
 
     public FlowstageGitServlet(GitAccess access) {
-        Objects.requireNonNull(access);
+        this.access = Objects.requireNonNull(access);
         setAsIsFileService(AsIsFileService.DISABLED);
         setRepositoryResolver((req, path) -> {
             Principal principal = principal(req);
@@ -55,12 +67,113 @@ public final class FlowstageGitServlet extends GitServlet {
         });
     }
 
+    /**
+     * Answers a protocol-v2 {@code ls-refs} POST itself (see {@link LsRefsCommand}); every other
+     * request, and any ls-refs it cannot answer at once, goes to JGit with its body intact. Not-found,
+     * forbidden and error answers are therefore always JGit's.
+     */
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse rsp) throws ServletException, IOException {
+        if (!isSmallV2UploadPackPost(req)) {
+            super.service(req, rsp);
+            return;
+        }
+        byte[] body = req.getInputStream().readNBytes(req.getContentLength());
+        Optional<LsRefsCommand> command = LsRefsCommand.parse(body);
+        if (command.isPresent() && answered(req, rsp, command.get())) {
+            return;
+        }
+        super.service(new ReplayedBody(req, body), rsp);
+    }
+
+    private static boolean isSmallV2UploadPackPost(HttpServletRequest req) {
+        String path = req.getPathInfo();
+        String protocol = req.getHeader("Git-Protocol");
+        int length = req.getContentLength();
+        return "POST".equals(req.getMethod()) && path != null && path.endsWith(UPLOAD_PACK_PATH)
+                && UPLOAD_PACK_REQUEST.equals(req.getContentType()) && req.getHeader("Content-Encoding") == null
+                && protocol != null && List.of(protocol.split(":")).contains("version=2")
+                && length > 0 && length <= LsRefsCommand.MAX_REQUEST_BYTES;
+    }
+
+    private boolean answered(HttpServletRequest req, HttpServletResponse rsp, LsRefsCommand command)
+            throws IOException {
+        if (!(req.getAttribute(GitAuthFilter.PRINCIPAL) instanceof Principal principal)) {
+            return false;
+        }
+        String path = req.getPathInfo();
+        Optional<RepoName> name = RepoName.parse(path.substring(1, path.length() - UPLOAD_PACK_PATH.length()));
+        if (name.isEmpty()) {
+            return false;
+        }
+        byte[] answer;
+        try (Repository repository = access.open(principal, name.get())) {
+            answer = access.lsRefs(new GitRequest(principal, name.get(), "http", req.getRemoteAddr(),
+                    protocolParameters(req)), repository, command);
+        } catch (IOException | RuntimeException e) {
+            return false; // not found, not readable or broken: JGit answers, as for any other request
+        }
+        rsp.setStatus(HttpServletResponse.SC_OK);
+        // the same headers as JGit's NoCacheFilter and UploadPackServlet
+        rsp.setHeader("Expires", "Fri, 01 Jan 1980 00:00:00 GMT");
+        rsp.setHeader("Pragma", "no-cache");
+        rsp.setHeader("Cache-Control", "no-cache, max-age=0, must-revalidate");
+        rsp.setContentType(UPLOAD_PACK_RESULT);
+        rsp.setContentLength(answer.length);
+        rsp.getOutputStream().write(answer);
+        return true;
+    }
+
+    private static List<String> protocolParameters(HttpServletRequest req) {
+        // JGit's own DefaultUploadPackFactory reads this header too; our factories replace it, so it is read here
+        String protocol = req.getHeader("Git-Protocol");
+        return protocol == null || protocol.isEmpty() ? List.of() : List.of(protocol.split(":"));
+    }
+
+    /** The request with the body this servlet already read, for JGit to read again. */
+    private static final class ReplayedBody extends HttpServletRequestWrapper {
+        private final byte[] body;
+
+        ReplayedBody(HttpServletRequest req, byte[] body) {
+            super(req);
+            this.body = body;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new IllegalStateException("the Git servlet reads blocking");
+                }
+            };
+        }
+    }
+
     private static GitRequest request(HttpServletRequest req) throws ServiceNotAuthorizedException {
         RepoName name = (RepoName) req.getAttribute(REPO_NAME);
-        // JGit's own DefaultUploadPackFactory reads this header too; our factories replace it, so it is read once here
-        String protocol = req.getHeader("Git-Protocol");
-        List<String> params = protocol == null || protocol.isEmpty() ? List.of() : List.of(protocol.split(":"));
-        return new GitRequest(principal(req), name, "http", req.getRemoteAddr(), params);
+        return new GitRequest(principal(req), name, "http", req.getRemoteAddr(), protocolParameters(req));
     }
 
     private static Principal principal(HttpServletRequest req) throws ServiceNotAuthorizedException {

@@ -222,6 +222,55 @@ class GitOverHttpTest {
     }
 
     @Test
+    void aProtocolV2PollIsAnsweredWithItsRefsAndOtherRepositoriesStillLookMissing() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String poll = pkt("command=ls-refs\n") + pkt("agent=git/2.39.5\n") + "0001"
+                + pkt("symrefs\n") + pkt("ref-prefix HEAD\n") + pkt("ref-prefix refs/heads/\n") + "0000";
+        HttpResponse<String> device = lsRefs(http, "acme/pi-1", "Bearer " + deviceToken, poll);
+        assertEquals(200, device.statusCode());
+        assertEquals("application/x-git-upload-pack-result", device.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("no-cache, max-age=0, must-revalidate", device.headers().firstValue("Cache-Control").orElseThrow());
+        assertEquals(String.valueOf(device.body().length()), device.headers().firstValue("Content-Length").orElseThrow());
+        String mainId;
+        try (Repository repo = repos.open(new RepoName("acme", "pi-1"))) {
+            mainId = repo.resolve("refs/heads/main").name();
+        }
+        assertTrue(device.body().startsWith(pkt(mainId + " HEAD symref-target:refs/heads/main\n")), device.body());
+        assertTrue(device.body().contains(" refs/heads/device\n"), device.body());
+        assertFalse(device.body().contains("refs/heads/feature"), "a device sees only its refs: " + device.body());
+        assertTrue(device.body().endsWith("0000"), device.body());
+        assertTrue(lsRefs(http, "acme/pi-1", basic("alice", aliceToken), poll).body().contains("refs/heads/feature"));
+
+        HttpResponse<String> forbidden = lsRefs(http, "acme/dev", basic("mallory", malloryToken), poll);
+        HttpResponse<String> missing = lsRefs(http, "acme/nope", basic("mallory", malloryToken), poll);
+        assertEquals(404, forbidden.statusCode());
+        assertEquals(missing.statusCode(), forbidden.statusCode());
+        assertEquals(missing.body(), forbidden.body());
+        assertEquals(401, lsRefs(http, "acme/dev", basic("alice", "wrong"), poll).statusCode());
+        // a request it does not take whole goes to UploadPack with its body intact
+        HttpResponse<String> unborn = lsRefs(http, "acme/pi-1", "Bearer " + deviceToken,
+                pkt("command=ls-refs\n") + "0001" + pkt("unborn\n") + pkt("ref-prefix HEAD\n") + "0000");
+        assertTrue(unborn.body().contains("ERR"), unborn.statusCode() + " " + unborn.body());
+    }
+
+    private static HttpResponse<String> lsRefs(HttpClient http, String repo, String authorization, String body)
+            throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://" + base + repo + ".git/git-upload-pack"))
+                .header("Authorization", authorization)
+                .header("Git-Protocol", "version=2")
+                .header("Content-Type", "application/x-git-upload-pack-request")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String pkt(String line) {
+        return String.format("%04x", line.length() + 4) + line;
+    }
+
+    private static String basic(String user, String secret) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aRepositoryTheCallerMayNotReadLooksMissing() throws Exception {
         GitCli.Result forbidden = git.run(tmp, "ls-remote", url("mallory", malloryToken, "acme/dev"));
         GitCli.Result missing = git.run(tmp, "ls-remote", url("mallory", malloryToken, "acme/nope"));
