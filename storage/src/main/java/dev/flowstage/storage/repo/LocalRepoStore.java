@@ -16,7 +16,11 @@ import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.util.FS;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link RepoStore} over bare repositories at {@code reposDir/TEAM/NAME.git}, opened through JGit's RepositoryCache. */
@@ -26,10 +30,39 @@ public final class LocalRepoStore implements RepoStore {
     private final Path reposDir;
     private final GcQueue gc;
     private final Set<RepoName> withPackedRefs = ConcurrentHashMap.newKeySet();
+    /**
+     * One open count of our own on each repository in use. Whenever a cached repository's open count
+     * drops to zero, JGit canonicalizes its directory (a readlink per path segment) to check it is
+     * still cached; with the hold, opening and closing for a request is a map lookup and two counter
+     * updates. Holds idle for {@link #HOLD_IDLE} are released at the next sweep, and the repository
+     * then expires from JGit's cache as before.
+     */
+    private final Map<RepoName, Held> held = new ConcurrentHashMap<>();
+    private final LongSupplier nanoTime;
+    private final AtomicLong nextSweep;
+
+    static final Duration HOLD_IDLE = Duration.ofMinutes(10);
+    private static final long SWEEP_EVERY = Duration.ofMinutes(1).toNanos();
+
+    private static final class Held {
+        final Repository repo;
+        volatile long used;
+
+        Held(Repository repo, long used) {
+            this.repo = repo;
+            this.used = used;
+        }
+    }
 
     public LocalRepoStore(Path reposDir, GcQueue gc) {
+        this(reposDir, gc, System::nanoTime);
+    }
+
+    LocalRepoStore(Path reposDir, GcQueue gc, LongSupplier nanoTime) {
         this.reposDir = reposDir.toAbsolutePath().normalize();
         this.gc = gc;
+        this.nanoTime = nanoTime;
+        this.nextSweep = new AtomicLong(nanoTime.getAsLong() + SWEEP_EVERY);
     }
 
     @Override
@@ -49,6 +82,14 @@ public final class LocalRepoStore implements RepoStore {
 
     @Override
     public Repository open(RepoName name) throws IOException {
+        long now = nanoTime.getAsLong();
+        sweepIfDue(now);
+        Held hold = held.get(name);
+        if (hold != null) {
+            hold.used = now;
+            hold.repo.incrementOpen();
+            return hold.repo;
+        }
         Repository repo = RepositoryCache.open(key(name), true);
         if (withPackedRefs.add(name)) {
             // once per repository and process: repositories made before this check existed get one too,
@@ -56,7 +97,30 @@ public final class LocalRepoStore implements RepoStore {
             PackedRefs.ensure(repo.getDirectory().toPath());
             StaleLocks.clear(repo.getDirectory());
         }
+        repo.incrementOpen(); // the hold's count
+        if (held.putIfAbsent(name, new Held(repo, now)) != null) {
+            repo.close(); // another thread's hold came first
+        }
         return repo;
+    }
+
+    private void sweepIfDue(long now) {
+        long due = nextSweep.get();
+        if (now - due < 0 || !nextSweep.compareAndSet(due, now + SWEEP_EVERY)) {
+            return;
+        }
+        long idle = HOLD_IDLE.toNanos();
+        for (Map.Entry<RepoName, Held> e : held.entrySet()) {
+            Held hold = e.getValue();
+            if (now - hold.used > idle && held.remove(e.getKey(), hold)) {
+                hold.repo.close();
+            }
+        }
+    }
+
+    /** How many repositories hold an open count of this store's; for tests. */
+    int held() {
+        return held.size();
     }
 
     @Override
@@ -94,6 +158,10 @@ public final class LocalRepoStore implements RepoStore {
     public void delete(RepoName name) throws IOException {
         Path dir = path(name);
         gc.forget(dir);
+        Held hold = held.remove(name);
+        if (hold != null) {
+            hold.repo.close();
+        }
         RepositoryCache.unregister(key(name));
         withPackedRefs.remove(name);
         removeTree(dir);

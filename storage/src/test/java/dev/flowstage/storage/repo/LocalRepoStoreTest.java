@@ -2,6 +2,7 @@ package dev.flowstage.storage.repo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
@@ -88,6 +90,38 @@ class LocalRepoStoreTest {
         try (Repository repo = store.create(name)) {
             assertNull(repo.resolve("refs/heads/main"));
         }
+    }
+
+    @Test
+    void repositoriesInUseStayOpenAndIdleOnesAreReleasedAtTheNextSweep() throws Exception {
+        AtomicLong now = new AtomicLong();
+        LocalRepoStore store = new LocalRepoStore(data, gc, now::get);
+        RepoName dev = new RepoName("team", "dev");
+        RepoName qa = new RepoName("team", "qa");
+        store.create(dev).close();
+        store.create(qa).close();
+        Repository first;
+        try (Repository repo = store.open(dev)) {
+            first = repo;
+        }
+        try (Repository again = store.open(dev)) {
+            assertSame(first, again, "a held repository is handed out again, not reopened");
+        }
+        assertEquals(2, store.held());
+
+        now.addAndGet(Duration.ofMinutes(5).toNanos());
+        store.open(qa).close(); // sweeps: nothing idle long enough yet
+        assertEquals(2, store.held());
+
+        now.addAndGet(LocalRepoStore.HOLD_IDLE.toNanos() - Duration.ofMinutes(4).toNanos());
+        store.open(qa).close(); // dev idle for HOLD_IDLE + 1 min, qa used 6 min ago
+        assertEquals(1, store.held());
+        try (Repository reopened = store.open(dev)) {
+            assertTrue(reopened.getObjectDatabase().exists(), "a released repository opens again");
+        }
+        assertEquals(2, store.held());
+        store.delete(dev);
+        assertEquals(1, store.held());
     }
 
     @Test
