@@ -1,21 +1,38 @@
 package dev.flowstage.storage;
 
-import java.util.regex.Pattern;
-
-/** The allow-list for names of teams, applications, targets and pipelines (SPEC §2). */
+/**
+ * The allow-list for names of teams, applications, targets and pipelines (SPEC §2):
+ * {@code [a-z0-9][a-z0-9-]{0,62}}. Checked on every Git request, so by hand rather than by regex.
+ */
 public final class Names {
-    private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9-]{0,62}$");
-    /** User names may also contain dots and underscores, as on most Git hosts. */
-    private static final Pattern USER = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,62}$");
+    private static final int MAX = 63;
 
     private Names() {}
 
     public static boolean isValid(String name) {
-        return name != null && NAME.matcher(name).matches();
+        return matches(name, "-");
     }
 
+    /** User names may also contain dots and underscores, as on most Git hosts: {@code [a-z0-9][a-z0-9._-]{0,62}}. */
     public static boolean isValidUser(String name) {
-        return name != null && USER.matcher(name).matches() && !name.contains("..") && !name.endsWith(".");
+        return matches(name, "._-") && !name.contains("..") && !name.endsWith(".");
+    }
+
+    private static boolean matches(String name, String extra) {
+        if (name == null || name.isEmpty() || name.length() > MAX || !isLowerAlnum(name.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!isLowerAlnum(c) && extra.indexOf(c) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isLowerAlnum(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
     }
 
     /** Throws {@link InvalidNameException} naming {@code what} when {@code name} is not allowed. */

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.flowstage.storage.meta.AccessToken;
 import dev.flowstage.storage.meta.KeyOwner;
 import dev.flowstage.storage.meta.SiteStore;
+import dev.flowstage.storage.meta.TokenLookup;
 import dev.flowstage.storage.meta.TokenOwner;
 import dev.flowstage.storage.meta.TokenScope;
 import dev.flowstage.storage.meta.User;
@@ -114,18 +115,18 @@ public final class CachingAuthenticator implements Authenticator {
     private Optional<Principal> token(String secret) {
         String hash = Tokens.hash(secret);
         String cacheKey = "t:" + hash;
-        Optional<TokenOwner> found = site.tokenByHash(hash);
+        Optional<TokenLookup> found = site.tokenLookup(hash);
         if (found.isEmpty()) {
             grants.invalidate(cacheKey);
             return Optional.empty();
         }
-        TokenOwner owner = found.get();
+        TokenOwner owner = found.get().owner();
         AccessToken token = owner.token();
         if (token != null && token.expired(clock.instant())) {
             grants.invalidate(cacheKey);
             return Optional.empty();
         }
-        Basis basis = new Basis(owner, adminFlag(owner.owner()));
+        Basis basis = new Basis(owner, found.get().userAdmin());
         return cached(cacheKey, basis).or(() -> {
             TokenScope scope = token == null ? TokenScope.ADMIN : token.scope();
             Optional<Principal> p = principalFor(owner.owner(), scope);

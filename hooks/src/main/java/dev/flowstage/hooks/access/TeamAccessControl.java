@@ -25,7 +25,10 @@ public final class TeamAccessControl implements AccessControl {
         if (!(principal instanceof UserPrincipal user)) {
             return Optional.empty();
         }
-        Optional<TeamConfig> config = teams.team(team);
+        return role(user, teams.team(team));
+    }
+
+    private static Optional<Role> role(UserPrincipal user, Optional<TeamConfig> config) {
         if (config.isEmpty()) {
             return Optional.empty();
         }
@@ -44,6 +47,14 @@ public final class TeamAccessControl implements AccessControl {
     }
 
     @Override
+    public boolean canRead(Principal principal, RepoName repo, TeamConfig config) {
+        if (principal instanceof DevicePrincipal device) {
+            return isOwn(device, repo); // the team exists: its config was read
+        }
+        return principal instanceof UserPrincipal user && role(user, Optional.of(config)).isPresent();
+    }
+
+    @Override
     public boolean canPush(Principal principal, RepoName repo) {
         if (principal instanceof DevicePrincipal device) {
             return ownRepo(device, repo);
@@ -54,7 +65,10 @@ public final class TeamAccessControl implements AccessControl {
     }
 
     private boolean ownRepo(DevicePrincipal device, RepoName repo) {
-        return !repo.isConfig() && device.team().equals(repo.team()) && device.name().equals(repo.name())
-                && teams.team(repo.team()).isPresent();
+        return isOwn(device, repo) && teams.team(repo.team()).isPresent();
+    }
+
+    private static boolean isOwn(DevicePrincipal device, RepoName repo) {
+        return !repo.isConfig() && device.team().equals(repo.team()) && device.name().equals(repo.name());
     }
 }

@@ -73,7 +73,8 @@ public final class DefaultGitAccess implements GitAccess {
     @Override
     public Repository open(Principal principal, RepoName repo) throws IOException {
         // Same exception and message for "absent" and "not yours", so existence never leaks
-        if (configured(repo).isEmpty() || !access.canRead(principal, repo)) {
+        Optional<TeamConfig> config = teams.team(repo.team());
+        if (config.isEmpty() || configured(config.get(), repo).isEmpty() || !access.canRead(principal, repo, config.get())) {
             throw notFound(repo);
         }
         try {
@@ -162,14 +163,14 @@ public final class DefaultGitAccess implements GitAccess {
 
     /** Empty when the team or its entry for {@code repo} does not exist. */
     private Optional<Served> configured(RepoName repo) {
-        Optional<TeamConfig> config = teams.team(repo.team());
-        if (config.isEmpty()) {
-            return Optional.empty();
-        }
+        return teams.team(repo.team()).flatMap(config -> configured(config, repo));
+    }
+
+    private static Optional<Served> configured(TeamConfig config, RepoName repo) {
         if (repo.isConfig()) {
             return Optional.of(new Served(null));
         }
-        Target target = config.get().targets().get(repo.name());
+        Target target = config.targets().get(repo.name());
         return target == null ? Optional.empty() : Optional.of(new Served(target));
     }
 

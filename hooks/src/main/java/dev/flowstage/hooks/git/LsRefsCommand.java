@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefDatabase;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.PacketLineOut;
 import org.eclipse.jgit.transport.RefAdvertiser;
@@ -164,8 +165,12 @@ public final class LsRefsCommand {
      * matching refs, then a flush.
      */
     public byte[] answer(Repository repository, RefFilter filter) throws IOException {
-        Map<String, Ref> refs = repository.getRefDatabase().getRefsByPrefix(prefixes.toArray(new String[0]))
-                .stream().collect(RefMap.toRefMap((a, b) -> b));
+        RefDatabase db = repository.getRefDatabase();
+        // One prefix, as a poll sends: the same refs as the many-prefix call, which filters them again
+        // on a parallel stream
+        List<Ref> found = prefixes.size() == 1 ? db.getRefsByPrefix(prefixes.get(0))
+                : db.getRefsByPrefix(prefixes.toArray(new String[0]));
+        Map<String, Ref> refs = found.stream().collect(RefMap.toRefMap((a, b) -> b));
         RefFilter applied = filter != RefFilter.DEFAULT ? filter
                 : repository.getConfig().get(TransferConfig.KEY).getRefFilter();
         refs = applied.filter(refs);

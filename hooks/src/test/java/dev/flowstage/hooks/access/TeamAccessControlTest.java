@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flowstage.storage.meta.Application;
 import dev.flowstage.storage.meta.GitSiteStore;
 import dev.flowstage.storage.meta.GitTeamStore;
+import dev.flowstage.storage.meta.TeamConfig;
 import dev.flowstage.storage.meta.Role;
 import dev.flowstage.storage.meta.Target;
 import dev.flowstage.storage.meta.TargetKind;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,12 +34,13 @@ class TeamAccessControlTest {
     @TempDir
     Path dir;
     private TeamAccessControl access;
+    private GitTeamStore teams;
 
     @BeforeEach
     void setUp() {
         Clock clock = Clock.systemUTC();
         GitSiteStore site = new GitSiteStore(dir.resolve("site.git"), clock);
-        GitTeamStore teams = new GitTeamStore(new LocalRepoStore(dir.resolve("repos"), new GcQueue(100, Duration.ofHours(1))), site, clock);
+        teams = new GitTeamStore(new LocalRepoStore(dir.resolve("repos"), new GcQueue(100, Duration.ofHours(1))), site, clock);
         for (String user : new String[] {"olga", "mia", "vic", "nora", "root"}) {
             site.createUser(user, "$argon2id$unused", user.equals("root"));
         }
@@ -99,6 +102,19 @@ class TeamAccessControlTest {
         assertFalse(access.canPush(pi, DEV));
         assertFalse(access.canRead(pi, CONFIG));
         assertFalse(access.canRead(new DevicePrincipal("zeta", "pi-1"), PI));
+    }
+
+    @Test
+    void readingWithTheTeamsConfigAlreadyInHandGivesTheSameAnswers() {
+        List<Principal> principals = List.of(user("olga", TokenScope.READ), user("mia", TokenScope.WRITE),
+                user("vic", TokenScope.ADMIN), user("nora", TokenScope.ADMIN), admin(),
+                new DevicePrincipal("acme", "pi-1"), new DevicePrincipal("acme", "dev"), new DevicePrincipal("zeta", "pi-1"));
+        for (RepoName repo : List.of(DEV, PI, CONFIG, OTHER_TEAM, new RepoName("zeta", "pi-1"))) {
+            TeamConfig config = teams.team(repo.team()).orElseThrow();
+            for (Principal who : principals) {
+                assertEquals(access.canRead(who, repo), access.canRead(who, repo, config), who + " on " + repo);
+            }
+        }
     }
 
     private static UserPrincipal user(String name, TokenScope scope) {

@@ -154,6 +154,16 @@ public final class GitSiteStore implements SiteStore, AutoCloseable {
     }
 
     @Override
+    public Optional<TokenLookup> tokenLookup(String hash) {
+        if (hash == null) {
+            return Optional.empty();
+        }
+        SiteState st = state();
+        return st.token(hash).map(owner -> new TokenLookup(owner, owner.owner().isDevice() ? null
+                : st.user(owner.owner().user()).map(User::admin).orElse(null)));
+    }
+
+    @Override
     public SshKey addKey(String user, SshKey key) {
         return write("Add SSH key " + key.title() + " for " + user, (st, files) -> {
             User u = existingUser(st, user);

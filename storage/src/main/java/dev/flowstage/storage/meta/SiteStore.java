@@ -33,6 +33,16 @@ public interface SiteStore {
     /** A user's token or a device's token by the SHA-256 hex of its secret. */
     Optional<TokenOwner> tokenByHash(String hash);
 
+    /**
+     * {@link #tokenByHash} together with the admin flag of the token's user (null for a device's token
+     * or a user who no longer exists), both from the same stored state: what authenticating a request
+     * with a token needs, in one read.
+     */
+    default Optional<TokenLookup> tokenLookup(String hash) {
+        return tokenByHash(hash).map(owner -> new TokenLookup(owner, owner.owner().isDevice() ? null
+                : user(owner.owner().user()).map(User::admin).orElse(null)));
+    }
+
     /** @throws MetaConflictException when the fingerprint is already registered to anyone */
     SshKey addKey(String user, SshKey key);
 

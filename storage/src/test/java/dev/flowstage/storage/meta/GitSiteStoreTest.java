@@ -104,6 +104,30 @@ class GitSiteStoreTest {
     }
 
     @Test
+    void aTokenLookupCarriesItsUsersAdminFlagFromTheSameState() {
+        site.createUser("bob", "h", false);
+        site.createUser("root", "h", true);
+        AccessToken bobs = new AccessToken("ci", "hash-bob", TokenScope.WRITE, NOW, null);
+        AccessToken roots = new AccessToken("ops", "hash-root", TokenScope.ADMIN, NOW, null);
+        site.addToken("bob", bobs);
+        site.addToken("root", roots);
+        site.putDevice(new DeviceCredentials("team", "pi", "hash-pi", List.of()));
+        assertEquals(Optional.of(new TokenLookup(new TokenOwner(KeyOwner.user("bob"), bobs), false)), site.tokenLookup("hash-bob"));
+        assertEquals(Optional.of(new TokenLookup(new TokenOwner(KeyOwner.user("root"), roots), true)), site.tokenLookup("hash-root"));
+        assertEquals(Optional.of(new TokenLookup(new TokenOwner(KeyOwner.device("team", "pi"), null), null)), site.tokenLookup("hash-pi"));
+        assertEquals(Optional.empty(), site.tokenLookup("nope"));
+        assertEquals(Optional.empty(), site.tokenLookup(null));
+        // the interface's default, made of two reads, agrees
+        SiteStore twoReads = (SiteStore) java.lang.reflect.Proxy.newProxyInstance(SiteStore.class.getClassLoader(),
+                new Class<?>[] {SiteStore.class}, (proxy, method, args) -> method.isDefault()
+                        ? java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args)
+                        : method.invoke(site, args));
+        for (String hash : List.of("hash-bob", "hash-root", "hash-pi", "nope")) {
+            assertEquals(site.tokenLookup(hash), twoReads.tokenLookup(hash), hash);
+        }
+    }
+
+    @Test
     void keysAreUniqueAcrossUsersAndDevices() {
         site.createUser("bob", "h", false);
         site.createUser("eve", "h", false);

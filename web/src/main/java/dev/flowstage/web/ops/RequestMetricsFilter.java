@@ -10,6 +10,10 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Times every HTTP request as {@code http.server.requests}, tagged by area (git, api, ops, other),
@@ -17,7 +21,11 @@ import java.io.IOException;
  * webhook URLs carry secrets, so neither becomes a tag.
  */
 public final class RequestMetricsFilter implements Filter {
+    /** Methods that become a tag as they are; any other becomes OTHER, so clients cannot mint new series. */
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
     private final MeterRegistry registry;
+    /** One timer per area, method and status, looked up without building a meter id per request. */
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     public RequestMetricsFilter(MeterRegistry registry) {
         this.registry = registry;
@@ -31,12 +39,15 @@ public final class RequestMetricsFilter implements Filter {
             chain.doFilter(req, res);
         } finally {
             HttpServletRequest http = (HttpServletRequest) req;
-            Timer.builder("http.server.requests")
-                    .tag("area", area(http.getRequestURI()))
-                    .tag("method", http.getMethod())
-                    .tag("status", Integer.toString(((HttpServletResponse) res).getStatus()))
-                    .register(registry)
-                    .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            String area = area(http.getRequestURI());
+            String method = METHODS.contains(http.getMethod()) ? http.getMethod() : "OTHER";
+            int status = ((HttpServletResponse) res).getStatus();
+            timers.computeIfAbsent(area + ' ' + method + ' ' + status, k -> Timer.builder("http.server.requests")
+                            .tag("area", area)
+                            .tag("method", method)
+                            .tag("status", Integer.toString(status))
+                            .register(registry))
+                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 
