@@ -15,6 +15,8 @@ import dev.flowstage.server.ssh.SshServerLifecycle;
 import dev.flowstage.server.tls.TlsMaterial;
 import dev.flowstage.server.wiring.BoundPorts;
 import dev.flowstage.server.wiring.DaggerServerComponent;
+import dev.flowstage.web.api.ApiWarmUp;
+import dev.flowstage.server.wiring.ServerComponent;
 import dev.flowstage.storage.meta.SiteStore;
 import dev.flowstage.storage.repo.GcQueue;
 import dev.flowstage.storage.repo.HostConfigIsolation;
@@ -85,7 +87,30 @@ public final class FlowstageServer implements AutoCloseable {
         // Before any repository is opened: host git config is ignored, the window cache is sized once.
         HostConfigIsolation.install(config.dataDir().resolve("jgit.config"));
         StorageTuning.installWindowCache(config.windowCacheMb() * 1024L * 1024L, config.windowCacheOpenFiles());
-        FlowstageServer server = DaggerServerComponent.factory().create(config, Clock.systemUTC()).server();
+        Thread warmUp = new Thread(() -> {
+            try {
+                ApiWarmUp.run();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.debug("API warm-up failed; the API starts without it", e);
+            }
+        }, "flowstage-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
+        ServerComponent graph = DaggerServerComponent.factory().create(config, Clock.systemUTC());
+        // The TLS material and the SSH server (Bouncy Castle, MINA) need little of the rest: build them
+        // on the second core while this thread builds the API. Dagger's singletons are thread-safe; a
+        // failure there is thrown again, and reported, when server() needs the same part.
+        Thread side = new Thread(() -> {
+            try {
+                graph.tls();
+                graph.ssh();
+            } catch (RuntimeException e) {
+                LOG.debug("building TLS/SSH ahead failed; the main thread reports it", e);
+            }
+        }, "flowstage-start");
+        side.setDaemon(true);
+        side.start();
+        FlowstageServer server = graph.server();
         try {
             server.startListeners();
         } catch (Exception e) {
@@ -100,8 +125,14 @@ public final class FlowstageServer implements AutoCloseable {
         gc.start();
         long t0 = System.nanoTime();
         // Recovery first: runs interrupted by a stop are resolved, queued ones resume, before new deploys.
-        engine.start();
-        long recovered = System.nanoTime();
+        // It runs beside the listeners' start; deploys, rollbacks and review outcomes wait for it.
+        CompletableFuture<Void> recovery = engine.startInBackground().whenComplete((ok, e) -> {
+            if (e != null) {
+                LOG.error("start-up recovery of pipeline runs failed", e);
+            } else {
+                LOG.info("pipeline runs recovered in {} ms", (System.nanoTime() - t0) / 1_000_000);
+            }
+        });
         schedule.start(SCHEDULE_POLL);
         ports.from(jetty::httpPort, jetty::httpsPort, ssh::port);
         // The two listeners share nothing at start-up: bind SSH while Jetty initialises the API.
@@ -120,9 +151,9 @@ public final class FlowstageServer implements AutoCloseable {
         }
         banner = new Banner(config.publicHost(), jetty.httpPort(), jetty.httpsPort(), ssh.port(),
                 tls.sha256Fingerprint(), hostKey.fingerprint(), generated);
-        LOG.info("Flowstage started in {} ms (run recovery {} ms, listeners {} ms): HTTP {}, HTTPS {}, SSH {}",
+        LOG.info("Flowstage started in {} ms (listeners {} ms{}): HTTP {}, HTTPS {}, SSH {}",
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
-                (recovered - t0) / 1_000_000, (System.nanoTime() - recovered) / 1_000_000,
+                (System.nanoTime() - t0) / 1_000_000, recovery.isDone() ? "" : ", run recovery going on",
                 jetty.httpPort(), jetty.httpsPort(), ssh.port());
         // Live instances whose last deploy failed or that moved while the server was down: off the
         // start-up path, so start-up time does not grow with the number of teams.

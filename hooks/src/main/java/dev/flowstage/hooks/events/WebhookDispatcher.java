@@ -49,7 +49,8 @@ public final class WebhookDispatcher implements EventListener, AutoCloseable {
     private final DeliveryLog log;
     private final Clock clock;
     private final Settings settings;
-    private final HttpClient http;
+    /** Made on first delivery: building one starts a selector thread and loads the TLS stack. */
+    private volatile HttpClient http;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "flowstage-webhook-retries");
         t.setDaemon(true);
@@ -61,10 +62,23 @@ public final class WebhookDispatcher implements EventListener, AutoCloseable {
         this.log = log;
         this.clock = clock;
         this.settings = settings;
-        this.http = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(settings.connectTimeout())
-                .build();
+    }
+
+    private HttpClient http() {
+        HttpClient h = http;
+        if (h == null) {
+            synchronized (this) {
+                h = http;
+                if (h == null) {
+                    h = HttpClient.newBuilder()
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .connectTimeout(settings.connectTimeout())
+                            .build();
+                    http = h;
+                }
+            }
+        }
+        return h;
     }
 
     /** Subscribes to every team's events on {@code bus}; close the returned subscription to stop. */
@@ -121,7 +135,7 @@ public final class WebhookDispatcher implements EventListener, AutoCloseable {
             return;
         }
         long start = System.nanoTime();
-        http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((rsp, failure) -> {
+        http().sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((rsp, failure) -> {
             d.spentNanos += System.nanoTime() - start;
             if (failure != null) {
                 retryOrFinish(d, null, describe(failure), true);

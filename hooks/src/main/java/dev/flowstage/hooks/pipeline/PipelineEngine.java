@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +45,9 @@ import org.slf4j.LoggerFactory;
 public final class PipelineEngine implements PipelineRunner, ReviewListener, MainMovedListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineEngine.class);
     static final String ROLLBACK = "rollback";
+    /** Set by {@link #startInBackground()}; counted down when recovery is over. */
+    private volatile CountDownLatch recovering;
+
     /** How far back in a target's history recovery looks for a run's commit. */
     private static final int RECOVERY_DEPTH = 200;
 
@@ -99,6 +104,42 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
         }
     }
 
+    /**
+     * {@link #start()} on a thread of its own, so that the server's listeners start meanwhile. Until it is
+     * done, deploys, rollbacks and review outcomes wait for it: recovery still comes first.
+     */
+    public CompletableFuture<Void> startInBackground() {
+        CountDownLatch latch = new CountDownLatch(1);
+        recovering = latch;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                start();
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            } finally {
+                latch.countDown();
+            }
+        }, "flowstage-run-recovery");
+        t.setDaemon(true);
+        t.start();
+        return done;
+    }
+
+    private void awaitRecovery() {
+        CountDownLatch latch = recovering;
+        if (latch == null) {
+            return;
+        }
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while start-up recovery of pipeline runs was going on", e);
+        }
+    }
+
     @Override
     public Run deploy(String team, String pipeline, String stage, Optional<String> snapshotSha, String actor,
             String trigger) {
@@ -120,6 +161,7 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
      */
     public Run deployAs(String team, String pipeline, String stage, Optional<String> snapshotSha, String actor,
             Role role, String trigger) {
+        awaitRecovery();
         TeamConfig config = config(team);
         Pipeline p = pipeline(config, pipeline);
         Stage from = p.stage(stage).orElseThrow(() -> new MetaNotFoundException(
@@ -149,6 +191,7 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
      * as a new commit. Needs the same role as deploying into that target.
      */
     public Run rollback(String team, String pipeline, String runId, String actor, Role role) {
+        awaitRecovery();
         TeamConfig config = config(team);
         Pipeline p = pipeline(config, pipeline);
         Run original = runs.get(team, runId).filter(r -> r.pipeline().equals(pipeline)).orElseThrow(
@@ -172,11 +215,13 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
 
     @Override
     public void onMerged(Review review, String commit) {
+        awaitRecovery();
         finishReviewed(review, RunStatus.SUCCEEDED, commit);
     }
 
     @Override
     public void onRejected(Review review) {
+        awaitRecovery();
         finishReviewed(review, RunStatus.REJECTED, null);
     }
 
@@ -187,6 +232,7 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
             return;
         }
         pool.execute(() -> {
+            awaitRecovery();
             for (Review review : reviews.list(team, ReviewState.OPEN)) {
                 if (!review.target().equals(target) || review.runId() == null || newSha.equals(review.base())) {
                     continue;
@@ -311,9 +357,9 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
                 pending.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(r.id());
                 Optional<Review> review = r.reviewId() == null ? Optional.empty() : reviews.get(r.team(), r.reviewId());
                 if (review.isPresent() && review.get().state() == ReviewState.MERGED) {
-                    onMerged(review.get(), review.get().mergedCommit());
+                    finishReviewed(review.get(), RunStatus.SUCCEEDED, review.get().mergedCommit());
                 } else if (review.isPresent() && review.get().state().isFinal()) {
-                    onRejected(review.get());
+                    finishReviewed(review.get(), RunStatus.REJECTED, null);
                 }
             }
             default -> { }

@@ -1,6 +1,7 @@
 package dev.flowstage.hooks.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowstage.hooks.access.UserPrincipal;
@@ -12,14 +13,19 @@ import dev.flowstage.storage.review.Review;
 import dev.flowstage.storage.review.ReviewState;
 import dev.flowstage.storage.run.Run;
 import dev.flowstage.storage.run.RunStatus;
+import dev.flowstage.storage.run.RunStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -186,6 +192,81 @@ class ApprovalsAndRecoveryTest {
             previous = done.targetAfter();
         }
         assertEquals(previous, f.main("qa").name());
+    }
+
+    @Test
+    void whileRecoveryRunsInTheBackgroundADeployWaitsAndRunsAfterTheRecoveredQueue() throws Exception {
+        engine.close();
+        f.commit("dev", PipelineFixture.flows(FLOWS), "dev");
+        List<Run> queued = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            queued.add(f.runs.create(Run.queued("acme", "line-1", "dev", "dev", "qa", "use_latest_snapshot", "olga")));
+        }
+        CountDownLatch release = new CountDownLatch(1);
+        RunStore slowRecovery = new RunStore() {
+            @Override
+            public Run create(Run run) {
+                return f.runs.create(run);
+            }
+
+            @Override
+            public Optional<Run> get(String team, String id) {
+                return f.runs.get(team, id);
+            }
+
+            @Override
+            public List<Run> list(String team, String pipelineOrNull, int limit, String afterIdOrNull) {
+                return f.runs.list(team, pipelineOrNull, limit, afterIdOrNull);
+            }
+
+            @Override
+            public Run update(String team, String id, UnaryOperator<Run> edit) {
+                return f.runs.update(team, id, edit);
+            }
+
+            @Override
+            public List<Run> pending(String team) {
+                return f.runs.pending(team);
+            }
+
+            @Override
+            public List<Run> allNonTerminal() {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return f.runs.allNonTerminal();
+            }
+        };
+        engine = new PipelineEngine(f.teams, slowRecovery, f.reviews, f.repos, f.secrets, f.clock,
+                MainMovedListener.NONE, LiveCapture.NONE, 4);
+        CompletableFuture<Void> recovery = engine.startInBackground();
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Future<Run> deploy = caller.submit(() -> engine.deploy("acme", "line-1", "dev", Optional.empty(), "olga", "api"));
+            Thread.sleep(300);
+            assertFalse(deploy.isDone(), "a deploy must wait for start-up recovery");
+            assertFalse(recovery.isDone());
+            release.countDown();
+            Run fresh = deploy.get(30, TimeUnit.SECONDS);
+            recovery.get(30, TimeUnit.SECONDS);
+            List<Run> inOrder = new ArrayList<>(queued);
+            inOrder.add(fresh);
+            String previous = null;
+            for (Run r : inOrder) {
+                Run done = f.awaitEnd(r.id());
+                assertEquals(RunStatus.SUCCEEDED, done.status(), done.toString());
+                if (previous != null) {
+                    assertEquals(previous, done.targetBefore(), "recovered runs first, then the new deploy");
+                }
+                previous = done.targetAfter();
+            }
+            assertEquals(previous, f.main("qa").name());
+        } finally {
+            release.countDown();
+            caller.shutdownNow();
+        }
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.flowstage.server.wiring;
 import dagger.BindsInstance;
 import dagger.Component;
 import dev.flowstage.server.FlowstageServer;
+import dev.flowstage.server.ssh.SshServerLifecycle;
+import dev.flowstage.server.tls.TlsMaterial;
 import dev.flowstage.server.config.ServerConfig;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -12,6 +14,11 @@ import java.time.Clock;
 @Component(modules = {StorageModule.class, AccessModule.class, LiveModule.class, EventModule.class, PipelineModule.class, WebModule.class, ServerModule.class})
 public interface ServerComponent {
     FlowstageServer server();
+
+    /** Parts of {@link #server()} that depend on little else, built on a second thread at start-up. */
+    TlsMaterial tls();
+
+    SshServerLifecycle ssh();
 
     @Component.Factory
     interface Factory {
