@@ -1,5 +1,6 @@
 package dev.flowstage.hooks.pipeline;
 
+import dev.flowstage.storage.repo.LooseObjectCopy;
 import dev.flowstage.storage.repo.RepoLocks;
 import dev.flowstage.storage.meta.MetaInvalidException;
 import dev.flowstage.storage.meta.MetaNotFoundException;
@@ -79,7 +80,7 @@ public final class Promoter {
             for (String name : COPIED) {
                 ObjectId id = from.get(name);
                 if (id != null) {
-                    files.put(name, copy(sr, dr, ins, id));
+                    files.put(name, copy(sr, dr, dst, id));
                 }
             }
             if (to.containsKey(SnapshotFiles.SETTINGS)) {
@@ -94,7 +95,7 @@ public final class Promoter {
                 byte[] sourceBytes = bytes(sr, sourceCred);
                 byte[] cred = PromotionFiles.credentials(sourceBytes, source.credentialSecret(),
                         bytes(dr, to.get(SnapshotFiles.CREDENTIALS)), targetSecret);
-                files.put(SnapshotFiles.CREDENTIALS, cred == sourceBytes ? copy(sr, dr, ins, sourceCred)
+                files.put(SnapshotFiles.CREDENTIALS, cred == sourceBytes ? copy(sr, dr, dst, sourceCred)
                         : ins.insert(Constants.OBJ_BLOB, cred));
             }
             String message = "Promote " + source.target() + "@" + source.commit().abbreviate(7).name() + " to " + target
@@ -236,12 +237,14 @@ public final class Promoter {
     }
 
     /** Makes blob {@code id} of the source present in the target (the repos are separate) and returns it. */
-    private static ObjectId copy(ObjectReader from, ObjectReader to, ObjectInserter ins, ObjectId id)
+    /** A blob of the source, by its id, into the target (see {@link LooseObjectCopy}: not hashed again). */
+    private static ObjectId copy(ObjectReader from, ObjectReader to, Repository dst, ObjectId id)
             throws IOException {
         if (to.has(id)) {
             return id;
         }
-        return ins.insert(Constants.OBJ_BLOB, from.open(id, Constants.OBJ_BLOB).getCachedBytes(Integer.MAX_VALUE));
+        return LooseObjectCopy.write(dst, id, Constants.OBJ_BLOB,
+                from.open(id, Constants.OBJ_BLOB).getCachedBytes(Integer.MAX_VALUE));
     }
 
     private static byte[] bytes(ObjectReader reader, ObjectId id) throws IOException {

@@ -12,6 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.internal.storage.file.FileRepository;
 import org.eclipse.jgit.internal.storage.file.GC;
@@ -27,14 +28,23 @@ import org.slf4j.LoggerFactory;
 /**
  * Repacks repositories off the request path: a repository is queued after {@code pushesBeforeGc}
  * pushes, and every {@code period} all repositories pushed since their last gc are queued. One
- * daemon thread runs JGit's GC (pack bitmaps and commit-graph) on one repository at a time.
+ * daemon thread runs JGit's GC (pack bitmaps and commit-graph) on one repository at a time. A
+ * repository is not collected again before {@link #DUTY} times its last GC's duration has passed.
  */
 public final class GcQueue implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GcQueue.class);
 
     private final int pushesBeforeGc;
     private final long periodNanos;
+    /**
+     * GC holds a repository's write lock, so pushes, promotions and metadata writes to it wait. After a GC
+     * that held it for d, the next one waits at least DUTY times d: GC takes about 1% of a busy
+     * repository's time at most, however often it is written.
+     */
+    static final int DUTY = 100;
     private final Map<Path, AtomicInteger> pushesSinceGc = new ConcurrentHashMap<>();
+    private final Map<Path, Long> notBefore = new ConcurrentHashMap<>();
+    private final LongSupplier nanoTime;
     private final Set<Path> queued = ConcurrentHashMap.newKeySet();
     private final LinkedBlockingQueue<Path> queue = new LinkedBlockingQueue<>();
     private final AtomicLong completed = new AtomicLong();
@@ -43,6 +53,11 @@ public final class GcQueue implements AutoCloseable {
     private volatile boolean closed;
 
     public GcQueue(int pushesBeforeGc, Duration period) {
+        this(pushesBeforeGc, period, System::nanoTime);
+    }
+
+    GcQueue(int pushesBeforeGc, Duration period, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         if (pushesBeforeGc < 1) {
             throw new IllegalArgumentException("pushesBeforeGc must be at least 1");
         }
@@ -66,15 +81,21 @@ public final class GcQueue implements AutoCloseable {
     public void pushed(Path gitDir) {
         Path key = gitDir.toAbsolutePath().normalize();
         int n = pushesSinceGc.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-        if (n >= pushesBeforeGc) {
+        if (n >= pushesBeforeGc && due(key)) {
             enqueue(key);
         }
+    }
+
+    private boolean due(Path key) {
+        Long after = notBefore.get(key);
+        return after == null || nanoTime.getAsLong() - after >= 0;
     }
 
     /** Forgets a repository that is being deleted. */
     public void forget(Path gitDir) {
         Path key = gitDir.toAbsolutePath().normalize();
         pushesSinceGc.remove(key);
+        notBefore.remove(key);
         queued.remove(key);
         queue.remove(key);
     }
@@ -122,7 +143,7 @@ public final class GcQueue implements AutoCloseable {
     private void sweep() {
         List<Path> dirty = new ArrayList<>();
         pushesSinceGc.forEach((path, count) -> {
-            if (count.get() > 0) {
+            if (count.get() > 0 && due(path)) {
                 dirty.add(path);
             }
         });
@@ -147,10 +168,13 @@ public final class GcQueue implements AutoCloseable {
             gc.setPackExpire(java.time.Instant.now().minus(java.time.Duration.ofMinutes(30)));
             Lock exclusive = RepoLocks.of(dir).writeLock();
             exclusive.lock();
+            long locked = nanoTime.getAsLong();
             try {
                 gc.gc().get();
             } finally {
                 exclusive.unlock();
+                long released = nanoTime.getAsLong();
+                notBefore.put(gitDir, released + DUTY * (released - locked));
             }
             if (count != null) {
                 // pushes that arrived during the gc stay counted for the next round

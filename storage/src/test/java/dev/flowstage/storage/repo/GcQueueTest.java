@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.eclipse.jgit.lib.Repository;
@@ -36,6 +37,32 @@ class GcQueueTest {
             Path dir = store.path(name);
             assertTrue(hasBitmap(dir), "pack bitmap written");
             assertTrue(Files.exists(dir.resolve("objects/info/commit-graph")), "commit-graph written");
+            assertEquals(0, gc.failed());
+        }
+    }
+
+    @Test
+    void aRepositoryIsNotCollectedAgainBeforeAHundredTimesItsLastGcTookHasPassed() throws Exception {
+        AtomicLong now = new AtomicLong();
+        // every reading of the clock moves it 1 ms on, so a gc "takes" a few ms however fast it really is
+        try (GcQueue gc = new GcQueue(1, Duration.ofHours(1), () -> now.addAndGet(1_000_000))) {
+            gc.start();
+            LocalRepoStore store = new LocalRepoStore(data, gc);
+            RepoName name = new RepoName("team", "dev");
+            try (Repository repo = store.create(name)) {
+                TestCommits.commit(repo, "refs/heads/main", "flows.json", "[0]");
+            }
+            store.pushed(name);
+            await(() -> gc.completed() == 1);
+            try (Repository repo = store.open(name)) {
+                TestCommits.commit(repo, "refs/heads/main", "flows.json", "[1]");
+            }
+            store.pushed(name); // within 100 x the last gc's few ms: counted, not collected
+            Thread.sleep(300);
+            assertEquals(1, gc.completed());
+            now.addAndGet(Duration.ofSeconds(1).toNanos());
+            store.pushed(name);
+            await(() -> gc.completed() == 2);
             assertEquals(0, gc.failed());
         }
     }
