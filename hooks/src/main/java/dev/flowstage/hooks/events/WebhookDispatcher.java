@@ -1,5 +1,6 @@
 package dev.flowstage.hooks.events;
 
+import dev.flowstage.hooks.Lazy;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -50,7 +51,7 @@ public final class WebhookDispatcher implements EventListener, AutoCloseable {
     private final Clock clock;
     private final Settings settings;
     /** Made on first delivery: building one starts a selector thread and loads the TLS stack. */
-    private volatile HttpClient http;
+    private final Lazy<HttpClient> http;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "flowstage-webhook-retries");
         t.setDaemon(true);
@@ -62,23 +63,10 @@ public final class WebhookDispatcher implements EventListener, AutoCloseable {
         this.log = log;
         this.clock = clock;
         this.settings = settings;
-    }
-
-    private HttpClient http() {
-        HttpClient h = http;
-        if (h == null) {
-            synchronized (this) {
-                h = http;
-                if (h == null) {
-                    h = HttpClient.newBuilder()
-                            .followRedirects(HttpClient.Redirect.NEVER)
-                            .connectTimeout(settings.connectTimeout())
-                            .build();
-                    http = h;
-                }
-            }
-        }
-        return h;
+        this.http = new Lazy<>(() -> HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(settings.connectTimeout())
+                .build());
     }
 
     /** Subscribes to every team's events on {@code bus}; close the returned subscription to stop. */
@@ -135,7 +123,7 @@ public final class WebhookDispatcher implements EventListener, AutoCloseable {
             return;
         }
         long start = System.nanoTime();
-        http().sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((rsp, failure) -> {
+        http.get().sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((rsp, failure) -> {
             d.spentNanos += System.nanoTime() - start;
             if (failure != null) {
                 retryOrFinish(d, null, describe(failure), true);

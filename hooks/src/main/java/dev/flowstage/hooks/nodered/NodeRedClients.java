@@ -1,6 +1,7 @@
 package dev.flowstage.hooks.nodered;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowstage.hooks.Lazy;
 import dev.flowstage.storage.meta.NodeRedLink;
 import dev.flowstage.storage.meta.Target;
 import dev.flowstage.storage.secret.SecretBox;
@@ -17,27 +18,14 @@ public final class NodeRedClients {
     private final Duration timeout;
     private final ObjectMapper json = NodeRedJson.MAPPER;
     /** Made on first use: building one starts a selector thread and loads the TLS stack, off the start-up path. */
-    private volatile HttpClient http;
+    private final Lazy<HttpClient> http;
 
     public NodeRedClients(SecretBox secrets, Duration timeout) {
         this.secrets = Objects.requireNonNull(secrets);
         this.timeout = timeout;
-    }
-
-    private HttpClient http() {
-        HttpClient h = http;
-        if (h == null) {
-            synchronized (this) {
-                h = http;
-                if (h == null) {
-                    // Node.js drops connections that ask to upgrade to h2c, which Java's client does by default.
-                    h = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
-                            .followRedirects(HttpClient.Redirect.NEVER).build();
-                    http = h;
-                }
-            }
-        }
-        return h;
+        // Node.js drops connections that ask to upgrade to h2c, which Java's client does by default.
+        this.http = new Lazy<>(() -> HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER).build());
     }
 
     /** The client of {@code target}'s Node-RED. @throws IllegalArgumentException when it has no nodeRed link */
@@ -47,7 +35,7 @@ public final class NodeRedClients {
             throw new IllegalArgumentException(target.kind().json() + " '" + target.name() + "' has no nodeRed.url");
         }
         String token = link.sealedToken() == null ? null : secrets.open(link.sealedToken());
-        return new NodeRedClient(http(), json, link.url(), token, timeout);
+        return new NodeRedClient(http.get(), json, link.url(), token, timeout);
     }
 
     /** The mapper the clients parse flows with (numbers kept exact). */
