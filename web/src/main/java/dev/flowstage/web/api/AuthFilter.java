@@ -30,6 +30,8 @@ public final class AuthFilter implements ContainerRequestFilter {
     private static final Set<String> READING = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
     // A pipeline's webhook trigger is authorized by the secret in its URL (SPEC §5), not by credentials
     private static final Pattern SECRET_IN_URL = Pattern.compile("/?teams/[^/]+/pipelines/[^/]+/hooks/[^/]+");
+    // A ticket for the event stream only lets its holder read, so a read-scope token may ask for one
+    private static final Pattern READING_POST = Pattern.compile("/?teams/[^/]+/events/ticket");
 
     private final Authenticator authenticator;
 
@@ -54,13 +56,17 @@ public final class AuthFilter implements ContainerRequestFilter {
             return;
         }
         if (principal.get() instanceof UserPrincipal u && !u.scope().allows(TokenScope.WRITE)
-                && !READING.contains(request.getMethod())) {
+                && !READING.contains(request.getMethod()) && !isReadingPost(request)) {
             request.abortWith(ApiError.response(403, "forbidden", "a read-scope token can only read"));
             return;
         }
         boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
         String scheme = header.regionMatches(true, 0, "Bearer", 0, 6) ? "Bearer" : SecurityContext.BASIC_AUTH;
         request.setSecurityContext(new ApiSecurityContext(principal.get(), secure, scheme));
+    }
+
+    private static boolean isReadingPost(ContainerRequestContext request) {
+        return HttpMethod.POST.equals(request.getMethod()) && READING_POST.matcher(request.getUriInfo().getPath()).matches();
     }
 
     private Optional<Principal> authenticate(String header) {

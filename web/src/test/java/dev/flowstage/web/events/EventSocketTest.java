@@ -11,6 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstage.hooks.events.FlowstageEvent;
+import dev.flowstage.storage.meta.AccessToken;
+import dev.flowstage.storage.meta.TokenScope;
+import dev.flowstage.storage.secret.Tokens;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -116,6 +119,26 @@ class EventSocketTest {
 
         JsonNode refused = ticket("acme", basic("mallory"), 404);
         assertEquals("not_found", refused.path("error").path("code").asText());
+    }
+
+    @Test
+    void aReadScopeTokenGetsATicketButStillCannotWrite() throws Exception {
+        start(EventStreams.Settings.DEFAULT);
+        String secret = Tokens.newPersonalToken();
+        server.site.addToken("vera", new AccessToken("watch", Tokens.hash(secret), TokenScope.READ, Instant.now(), null));
+        String ticket = ticket("acme", "Bearer " + secret, 201).path("ticket").asText();
+        Client viaTicket = connect("/api/v1/teams/acme/events?ticket=" + ticket, null);
+        server.bus.publish(FlowstageEvent.review("acme", "qa", "8", "open", "olive", Instant.now()));
+        assertEquals("8", viaTicket.next().path("data").path("review").asText());
+        viaTicket.close();
+        // only the ticket: other writes stay refused for that token
+        HttpResponse<String> write = http.send(HttpRequest.newBuilder(
+                        URI.create("http://" + server.base + "/api/v1/teams/acme/webhooks"))
+                .header("Authorization", "Bearer " + secret).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"w\",\"url\":\"http://example.com/\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, write.statusCode(), write.body());
+        assertTrue(write.body().contains("a read-scope token can only read"), write.body());
     }
 
     @Test
