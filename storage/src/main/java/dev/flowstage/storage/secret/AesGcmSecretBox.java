@@ -13,15 +13,19 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.Set;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@link SecretBox} with AES-256-GCM under a 256-bit master key kept in a file only the owner can read. */
 public final class AesGcmSecretBox implements SecretBox {
     private static final String PREFIX = "v1:";
+    private static final Logger LOG = LoggerFactory.getLogger(AesGcmSecretBox.class);
     private static final int KEY_BYTES = 32;
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
@@ -38,6 +42,7 @@ public final class AesGcmSecretBox implements SecretBox {
         if (!Files.exists(keyFile)) {
             create(keyFile);
         }
+        ownerOnly(keyFile);
         byte[] raw = Files.readAllBytes(keyFile);
         byte[] keyBytes;
         try {
@@ -51,6 +56,26 @@ public final class AesGcmSecretBox implements SecretBox {
             throw new IOException("master key file " + keyFile + " must hold a 256-bit key");
         }
         return new AesGcmSecretBox(keyBytes);
+    }
+
+    /**
+     * The key opens every sealed secret: a key file that its group or others may read (copied with
+     * loose permissions, say) is made owner-only again, with a warning.
+     */
+    private static void ownerOnly(Path keyFile) throws IOException {
+        if (!Files.getFileStore(keyFile.toAbsolutePath().getParent()).supportsFileAttributeView("posix")) {
+            return;
+        }
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(keyFile);
+        Set<PosixFilePermission> loose = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
+                PosixFilePermission.OTHERS_EXECUTE);
+        loose.retainAll(perms);
+        if (!loose.isEmpty()) {
+            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+            LOG.warn("master key file {} could be accessed by its group or others ({}); it is owner-only now",
+                    keyFile, PosixFilePermissions.toString(perms));
+        }
     }
 
     private static void create(Path keyFile) throws IOException {

@@ -38,6 +38,15 @@ class AesGcmSecretBoxTest {
     }
 
     @Test
+    void aKeyFileOthersCouldReadIsMadeOwnerOnlyAndStillOpensItsSecrets() throws IOException {
+        Path keyFile = dir.resolve("secrets/master.key");
+        String sealed = AesGcmSecretBox.loadOrCreate(keyFile).seal("x");
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r--r--"));
+        assertEquals("x", AesGcmSecretBox.loadOrCreate(keyFile).open(sealed));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
+    }
+
+    @Test
     void tamperedValueIsRefusedWithoutLeakingIt() throws IOException {
         SecretBox box = AesGcmSecretBox.loadOrCreate(dir.resolve("k"));
         String sealed = box.seal("top-secret");
