@@ -3,8 +3,8 @@ package dev.flowstage.web.git;
 import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.git.GitAccess;
 import dev.flowstage.hooks.git.GitRequest;
-import dev.flowstage.storage.repo.RepoName;
 import dev.flowstage.hooks.git.LsRefsCommand;
+import dev.flowstage.storage.repo.RepoName;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
@@ -88,12 +88,11 @@ public final class FlowstageGitServlet extends GitServlet {
 
     private static boolean isSmallV2UploadPackPost(HttpServletRequest req) {
         String path = req.getPathInfo();
-        String protocol = req.getHeader("Git-Protocol");
         int length = req.getContentLength();
         return "POST".equals(req.getMethod()) && path != null && path.endsWith(UPLOAD_PACK_PATH)
                 && UPLOAD_PACK_REQUEST.equals(req.getContentType()) && req.getHeader("Content-Encoding") == null
-                && protocol != null && List.of(protocol.split(":")).contains("version=2")
-                && length > 0 && length <= LsRefsCommand.MAX_REQUEST_BYTES;
+                && length > 0 && length <= LsRefsCommand.MAX_REQUEST_BYTES
+                && protocolParameters(req).contains("version=2");
     }
 
     private boolean answered(HttpServletRequest req, HttpServletResponse rsp, LsRefsCommand command)
