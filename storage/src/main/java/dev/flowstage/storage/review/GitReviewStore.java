@@ -8,6 +8,7 @@ import dev.flowstage.storage.meta.MetaInvalidException;
 import dev.flowstage.storage.meta.MetaNotFoundException;
 import dev.flowstage.storage.meta.MetaRef;
 import dev.flowstage.storage.meta.MetaTree;
+import dev.flowstage.storage.meta.TeamMetaRepo;
 import dev.flowstage.storage.repo.RepoName;
 import dev.flowstage.storage.repo.RepoStore;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +52,7 @@ public final class GitReviewStore implements ReviewStore {
     public Review open(String team, String target, String candidateSha, String baseSha, String author, String title,
             int requiredApprovals, String runId) {
         if (!Names.isValid(team) || !repos.exists(new RepoName(team, RepoName.CONFIG))) {
-            throw teamNotFound(team);
+            throw TeamMetaRepo.teamNotFound(team);
         }
         if (requiredApprovals < 1) {
             throw new MetaInvalidException("a review needs at least 1 approval, not " + requiredApprovals);
@@ -145,7 +145,7 @@ public final class GitReviewStore implements ReviewStore {
 
     private Review write(String team, long id, UnaryOperator<Review> edit, boolean candidateMayChange) {
         if (!Names.isValid(team)) {
-            throw teamNotFound(team);
+            throw TeamMetaRepo.teamNotFound(team);
         }
         String key = Long.toString(id);
         Review[] result = new Review[1];
@@ -182,13 +182,7 @@ public final class GitReviewStore implements ReviewStore {
     }
 
     private static long nextId(MetaTree tree) {
-        byte[] next = tree.read(NEXT_ID);
-        long id;
-        try {
-            id = next == null ? 1 : Long.parseLong(new String(next, StandardCharsets.UTF_8).trim());
-        } catch (NumberFormatException e) {
-            throw new MetaInvalidException(NEXT_ID + ": not a number");
-        }
+        long id = TeamMetaRepo.counter(tree, NEXT_ID);
         while (tree.blobId("reviews/" + id + ".json") != null) {
             id++; // a hand-edited next-id must not overwrite a review
         }
@@ -233,19 +227,11 @@ public final class GitReviewStore implements ReviewStore {
     }
 
     private Repository openConfig(String team) throws IOException {
-        try {
-            return repos.open(new RepoName(team, RepoName.CONFIG));
-        } catch (RepositoryNotFoundException e) {
-            throw teamNotFound(team);
-        }
+        return TeamMetaRepo.open(repos, team);
     }
 
     private PersonIdent ident(String actor) {
-        return new PersonIdent(actor, actor + "@flowstage", clock.instant(), ZoneOffset.UTC);
-    }
-
-    private static MetaNotFoundException teamNotFound(String team) {
-        return new MetaNotFoundException("team '" + team + "' does not exist");
+        return TeamMetaRepo.ident(actor, clock);
     }
 
     private static MetaNotFoundException reviewNotFound(String team, long id) {

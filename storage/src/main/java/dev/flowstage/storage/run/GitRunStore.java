@@ -7,6 +7,7 @@ import dev.flowstage.storage.meta.MetaInvalidException;
 import dev.flowstage.storage.meta.MetaNotFoundException;
 import dev.flowstage.storage.meta.MetaRef;
 import dev.flowstage.storage.meta.MetaTree;
+import dev.flowstage.storage.meta.TeamMetaRepo;
 import dev.flowstage.storage.repo.RepoName;
 import dev.flowstage.storage.repo.RepoStore;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -194,34 +194,16 @@ public final class GitRunStore implements RunStore {
     }
 
     private static long nextId(MetaTree tree) {
-        byte[] next = tree.read(NEXT_ID);
-        long id;
-        try {
-            id = next == null ? 1 : Long.parseLong(new String(next, StandardCharsets.UTF_8).trim());
-        } catch (NumberFormatException e) {
-            throw new MetaInvalidException(NEXT_ID + ": not a number");
-        }
+        long id = TeamMetaRepo.counter(tree, NEXT_ID);
         return id;
     }
 
     private Repository openConfig(String team) throws IOException {
-        if (!Names.isValid(team)) {
-            throw teamNotFound(team);
-        }
-        try {
-            return repos.open(new RepoName(team, RepoName.CONFIG));
-        } catch (RepositoryNotFoundException e) {
-            throw teamNotFound(team);
-        }
+        return TeamMetaRepo.open(repos, team);
     }
 
     private PersonIdent ident(String actor) {
-        String who = actor == null ? SYSTEM : actor;
-        return new PersonIdent(who, who + "@flowstage", clock.instant(), ZoneOffset.UTC);
-    }
-
-    private static MetaNotFoundException teamNotFound(String team) {
-        return new MetaNotFoundException("team '" + team + "' does not exist");
+        return TeamMetaRepo.ident(actor, clock);
     }
 
     private static MetaNotFoundException runNotFound(String team, String id) {
