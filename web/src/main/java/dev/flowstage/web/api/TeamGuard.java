@@ -37,6 +37,16 @@ public final class TeamGuard {
         return config;
     }
 
+    /**
+     * Whether the caller has at least {@code needed} in {@code team} with a credential of at least
+     * {@code scope}: a question for what to show (never an error), answered by the same rules as
+     * {@link #require}. Fields that reveal a secret able to cause a write ask for WRITE.
+     */
+    public boolean allows(Principal principal, String team, Role needed, TokenScope scope) {
+        return (!(principal instanceof UserPrincipal u) || u.scope().allows(scope))
+                && access.role(principal, team).filter(r -> r.atLeast(needed)).isPresent();
+    }
+
     /** Token scope check: a password or SSH session is ADMIN scope; tokens carry their own. */
     public static void requireScope(Principal principal, TokenScope scope) {
         if (principal instanceof UserPrincipal u && !u.scope().allows(scope)) {

@@ -72,8 +72,8 @@ public final class PipelinesResource {
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
         Principal caller = ApiSecurityContext.principal(sc);
         guard.require(caller, team, Role.VIEWER, TokenScope.READ);
-        boolean owner = isOwner(caller, team);
-        return Page.of(pipelines.definitions().list(team), Pipeline::name, p -> view(p, owner), limit, cursor);
+        boolean secret = seesWebhookSecret(caller, team);
+        return Page.of(pipelines.definitions().list(team), Pipeline::name, p -> view(p, secret), limit, cursor);
     }
 
     @GET
@@ -82,7 +82,7 @@ public final class PipelinesResource {
             @PathParam("pipeline") String name) {
         Principal caller = ApiSecurityContext.principal(sc);
         guard.require(caller, team, Role.VIEWER, TokenScope.READ);
-        return view(existing(team, name), isOwner(caller, team));
+        return view(existing(team, name), seesWebhookSecret(caller, team));
     }
 
     @PUT
@@ -206,8 +206,9 @@ public final class PipelinesResource {
         return caller;
     }
 
-    private boolean isOwner(Principal caller, String team) {
-        return services.access().role(caller, team).filter(r -> r.atLeast(Role.OWNER)).isPresent();
+    /** The webhook secret alone runs deploys: only an owner's credential that may write sees it. */
+    private boolean seesWebhookSecret(Principal caller, String team) {
+        return guard.allows(caller, team, Role.OWNER, TokenScope.WRITE);
     }
 
     private Pipeline existing(String team, String name) {
@@ -215,11 +216,11 @@ public final class PipelinesResource {
                 "pipeline '" + name + "' does not exist in team '" + team + "'"));
     }
 
-    private ObjectNode view(Pipeline p, boolean owner) {
+    private ObjectNode view(Pipeline p, boolean withSecret) {
         ObjectNode n = PipelineJson.format(p);
         n.remove("webhook");
         n.put("paused", p.paused());
-        if (owner) {
+        if (withSecret) {
             pipelines.definitions().webhookSecret(p).ifPresent(s -> n.putObject("webhook").put("secret", s));
         }
         return n;

@@ -86,10 +86,19 @@ public final class RunsResource {
         return Response.accepted(Map.of("run", RunView.of(run))).build();
     }
 
-    /** The caller's role once they are a member with a write-scoped credential; the engine decides the rest. */
+    /**
+     * The caller's role once they are at least a member with a write-scoped credential (viewers never
+     * deploy); the engine decides the rest (owners only into protected targets).
+     */
     static Role role(TeamGuard guard, ApiServices services, Principal caller, String team) {
         guard.require(caller, team, Role.VIEWER, TokenScope.WRITE);
-        return services.access().role(caller, team).orElseThrow();
+        Role role = services.access().role(caller, team).orElseThrow();
+        if (!role.atLeast(Role.MEMBER)) {
+            // before the pipeline, stage or run is looked up: a viewer is refused the same way for all
+            throw ApiException.forbidden("viewers cannot run pipelines: deploys and rollbacks need the member role"
+                    + " (the owner role into protected targets)");
+        }
+        return role;
     }
 
     private void pipeline(String team, String pipeline) {

@@ -159,8 +159,9 @@ public final class SnapshotsResource {
 
     private JsonNode export(Principal caller, String team, String kind, String name, String id, String secret)
             throws IOException {
-        // the export carries the credentials, readable with a secret the caller picks: not for viewers
-        Target target = targets.require(caller, team, kind, name, Role.MEMBER, TokenScope.READ);
+        // The export carries the credentials, readable with a secret the caller picks: that reveals
+        // secrets, so neither viewers nor read-scope tokens may export.
+        Target target = targets.require(caller, team, kind, name, Role.MEMBER, TokenScope.WRITE);
         if (secret == null || secret.isEmpty()) {
             throw ApiException.invalid("missing_field", "field 'secret' is required: the exported credentials are"
                     + " encrypted with it");

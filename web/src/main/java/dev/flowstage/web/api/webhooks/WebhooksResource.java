@@ -1,5 +1,6 @@
 package dev.flowstage.web.api.webhooks;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.events.DeliveryLog;
 import dev.flowstage.hooks.events.Webhook;
@@ -45,11 +46,17 @@ public final class WebhooksResource {
     /** POST body; {@code secret} is optional (unsigned deliveries without it). */
     public record CreateWebhook(String name, String url, List<String> events, String secret) {}
 
-    /** A webhook as the API shows it: {@code signed} says whether a secret is set, never what it is. */
-    public record WebhookView(String name, String url, List<String> events, boolean signed, Instant createdAt) {
-        static WebhookView of(Webhook w) {
-            return new WebhookView(w.name(), w.url().toString(), w.events().stream().sorted().toList(),
-                    w.sealedSecret() != null, w.createdAt());
+    /**
+     * A webhook as the API shows it: {@code signed} says whether a secret is set, never what it is.
+     * A hook URL is often a credential itself (chat and CI hooks), so {@code url} is shown only to
+     * credentials that may write; {@code origin} (scheme, host, port) to every owner.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record WebhookView(String name, String origin, String url, List<String> events, boolean signed,
+                              Instant createdAt) {
+        static WebhookView of(Webhook w, boolean withUrl) {
+            return new WebhookView(w.name(), w.origin(), withUrl ? w.url().toString() : null,
+                    w.events().stream().sorted().toList(), w.sealedSecret() != null, w.createdAt());
         }
     }
 
@@ -86,21 +93,24 @@ public final class WebhooksResource {
             throw ApiException.invalid("weak_secret", "'secret' must be at least " + MIN_SECRET_LENGTH + " characters");
         }
         Webhook created = webhooks.create(team, caller.displayName(), name, url, body.events(), body.secret());
-        return Response.status(201).entity(WebhookView.of(created)).build();
+        return Response.status(201).entity(WebhookView.of(created, true)).build();
     }
 
     @GET
     public Page<WebhookView> list(@Context SecurityContext sc, @PathParam("team") String team,
                                   @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
-        guard.require(ApiSecurityContext.principal(sc), team, Role.OWNER, TokenScope.READ);
-        return Page.of(webhooks.list(team), Webhook::name, WebhookView::of, limit, cursor);
+        Principal caller = ApiSecurityContext.principal(sc);
+        guard.require(caller, team, Role.OWNER, TokenScope.READ);
+        boolean withUrl = guard.allows(caller, team, Role.OWNER, TokenScope.WRITE);
+        return Page.of(webhooks.list(team), Webhook::name, w -> WebhookView.of(w, withUrl), limit, cursor);
     }
 
     @GET
     @Path("{name}")
     public WebhookView get(@Context SecurityContext sc, @PathParam("team") String team, @PathParam("name") String name) {
-        guard.require(ApiSecurityContext.principal(sc), team, Role.OWNER, TokenScope.READ);
-        return WebhookView.of(find(team, name));
+        Principal caller = ApiSecurityContext.principal(sc);
+        guard.require(caller, team, Role.OWNER, TokenScope.READ);
+        return WebhookView.of(find(team, name), guard.allows(caller, team, Role.OWNER, TokenScope.WRITE));
     }
 
     @DELETE

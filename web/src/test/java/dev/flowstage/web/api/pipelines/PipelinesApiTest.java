@@ -153,7 +153,8 @@ class PipelinesApiTest {
         api.commit("dev", V1);
         assertEquals("instance 'prod' is protected: only owners deploy into it",
                 api.post("/teams/acme/pipelines/line-1/stages/qa/deploy", MIA, null).error(403, "forbidden"));
-        assertEquals("viewers cannot run pipelines: to deploy into instance 'qa' you need the member role",
+        assertEquals("viewers cannot run pipelines: deploys and rollbacks need the member role"
+                + " (the owner role into protected targets)",
                 api.post("/teams/acme/pipelines/line-1/stages/dev/deploy", VIC, null).error(403, "forbidden"));
         assertEquals("stage 'qa' uses prompt_snapshot: name the snapshot to deploy ({\"snapshot\": \"COMMIT-SHA\"})",
                 api.post("/teams/acme/pipelines/line-1/stages/qa/deploy", OLGA, null).error(422, "invalid"));

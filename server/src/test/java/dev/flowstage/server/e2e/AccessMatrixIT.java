@@ -1,0 +1,300 @@
+package dev.flowstage.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flowstage.server.testing.ApiClient;
+import dev.flowstage.server.testing.FlowstageExtension;
+import dev.flowstage.server.testing.TestServer;
+import dev.flowstage.server.testing.TestUser;
+import java.io.IOException;
+import java.lang.reflect.Modifier;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.glassfish.jersey.server.model.Resource;
+import org.glassfish.jersey.server.model.ResourceMethod;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The role × token-scope matrix (SPEC §4, issue 11 point 1) for every state-changing API call and
+ * every field that reveals a secret able to cause a write, against the whole server. Each call is
+ * made with every combination of team role (none, viewer, member, owner) and token scope (read,
+ * write, admin): below its minimum it must be refused (403, or 404 for non-members) and change
+ * nothing; at its minimum it must pass the guard. The table is checked against the REST API's own
+ * resource model, so a new endpoint cannot be added without a row here.
+ */
+@ExtendWith(FlowstageExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AccessMatrixIT {
+    enum Role { NONE, VIEWER, MEMBER, OWNER }
+
+    enum Scope { READ, WRITE, ADMIN }
+
+    /** One team-scoped call: who may make it at least, and a request that fails harmlessly once past the guard. */
+    record Row(String method, String template, String path, String body, Role role, Scope scope) {}
+
+    private static final String T = "/api/v1/teams/mx";
+    private final Map<Role, Map<Scope, ApiClient>> clients = new EnumMap<>(Role.class);
+    private TestServer server;
+
+    @BeforeAll
+    void setUp(TestServer server) {
+        this.server = server;
+        ApiClient admin = server.admin();
+        admin.expect(201, "POST", "/api/v1/teams", "{\"name\":\"mx\"}");
+        admin.expect(201, "POST", "/api/v1/teams", "{\"name\":\"mx-scratch\"}");
+        admin.expect(201, "POST", T + "/applications", "{\"name\":\"app\"}");
+        admin.expect(201, "POST", T + "/instances", "{\"name\":\"dev\",\"application\":\"app\"}");
+        admin.expect(201, "POST", T + "/instances", "{\"name\":\"qa\",\"application\":\"app\"}");
+        admin.expect(201, "POST", T + "/pipelines", """
+                {"name":"line","application":"app","stages":[
+                  {"name":"dev","instance":"dev"},{"name":"qa","instance":"qa"}]}""");
+        admin.expect(201, "POST", T + "/webhooks",
+                "{\"name\":\"chat\",\"url\":\"https://hooks.example.test/services/T000/B000/XXXXSECRETPATH\","
+                        + "\"events\":[\"run\"]}");
+        for (Role role : Role.values()) {
+            TestUser user = server.newUser("mx-" + role.name().toLowerCase());
+            if (role != Role.NONE) {
+                for (String team : List.of("mx", "mx-scratch")) {
+                    admin.expect(201, "PUT", "/api/v1/teams/" + team + "/members/" + user.name(),
+                            "{\"role\":\"" + role.name().toLowerCase() + "\"}");
+                }
+            }
+            ApiClient self = ApiClient.basic(server.httpBase(), user.name(), user.password());
+            Map<Scope, ApiClient> byScope = new EnumMap<>(Scope.class);
+            for (Scope scope : Scope.values()) {
+                String token = self.expect(201, "POST", "/api/v1/tokens", "{\"name\":\"mx-" + scope.name().toLowerCase()
+                        + "\",\"scope\":\"" + scope.name().toLowerCase() + "\"}").get("token").asText();
+                byScope.put(scope, ApiClient.bearer(server.httpBase(), token));
+            }
+            clients.put(role, byScope);
+        }
+    }
+
+    private static List<Row> teamRows() {
+        String snap = T + "/instances/dev/snapshots";
+        String p = T + "/pipelines";
+        return List.of(
+                new Row("DELETE", "teams/{team}", "/api/v1/teams/mx-scratch", null, Role.OWNER, Scope.ADMIN),
+                new Row("PUT", "teams/{team}/members/{user}", T + "/members/mx-none", "{\"role\":\"nonsense\"}",
+                        Role.OWNER, Scope.ADMIN),
+                new Row("DELETE", "teams/{team}/members/{user}", T + "/members/nobody-here", null, Role.OWNER, Scope.ADMIN),
+                new Row("POST", "teams/{team}/applications", T + "/applications", "{}", Role.OWNER, Scope.WRITE),
+                new Row("PATCH", "teams/{team}/applications/{name}", T + "/applications/nope", "{}", Role.OWNER, Scope.WRITE),
+                new Row("DELETE", "teams/{team}/applications/{name}", T + "/applications/nope", null, Role.OWNER, Scope.WRITE),
+                new Row("POST", "teams/{team}/{kind}", T + "/instances", "{}", Role.OWNER, Scope.WRITE),
+                new Row("PATCH", "teams/{team}/{kind}/{name}", T + "/instances/nope", "{}", Role.OWNER, Scope.WRITE),
+                new Row("DELETE", "teams/{team}/{kind}/{name}", T + "/instances/nope", null, Role.OWNER, Scope.WRITE),
+                new Row("POST", "teams/{team}/{kind}/{name}/token", T + "/devices/nope/token", null, Role.OWNER, Scope.ADMIN),
+                new Row("POST", "teams/{team}/{kind}/{name}/snapshots", snap, "{}", Role.MEMBER, Scope.WRITE),
+                new Row("POST", "teams/{team}/{kind}/{name}/snapshots/{id}/export", snap + "/deadbeef/export", "{}",
+                        Role.MEMBER, Scope.WRITE),
+                new Row("GET", "teams/{team}/{kind}/{name}/snapshots/{id}/export", snap + "/deadbeef/export", null,
+                        Role.MEMBER, Scope.WRITE),
+                new Row("POST", "teams/{team}/{kind}/{name}/snapshots/import", snap + "/import", "{}",
+                        Role.MEMBER, Scope.WRITE),
+                new Row("POST", "teams/{team}/pipelines", p, "{}", Role.OWNER, Scope.WRITE),
+                new Row("PUT", "teams/{team}/pipelines/{pipeline}", p + "/line", "{}", Role.OWNER, Scope.WRITE),
+                new Row("DELETE", "teams/{team}/pipelines/{pipeline}", p + "/nope", null, Role.OWNER, Scope.WRITE),
+                new Row("POST", "teams/{team}/pipelines/{pipeline}/stages", p + "/line/stages", "{}", Role.OWNER, Scope.WRITE),
+                new Row("DELETE", "teams/{team}/pipelines/{pipeline}/stages/{stage}", p + "/line/stages/nope", null,
+                        Role.OWNER, Scope.WRITE),
+                new Row("POST", "teams/{team}/pipelines/{pipeline}/stages/reorder", p + "/line/stages/reorder", "{}",
+                        Role.OWNER, Scope.WRITE),
+                new Row("POST", "teams/{team}/pipelines/{pipeline}/stages/{stage}/deploy", p + "/line/stages/nope/deploy",
+                        "{}", Role.MEMBER, Scope.WRITE),
+                new Row("POST", "teams/{team}/pipelines/{pipeline}/runs/{run}/rollback", p + "/line/runs/999999/rollback",
+                        null, Role.MEMBER, Scope.WRITE),
+                new Row("POST", "teams/{team}/pipelines/{pipeline}/{state}", p + "/nope/pause", null, Role.OWNER, Scope.WRITE),
+                new Row("POST", "teams/{team}/reviews/{id}/approve", T + "/reviews/999999/approve", null,
+                        Role.OWNER, Scope.WRITE),
+                new Row("POST", "teams/{team}/reviews/{id}/reject", T + "/reviews/999999/reject", "{}",
+                        Role.OWNER, Scope.WRITE),
+                new Row("POST", "teams/{team}/webhooks", T + "/webhooks", "{}", Role.OWNER, Scope.ADMIN),
+                new Row("DELETE", "teams/{team}/webhooks/{name}", T + "/webhooks/nope", null, Role.OWNER, Scope.ADMIN),
+                new Row("POST", "teams/{team}/events/ticket", T + "/events/ticket", null, Role.VIEWER, Scope.READ));
+    }
+
+    /** Calls that are not team-scoped: who may make them is the server-admin flag and the token scope. */
+    private static final Set<String> SITE_CALLS = Set.of("POST teams", "POST users", "PATCH users/{name}",
+            "DELETE users/{name}", "POST user/keys", "DELETE user/keys/{title}", "POST tokens", "DELETE tokens/{name}",
+            // authenticated by the secret in its path, not by a credential (PipelineHookResource)
+            "POST teams/{team}/pipelines/{pipeline}/hooks/{secret}");
+
+    @Test
+    void everyStateChangingCallHasARow() throws Exception {
+        Set<String> inApi = new TreeSet<>();
+        for (Class<?> c : resourceClasses()) {
+            collect(Resource.from(c), "", inApi);
+        }
+        Set<String> covered = new TreeSet<>(SITE_CALLS);
+        teamRows().forEach(r -> covered.add(r.method() + " " + r.template()));
+        inApi.removeIf(call -> call.startsWith("GET ") && !covered.contains(call));
+        assertThat(covered).as("rows of this test vs state-changing calls of the API").isEqualTo(inApi);
+    }
+
+    @Test
+    void belowItsMinimumEveryCallIsRefusedAndChangesNothing() throws Exception {
+        String before = configHead();
+        List<String> failures = new ArrayList<>();
+        for (Row row : teamRows()) {
+            for (Role role : Role.values()) {
+                for (Scope scope : Scope.values()) {
+                    if (role.compareTo(row.role()) >= 0 && scope.compareTo(row.scope()) >= 0) {
+                        continue;
+                    }
+                    ApiClient.Response r = clients.get(role).get(scope).send(row.method(), row.path(), row.body());
+                    // non-members get 404 (no existence leak), except that a read-scope token is refused
+                    // any change before the team is looked at, which says nothing about the team
+                    boolean readOnlyToken = scope == Scope.READ && !row.method().equals("GET")
+                            && row.role() != Role.VIEWER; // a ticket only lets its holder read: asked like a GET
+                    int expected = role == Role.NONE && !readOnlyToken ? 404 : 403;
+                    if (r.status() != expected) {
+                        failures.add(row.method() + " " + row.path() + " as " + role + "/" + scope + ": expected "
+                                + expected + ", got " + r);
+                    }
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
+        assertThat(configHead()).as("refused calls left _config.git as it was").isEqualTo(before);
+    }
+
+    @Test
+    void atItsMinimumEveryCallPassesTheGuard() {
+        List<String> failures = new ArrayList<>();
+        for (Row row : teamRows()) {
+            ApiClient.Response r = clients.get(row.role()).get(row.scope()).send(row.method(), row.path(), row.body());
+            String message = r.json().path("error").path("message").asText();
+            if (r.status() == 401 || r.status() == 403 || message.matches("team '[a-z-]+' not found")) {
+                failures.add(row.method() + " " + row.path() + " as " + row.role() + "/" + row.scope() + ": " + r);
+            }
+        }
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void siteCallsNeedAnAdminScopedCredential() {
+        // the owner of a team is an ordinary user: tokens, keys and their own account need admin scope
+        for (Scope scope : List.of(Scope.READ, Scope.WRITE)) {
+            ApiClient c = clients.get(Role.OWNER).get(scope);
+            for (String[] call : new String[][] {{"POST", "/api/v1/tokens", "{\"name\":\"x\",\"scope\":\"admin\"}"},
+                    {"DELETE", "/api/v1/tokens/mx-admin", null},
+                    {"POST", "/api/v1/user/keys", "{}"}, {"DELETE", "/api/v1/user/keys/laptop", null},
+                    {"PATCH", "/api/v1/users/mx-owner", "{\"password\":\"a-new-password-123\"}"}}) {
+                assertThat(c.send(call[0], call[1], call[2]).status()).as(call[0] + " " + call[1] + " " + scope)
+                        .isEqualTo(403);
+            }
+        }
+        // server-level calls need the server admin, and from the admin an admin-scoped credential
+        ApiClient admin = server.admin();
+        String adminWrite = admin.expect(201, "POST", "/api/v1/tokens", "{\"name\":\"mx-w\",\"scope\":\"write\"}")
+                .get("token").asText();
+        ApiClient adminWriteToken = ApiClient.bearer(server.httpBase(), adminWrite);
+        for (ApiClient c : List.of(clients.get(Role.OWNER).get(Scope.ADMIN), adminWriteToken)) {
+            for (String[] call : new String[][] {{"POST", "/api/v1/teams", "{\"name\":\"mx-new\"}"},
+                    {"POST", "/api/v1/users", "{\"name\":\"mx-new\"}"}, {"DELETE", "/api/v1/users/mx-none", null}}) {
+                assertThat(c.send(call[0], call[1], call[2]).status()).as(call[0] + " " + call[1]).isEqualTo(403);
+            }
+        }
+        assertThat(server.admin().get("/api/v1/teams/mx-new").status()).isEqualTo(404);
+        assertThat(server.admin().get("/api/v1/users/mx-new").status()).isEqualTo(404);
+    }
+
+    @Test
+    void secretsThatCanCauseAWriteAreShownOnlyToOwnersWhoMayWrite() {
+        for (Role role : Role.values()) {
+            for (Scope scope : Scope.values()) {
+                ApiClient c = clients.get(role).get(scope);
+                boolean mayWrite = role == Role.OWNER && scope != Scope.READ;
+                ApiClient.Response one = c.get(T + "/pipelines/line");
+                ApiClient.Response list = c.get(T + "/pipelines");
+                if (role == Role.NONE) {
+                    assertThat(one.status()).isEqualTo(404);
+                    continue;
+                }
+                String who = role + "/" + scope;
+                assertThat(one.json().path("webhook").path("secret").isTextual()).as(who).isEqualTo(mayWrite);
+                assertThat(list.json().path("items").get(0).path("webhook").path("secret").isTextual()).as(who)
+                        .isEqualTo(mayWrite);
+                ApiClient.Response hook = c.get(T + "/webhooks/chat");
+                if (role != Role.OWNER) {
+                    assertThat(hook.status()).as(who).isEqualTo(403);
+                } else {
+                    assertThat(hook.body().contains("XXXXSECRETPATH")).as(who).isEqualTo(mayWrite);
+                    assertThat(hook.json().path("origin").asText()).as(who).isEqualTo("https://hooks.example.test");
+                }
+            }
+        }
+        // the secret a read-scope owner cannot see is the one that runs deploys without credentials
+        String secret = clients.get(Role.OWNER).get(Scope.WRITE).get(T + "/pipelines/line")
+                .json().path("webhook").path("secret").asText();
+        assertThat(server.anonymous().post(T + "/pipelines/line/hooks/" + secret, null).status()).isEqualTo(202);
+    }
+
+    private String configHead() throws IOException, InterruptedException {
+        Path repo = server.dataDir().resolve("repos/mx/_config.git");
+        Process git = new ProcessBuilder("git", "--git-dir", repo.toString(), "rev-parse", "refs/heads/main")
+                .redirectErrorStream(true).start();
+        String out = new String(git.getInputStream().readAllBytes()).trim();
+        git.waitFor();
+        return out;
+    }
+
+    private static void collect(Resource r, String prefix, Set<String> out) {
+        String path = join(prefix, r.getPath());
+        for (ResourceMethod m : r.getResourceMethods()) {
+            out.add(m.getHttpMethod() + " " + path);
+        }
+        for (Resource child : r.getChildResources()) {
+            collect(child, path, out);
+        }
+    }
+
+    /** Jersey's path with regular expressions of templates removed: {@code {kind: a|b}} → {@code {kind}}. */
+    private static String join(String prefix, String path) {
+        String p = path == null ? "" : path.replaceAll("\\{([a-z]+)\\s*:[^}]*}", "{$1}").replaceAll("^/|/$", "");
+        return prefix.isEmpty() ? p : p.isEmpty() ? prefix : prefix + "/" + p;
+    }
+
+    /** Every JAX-RS root resource of the web module, found on the class path, so none is forgotten. */
+    private static List<Class<?>> resourceClasses() throws IOException, URISyntaxException, ClassNotFoundException {
+        Path root = Path.of(dev.flowstage.web.api.ApiResourceConfig.class.getProtectionDomain().getCodeSource()
+                .getLocation().toURI());
+        List<Class<?>> found = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        if (Files.isDirectory(root)) {
+            try (Stream<Path> files = Files.walk(root)) {
+                files.filter(f -> f.toString().endsWith(".class"))
+                        .forEach(f -> names.add(root.relativize(f).toString()));
+            }
+        } else {
+            try (java.util.jar.JarFile jar = new java.util.jar.JarFile(root.toFile())) {
+                jar.stream().forEach(e -> names.add(e.getName()));
+            }
+        }
+        for (String n : names) {
+            if (!n.endsWith(".class") || n.contains("$")) {
+                continue;
+            }
+            Class<?> c = Class.forName(n.replace('/', '.').replace(java.io.File.separatorChar, '.')
+                    .replaceAll("\\.class$", ""), false, AccessMatrixIT.class.getClassLoader());
+            if (c.isAnnotationPresent(jakarta.ws.rs.Path.class) && !Modifier.isAbstract(c.getModifiers())
+                    && !c.getSimpleName().equals("ApiWarmUp")) {
+                found.add(c);
+            }
+        }
+        assertThat(found).as("resource classes found").hasSizeGreaterThan(10);
+        return found;
+    }
+}
