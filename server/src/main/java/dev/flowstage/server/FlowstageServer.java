@@ -2,6 +2,7 @@ package dev.flowstage.server;
 
 import dev.flowstage.hooks.events.EventBus;
 import dev.flowstage.hooks.events.WebhookDispatcher;
+import dev.flowstage.hooks.events.WebhookStore;
 import dev.flowstage.hooks.nodered.NodeRedDeployer;
 import dev.flowstage.hooks.pipeline.PipelineEngine;
 import dev.flowstage.hooks.trigger.PushTrigger;
@@ -52,6 +53,7 @@ public final class FlowstageServer implements AutoCloseable {
     private final EventBus events;
     private final EventStreams streams;
     private final WebhookDispatcher webhooks;
+    private final WebhookStore webhookFiles;
     private final PipelineEngine engine;
     private final ScheduleTrigger schedule;
     private Banner banner;
@@ -60,7 +62,8 @@ public final class FlowstageServer implements AutoCloseable {
     FlowstageServer(ServerConfig config, SiteStore site, PasswordHasher hasher, GcQueue gc, JettyLauncher jetty,
                     SshServerLifecycle ssh, TlsMaterial tls, HostKey hostKey, BoundPorts ports,
                     NodeRedDeployer deployer, EventBus events, EventStreams streams, WebhookDispatcher webhooks,
-                    PipelineEngine engine, PushTrigger pushTrigger, ScheduleTrigger schedule) {
+                    PipelineEngine engine, PushTrigger pushTrigger, ScheduleTrigger schedule, WebhookStore webhookFiles) {
+        this.webhookFiles = webhookFiles;
         this.engine = engine;
         this.schedule = schedule;
         this.deployer = deployer;
@@ -157,9 +160,27 @@ public final class FlowstageServer implements AutoCloseable {
                 jetty.httpPort(), jetty.httpsPort(), ssh.port());
         // Live instances whose last deploy failed or that moved while the server was down: off the
         // start-up path, so start-up time does not grow with the number of teams.
-        Thread catchUp = new Thread(() -> deployer.catchUp(site.teams()), "flowstage-deploy-catch-up");
+        // Webhook files an older version wrote with the URL in plain text get it sealed, also off that path.
+        Thread catchUp = new Thread(() -> {
+            sealWebhookUrls();
+            deployer.catchUp(site.teams());
+        }, "flowstage-catch-up");
         catchUp.setDaemon(true);
         catchUp.start();
+    }
+
+    private void sealWebhookUrls() {
+        for (String team : site.teams()) {
+            try {
+                int n = webhookFiles.sealPlainUrls(team);
+                if (n > 0) {
+                    LOG.info("sealed the URLs of {} webhook(s) of team {}; earlier values stay in the history of"
+                            + " its _config.git: rotate them where they are credentials", n, team);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("could not seal the webhook URLs of team {}: {}", team, e.toString());
+            }
+        }
     }
 
     /** What to print at start-up; holds the generated admin password, so it goes to the console only. */

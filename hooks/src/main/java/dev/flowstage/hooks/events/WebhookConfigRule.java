@@ -25,7 +25,12 @@ public final class WebhookConfigRule implements ConfigRule {
                 continue;
             }
             try {
-                Webhook hook = WebhookFiles.parse(file.getKey(), file.getValue());
+                if (WebhookFiles.hasPlainUrl(file.getKey(), file.getValue())) {
+                    problems.add(file.getKey() + ": 'url' must not be kept in plain text (whoever reads the"
+                            + " configuration could call it); set webhook URLs through the API, which stores them sealed");
+                    continue;
+                }
+                Webhook hook = WebhookFiles.parse(file.getKey(), file.getValue(), secrets);
                 if (hook.sealedSecret() != null) {
                     secrets.open(hook.sealedSecret());
                 }

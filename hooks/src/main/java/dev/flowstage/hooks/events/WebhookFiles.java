@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowstage.storage.Names;
 import dev.flowstage.storage.meta.MetaInvalidException;
 import dev.flowstage.storage.meta.MetaJson;
+import dev.flowstage.storage.secret.SecretBox;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
@@ -16,7 +17,8 @@ import java.util.TreeSet;
 
 /**
  * Reads and writes {@code webhooks/NAME.json} in {@code _config.git}, with the checks the API and a
- * push of the config repository share: a valid name, an absolute http(s) URL, known event types.
+ * push of the config repository share: a valid name, an absolute http(s) URL sealed by this server,
+ * known event types. The file names the URL's origin in plain text, for people reading the config.
  */
 public final class WebhookFiles {
     public static final String FOLDER = "webhooks/";
@@ -36,14 +38,33 @@ public final class WebhookFiles {
         return path.substring(FOLDER.length(), path.length() - EXT.length());
     }
 
-    /** @throws MetaInvalidException naming the file and the problem */
-    public static Webhook parse(String path, byte[] content) {
+    /**
+     * The webhook in {@code content}, its URL opened with {@code secrets}. A file of an older version
+     * with a plain {@code url} still reads (see {@link #hasPlainUrl}).
+     * @throws MetaInvalidException naming the file and the problem
+     */
+    public static Webhook parse(String path, byte[] content, SecretBox secrets) {
         String name = nameOf(path);
         if (name == null || !Names.isValid(name)) {
             throw new MetaInvalidException(path + ": the webhook name must be 1-63 lower-case letters, digits and '-'");
         }
         ObjectNode n = MetaJson.readObject(path, content);
-        URI url = url(path + ": ", MetaJson.requiredText(path, n, "url"));
+        String sealedUrl = MetaJson.text(path, n, "sealedUrl");
+        URI url;
+        if (sealedUrl != null) {
+            String opened;
+            try {
+                opened = secrets.open(sealedUrl);
+            } catch (IllegalArgumentException e) {
+                throw new MetaInvalidException(path + ": 'sealedUrl' is not a value sealed by this server;"
+                        + " set webhook URLs through the API");
+            }
+            url = url(path + ": ", opened);
+        } else if (n.has("url")) {
+            url = url(path + ": ", MetaJson.requiredText(path, n, "url"));
+        } else {
+            throw new MetaInvalidException(path + ": 'sealedUrl' is required: set webhook URLs through the API");
+        }
         JsonNode list = n.get("events");
         if (list == null || !list.isArray()) {
             throw new MetaInvalidException(path + ": 'events' must be a list of event types");
@@ -52,13 +73,23 @@ public final class WebhookFiles {
         for (JsonNode e : list) {
             events.add(e.asText());
         }
-        return new Webhook(name, url, events(path + ": ", events), MetaJson.text(path, n, "sealedSecret"),
+        return new Webhook(name, url, sealedUrl, events(path + ": ", events), MetaJson.text(path, n, "sealedSecret"),
                 MetaJson.instant(path, n, "createdAt"));
     }
 
+    /** Whether the file keeps its URL in plain text, as versions before URLs were sealed wrote it. */
+    public static boolean hasPlainUrl(String path, byte[] content) {
+        return MetaJson.readObject(path, content).has("url");
+    }
+
+    /** The file for {@code w}, which must have its {@code sealedUrl}. */
     public static byte[] format(Webhook w) {
+        if (w.sealedUrl() == null) {
+            throw new IllegalArgumentException("a webhook is written with its URL sealed");
+        }
         ObjectNode n = MetaJson.object();
-        n.put("url", w.url().toString());
+        n.put("origin", w.origin());
+        n.put("sealedUrl", w.sealedUrl());
         ArrayNode events = n.putArray("events");
         new TreeSet<>(w.events()).forEach(events::add);
         MetaJson.put(n, "sealedSecret", w.sealedSecret());

@@ -30,7 +30,7 @@ public final class WebhookStore {
 
     /** The team's webhooks by name; empty for an unknown team. Broken files (a bad push) are skipped. */
     public List<Webhook> list(String team) {
-        return teams.team(team).map(WebhookStore::webhooks).orElse(List.of());
+        return teams.team(team).map(this::webhooks).orElse(List.of());
     }
 
     public Optional<Webhook> get(String team, String name) {
@@ -44,11 +44,11 @@ public final class WebhookStore {
     public Webhook create(String team, String actor, String name, String url, Collection<String> events,
                           String secret) {
         URI checkedUrl = WebhookFiles.url("", url);
-        Webhook w = new Webhook(name, checkedUrl, WebhookFiles.events("", events),
+        Webhook w = new Webhook(name, checkedUrl, secrets.seal(checkedUrl.toString()), WebhookFiles.events("", events),
                 secret == null ? null : secrets.seal(secret), clock.instant());
         String path = WebhookFiles.path(name);
         // parse what will be stored, so the API refuses exactly what a push of the file would
-        WebhookFiles.parse(path, WebhookFiles.format(w));
+        WebhookFiles.parse(path, WebhookFiles.format(w), secrets);
         teams.edit(team, actor, "Add webhook " + name, c -> {
             if (c.extraFiles().containsKey(path)) {
                 throw new MetaConflictException("webhook '" + name + "' already exists in team '" + team + "'");
@@ -78,12 +78,46 @@ public final class WebhookStore {
         return new MetaNotFoundException("webhook '" + name + "' not found in team '" + team + "'");
     }
 
-    private static List<Webhook> webhooks(TeamConfig config) {
+    /**
+     * Rewrites the webhook files of {@code team} that an older version wrote with the URL in plain
+     * text, sealing the URL; one commit, none when there is nothing to seal. The old values stay in
+     * the history of {@code _config.git}: rotate such URLs where they are credentials.
+     * @return how many files were rewritten
+     */
+    public int sealPlainUrls(String team) {
+        int[] sealed = {0};
+        if (teams.team(team).map(c -> c.extraFiles().entrySet().stream().noneMatch(this::plain)).orElse(true)) {
+            return 0;
+        }
+        teams.edit(team, "flowstage", "Seal webhook URLs", c -> {
+            TeamConfig next = c;
+            for (Map.Entry<String, byte[]> f : c.extraFiles().entrySet()) {
+                if (plain(f)) {
+                    Webhook old = WebhookFiles.parse(f.getKey(), f.getValue(), secrets);
+                    next = next.withExtraFile(f.getKey(), WebhookFiles.format(new Webhook(old.name(), old.url(),
+                            secrets.seal(old.url().toString()), old.events(), old.sealedSecret(), old.createdAt())));
+                    sealed[0]++;
+                }
+            }
+            return next;
+        });
+        return sealed[0];
+    }
+
+    private boolean plain(Map.Entry<String, byte[]> file) {
+        try {
+            return WebhookFiles.nameOf(file.getKey()) != null && WebhookFiles.hasPlainUrl(file.getKey(), file.getValue());
+        } catch (RuntimeException broken) {
+            return false;
+        }
+    }
+
+    private List<Webhook> webhooks(TeamConfig config) {
         List<Webhook> out = new ArrayList<>();
         for (Map.Entry<String, byte[]> f : config.extraFiles().entrySet()) {
             if (WebhookFiles.nameOf(f.getKey()) != null) {
                 try {
-                    out.add(WebhookFiles.parse(f.getKey(), f.getValue()));
+                    out.add(WebhookFiles.parse(f.getKey(), f.getValue(), secrets));
                 } catch (RuntimeException broken) {
                     // a push validated elsewhere may still have left a file this version cannot read
                 }

@@ -10,6 +10,7 @@ import dev.flowstage.hooks.receive.MainMovedHook;
 import dev.flowstage.hooks.receive.PushRules;
 import dev.flowstage.hooks.receive.ReceiveServices;
 import dev.flowstage.hooks.receive.SnapshotCheck;
+import dev.flowstage.storage.meta.Role;
 import dev.flowstage.storage.meta.Target;
 import dev.flowstage.storage.meta.TeamConfig;
 import dev.flowstage.storage.meta.TeamStore;
@@ -108,8 +109,15 @@ public final class DefaultGitAccess implements GitAccess {
         return command.answer(repository, refFilter(request));
     }
 
-    private static RefFilter refFilter(GitRequest request) {
-        return request.principal() instanceof DevicePrincipal ? DeviceRefFilter.INSTANCE : RefFilter.DEFAULT;
+    private RefFilter refFilter(GitRequest request) {
+        if (request.principal() instanceof DevicePrincipal) {
+            return DeviceRefFilter.INSTANCE;
+        }
+        if (request.repo().isConfig()
+                && access.role(request.principal(), request.repo().team()).filter(r -> r.atLeast(Role.OWNER)).isEmpty()) {
+            return MetaRefFilter.INSTANCE;
+        }
+        return RefFilter.DEFAULT;
     }
 
     @Override
@@ -130,7 +138,8 @@ public final class DefaultGitAccess implements GitAccess {
         rp.setAllowNonFastForwards(true);
         rp.setTimeout(jgitTimeout(request));
         rp.setRefLogIdent(new PersonIdent(request.principal().displayName(), ""));
-        rp.setPreReceiveHook(new PushRules(request.principal(), name, served.get().target(), receive,
+        boolean owner = access.role(request.principal(), name.team()).filter(r -> r.atLeast(Role.OWNER)).isPresent();
+        rp.setPreReceiveHook(new PushRules(request.principal(), owner, name, served.get().target(), receive,
                 limits.maxFileBytes()));
         PostReceiveHook measure = (pack, stored) -> {
             if (!stored.isEmpty()) {

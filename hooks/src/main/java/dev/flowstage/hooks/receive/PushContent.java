@@ -102,6 +102,25 @@ final class PushContent {
         return lines;
     }
 
+    /** Snapshot problems of the one commit {@code tip} (a commit or a tag of one) points at. */
+    List<String> invalidSnapshot(ObjectReader reader, String ref, AnyObjectId tip) throws IOException {
+        try (RevWalk walk = new RevWalk(reader)) {
+            RevObject obj = walk.peel(walk.parseAny(tip));
+            if (!(obj instanceof RevCommit commit)) {
+                return List.of("flowstage: " + ref + " must point at a commit (a snapshot)");
+            }
+            List<String> lines = new ArrayList<>();
+            for (SnapshotProblem p : snapshots.problems(reader, commit.getTree())) {
+                lines.add("flowstage: " + ref + " names commit " + commit.abbreviate(7).name()
+                        + ", which is not a valid snapshot: " + p.describe());
+                if (lines.size() == MAX_LINES) {
+                    break;
+                }
+            }
+            return lines;
+        }
+    }
+
     /** e.g. {@code flowstage: README.bin is 33.0 MiB; files larger than 32 MiB are refused}. */
     static String tooLarge(String path, long size, long limit) {
         return "flowstage: " + path + " is " + size(size, limit) + "; files larger than " + limit(limit) + " are refused";

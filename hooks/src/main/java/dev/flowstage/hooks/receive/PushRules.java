@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every push decision of SPEC §3.3 in one pre-receive hook: which refs a client may write, what may move
- * {@code main}, what a device may push, the file size limit, snapshot validation of new commits on
- * {@code main} and {@code refs/for/main}, and opening a review for a push to {@code refs/for/main}.
+ * {@code main}, what a device may push, which tags may be written, the file size limit, snapshot
+ * validation of new commits on {@code main} and {@code refs/for/main} and of tagged commits, and
+ * opening a review for a push to {@code refs/for/main}.
  * ReceivePack is configured to allow creates, deletes and non-fast-forwards so that the decision and its
  * message are made here. A push is all or nothing: when one command is refused, the others are refused
  * too, and no review is opened.
@@ -36,11 +37,13 @@ public final class PushRules implements PreReceiveHook {
     static final String MAIN = "refs/heads/main";
     static final String FOR_MAIN = "refs/for/main";
     static final String DEVICE_BRANCH = "refs/heads/device";
+    static final String TAGS = "refs/tags/";
     static final String ATOMIC_FAILED = "flowstage: atomic push failed";
 
     private static final Logger LOG = LoggerFactory.getLogger(PushRules.class);
 
     private final Principal principal;
+    private final boolean owner;
     private final RepoName repo;
     private final Target target;
     private final PushContent content;
@@ -49,10 +52,13 @@ public final class PushRules implements PreReceiveHook {
 
     /**
      * {@code target} is the repository's entry in the team config; null only for the team config repo.
-     * {@code maxFileBytes} is the largest file a push may bring in.
+     * {@code owner} says whether the principal owns the team (owners may delete tags). {@code maxFileBytes}
+     * is the largest file a push may bring in.
      */
-    public PushRules(Principal principal, RepoName repo, Target target, ReceiveServices services, long maxFileBytes) {
+    public PushRules(Principal principal, boolean owner, RepoName repo, Target target, ReceiveServices services,
+                     long maxFileBytes) {
         this.principal = Objects.requireNonNull(principal);
+        this.owner = owner;
         this.repo = Objects.requireNonNull(repo);
         if (target == null && !repo.isConfig()) {
             throw new IllegalArgumentException("a target repository needs its target");
@@ -109,13 +115,38 @@ public final class PushRules implements PreReceiveHook {
         if (ref.startsWith("refs/for/")) {
             return reviewRefusal(cmd);
         }
-        if (!ref.startsWith("refs/heads/") && !ref.startsWith("refs/tags/")) {
+        if (!ref.startsWith("refs/heads/") && !ref.startsWith(TAGS)) {
             return Optional.of("flowstage: only branches (refs/heads/*) and tags (refs/tags/*) can be pushed, not " + ref);
+        }
+        if (ref.startsWith(TAGS)) {
+            return tagRefusal(cmd);
         }
         if (MAIN.equals(ref)) {
             return mainRefusal(cmd, walk);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Tags name snapshots (the API lists them): on a protected instance, a device or a group only the
+     * server writes them; elsewhere members create them, only owners delete them, and nobody moves one.
+     */
+    private Optional<String> tagRefusal(ReceiveCommand cmd) {
+        String ref = cmd.getRefName();
+        if (target != null && (target.protectedMain() || target.kind() == TargetKind.DEVICE
+                || target.kind() == TargetKind.GROUP)) {
+            String what = target.protectedMain() ? "protected instance" : target.kind().json();
+            return Optional.of("flowstage: tags of " + what + " '" + target.name() + "' are written by the server only:"
+                    + " name a snapshot with POST /api/v1/teams/" + repo.team() + "/" + target.kind().json() + "s/"
+                    + target.name() + "/snapshots");
+        }
+        return switch (cmd.getType()) {
+            case CREATE -> Optional.empty();
+            case DELETE -> owner ? Optional.empty()
+                    : Optional.of("flowstage: only owners may delete tags (" + ref + ")");
+            default -> Optional.of("flowstage: " + ref + " already exists and tags are never moved"
+                    + (owner ? "; delete it first" : "; an owner may delete it"));
+        };
     }
 
     private Optional<String> reviewRefusal(ReceiveCommand cmd) {
@@ -180,6 +211,8 @@ public final class PushRules implements PreReceiveHook {
                         ? (ObjectId.zeroId().equals(cmd.getOldId()) ? null : cmd.getOldId())
                         : currentMain;
                 lines = content.invalidSnapshots(walk.getObjectReader(), shortName(cmd.getRefName()), cmd.getNewId(), base);
+            } else if (lines.isEmpty() && target != null && cmd.getRefName().startsWith(TAGS)) {
+                lines = content.invalidSnapshot(walk.getObjectReader(), cmd.getRefName(), cmd.getNewId());
             }
             if (!lines.isEmpty()) {
                 refuse(rp, cmd, lines);

@@ -36,13 +36,17 @@ class WebhookStoreTest {
     }
 
     @Test
-    void aWebhookIsAConfigFileWithItsSecretSealed() {
-        store.create("acme", "olive", "ci", "https://ci.example.test/hook", List.of("run", "push"), "s3cret-value");
+    void aWebhookIsAConfigFileWithItsUrlAndSecretSealed() {
+        store.create("acme", "olive", "ci", "https://ci.example.test/hook/T0KEN-in-path", List.of("run", "push"),
+                "s3cret-value");
         byte[] file = fx.teams.team("acme").orElseThrow().extraFiles().get("webhooks/ci.json");
         String text = new String(file, StandardCharsets.UTF_8);
-        assertTrue(text.contains("\"url\": \"https://ci.example.test/hook\""), text);
+        assertTrue(text.contains("\"origin\": \"https://ci.example.test\""), text);
+        assertFalse(text.contains("T0KEN-in-path"), text);
+        assertFalse(text.contains("\"url\""), text);
         assertFalse(text.contains("s3cret-value"), text);
         Webhook w = store.get("acme", "ci").orElseThrow();
+        assertEquals("https://ci.example.test/hook/T0KEN-in-path", w.url().toString());
         assertEquals(Set.of("push", "run"), w.events());
         assertEquals("s3cret-value", store.secret(w).orElseThrow());
         assertEquals(List.of("ci"), store.list("acme").stream().map(Webhook::name).toList());
@@ -80,11 +84,44 @@ class WebhookStoreTest {
     void aFileReadFromAPushIsCheckedWithTheSameRules() {
         assertEquals("webhooks/ci.json: 'url' must be an http or https URL", assertThrows(MetaInvalidException.class,
                 () -> WebhookFiles.parse("webhooks/ci.json",
-                        "{\"url\":\"file:///etc/passwd\",\"events\":[\"push\"]}".getBytes(StandardCharsets.UTF_8)))
+                        "{\"url\":\"file:///etc/passwd\",\"events\":[\"push\"]}".getBytes(StandardCharsets.UTF_8),
+                        fx.secrets))
                 .getMessage());
         assertEquals("webhooks/ci.json: 'events' must be a list of event types", assertThrows(MetaInvalidException.class,
                 () -> WebhookFiles.parse("webhooks/ci.json",
-                        "{\"url\":\"https://x.test/\",\"events\":\"push\"}".getBytes(StandardCharsets.UTF_8)))
+                        "{\"url\":\"https://x.test/\",\"events\":\"push\"}".getBytes(StandardCharsets.UTF_8),
+                        fx.secrets))
                 .getMessage());
+    }
+
+    @Test
+    void aPushedFileMustKeepTheUrlSealedByThisServer() {
+        WebhookConfigRule rule = new WebhookConfigRule(fx.secrets);
+        store.create("acme", "olive", "ci", "https://ci.example.test/hook", List.of("push"), null);
+        assertEquals(List.of(), rule.problems(fx.teams.team("acme").orElseThrow()));
+
+        byte[] plain = "{\"url\":\"https://x.test/hook\",\"events\":[\"push\"]}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(List.of("webhooks/ci.json: 'url' must not be kept in plain text (whoever reads the configuration"
+                + " could call it); set webhook URLs through the API, which stores them sealed"),
+                rule.problems(fx.teams.team("acme").orElseThrow().withExtraFile("webhooks/ci.json", plain)));
+        byte[] forged = "{\"sealedUrl\":\"v1:Zm9yZ2Vk\",\"events\":[\"push\"]}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(List.of("webhooks/ci.json: 'sealedUrl' is not a value sealed by this server;"
+                + " set webhook URLs through the API"),
+                rule.problems(fx.teams.team("acme").orElseThrow().withExtraFile("webhooks/ci.json", forged)));
+    }
+
+    @Test
+    void filesOfAnOlderVersionAreReadAndThenSealedInOneCommit() {
+        byte[] plain = "{\"url\":\"https://old.example.test/hook/OLD-TOKEN\",\"events\":[\"push\"]}"
+                .getBytes(StandardCharsets.UTF_8);
+        fx.teams.edit("acme", "olive", "old version", c -> c.withExtraFile("webhooks/old.json", plain));
+        assertEquals("https://old.example.test/hook/OLD-TOKEN", store.get("acme", "old").orElseThrow().url().toString());
+
+        assertEquals(1, store.sealPlainUrls("acme"));
+        String text = new String(fx.teams.team("acme").orElseThrow().extraFiles().get("webhooks/old.json"),
+                StandardCharsets.UTF_8);
+        assertFalse(text.contains("OLD-TOKEN"), text);
+        assertEquals("https://old.example.test/hook/OLD-TOKEN", store.get("acme", "old").orElseThrow().url().toString());
+        assertEquals(0, store.sealPlainUrls("acme"));
     }
 }

@@ -139,15 +139,16 @@ class DefaultGitAccessTest {
     void aDeviceSeesOnlyHeadMainAndItsDeviceBranch() throws Exception {
         RevCommit c = commit("snapshot");
         UserPrincipal olga = new UserPrincipal("olga", false, TokenScope.ADMIN);
-        for (String ref : List.of("refs/heads/feature", "refs/tags/v1")) {
-            assertEquals(RemoteRefUpdate.Status.OK, push(olga, PI, c, ref, false).getStatus(), ref);
-        }
-        // main of a device is written by the server (a promotion), not pushed
+        assertEquals(RemoteRefUpdate.Status.OK, push(olga, PI, c, "refs/heads/feature", false).getStatus());
+        // main and tags of a device are written by the server (a promotion, a named snapshot), not pushed
         assertEquals(RemoteRefUpdate.Status.REJECTED_OTHER_REASON, push(olga, PI, c, "refs/heads/main", false).getStatus());
+        assertEquals(RemoteRefUpdate.Status.REJECTED_OTHER_REASON, push(olga, PI, c, "refs/tags/v1", false).getStatus());
         try (Repository served = repos.open(PI)) {
-            RefUpdate ru = served.updateRef("refs/heads/main");
-            ru.setNewObjectId(c);
-            assertEquals(RefUpdate.Result.NEW, ru.update());
+            for (String ref : List.of("refs/heads/main", "refs/tags/v1")) {
+                RefUpdate ru = served.updateRef(ref);
+                ru.setNewObjectId(c);
+                assertEquals(RefUpdate.Result.NEW, ru.update());
+            }
         }
         DevicePrincipal pi = new DevicePrincipal("acme", "pi-1");
         assertEquals(RemoteRefUpdate.Status.OK, push(pi, PI, c, "refs/heads/device", false).getStatus());

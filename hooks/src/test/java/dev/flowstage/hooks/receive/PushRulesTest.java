@@ -74,7 +74,7 @@ class PushRulesTest {
     }
 
     @Test
-    void memberMayCreateUpdateAndDeleteWorkBranchesAndTags() {
+    void memberMayCreateUpdateAndDeleteWorkBranchesAndCreateTags() {
         ReceiveCommand create = new ReceiveCommand(ZERO, first, "refs/heads/feature");
         ReceiveCommand force = new ReceiveCommand(second, sideways, "refs/heads/topic", ReceiveCommand.Type.UPDATE_NONFASTFORWARD);
         ReceiveCommand delete = new ReceiveCommand(first, ZERO, "refs/heads/old");
@@ -83,6 +83,66 @@ class PushRulesTest {
         for (ReceiveCommand cmd : List.of(create, force, delete, tag)) {
             assertEquals(Result.NOT_ATTEMPTED, cmd.getResult(), cmd.getRefName());
         }
+    }
+
+    @Test
+    void tagsAreCreateOnlyForMembersAndNeverMove() {
+        ReceiveCommand move = new ReceiveCommand(first, second, "refs/tags/v1");
+        run(rules(ALICE, instance("dev", false)), move);
+        assertRefused(move, "flowstage: refs/tags/v1 already exists and tags are never moved; an owner may delete it");
+
+        ReceiveCommand delete = new ReceiveCommand(first, ZERO, "refs/tags/v1");
+        run(rules(ALICE, instance("dev", false)), delete);
+        assertRefused(delete, "flowstage: only owners may delete tags (refs/tags/v1)");
+
+        ReceiveCommand ownerMove = new ReceiveCommand(first, second, "refs/tags/v1");
+        run(rules(ADMIN, instance("dev", false)), ownerMove);
+        assertRefused(ownerMove, "flowstage: refs/tags/v1 already exists and tags are never moved; delete it first");
+
+        ReceiveCommand ownerDelete = new ReceiveCommand(first, ZERO, "refs/tags/v1");
+        run(rules(ADMIN, instance("dev", false)), ownerDelete);
+        assertEquals(Result.NOT_ATTEMPTED, ownerDelete.getResult());
+    }
+
+    @Test
+    void tagsOfProtectedInstancesDevicesAndGroupsAreWrittenByTheServerOnly() {
+        ReceiveCommand prod = new ReceiveCommand(ZERO, first, "refs/tags/v1");
+        run(rules(ADMIN, instance("prod", true)), prod);
+        assertRefused(prod, "flowstage: tags of protected instance 'prod' are written by the server only:"
+                + " name a snapshot with POST /api/v1/teams/acme/instances/prod/snapshots");
+        ReceiveCommand group = new ReceiveCommand(ZERO, first, "refs/tags/v1");
+        run(rules(ALICE, target(TargetKind.GROUP, "fleet", false)), group);
+        assertRefused(group, "flowstage: tags of group 'fleet' are written by the server only:"
+                + " name a snapshot with POST /api/v1/teams/acme/groups/fleet/snapshots");
+    }
+
+    @Test
+    void aTagMustNameAValidSnapshotCommit() throws IOException {
+        ObjectId bad;
+        ObjectId blob;
+        try (ObjectInserter ins = repo.newObjectInserter()) {
+            blob = ins.insert(Constants.OBJ_BLOB, "{not json".getBytes(StandardCharsets.UTF_8));
+            TreeFormatter tree = new TreeFormatter();
+            tree.append("flows.json", FileMode.REGULAR_FILE, blob);
+            CommitBuilder cb = new CommitBuilder();
+            cb.setTreeId(ins.insert(tree));
+            cb.setParentId(first);
+            PersonIdent who = new PersonIdent("t", "t@example.com");
+            cb.setAuthor(who);
+            cb.setCommitter(who);
+            cb.setMessage("broken");
+            bad = ins.insert(cb);
+            ins.flush();
+        }
+        ReceiveCommand tag = new ReceiveCommand(ZERO, bad, "refs/tags/broken");
+        run(rules(ALICE, instance("dev", false)), tag);
+        assertEquals(Result.REJECTED_OTHER_REASON, tag.getResult());
+        assertTrue(tag.getMessage().startsWith("flowstage: refs/tags/broken names commit " + bad.abbreviate(7).name()
+                + ", which is not a valid snapshot: flows.json"), tag.getMessage());
+
+        ReceiveCommand blobTag = new ReceiveCommand(ZERO, blob, "refs/tags/blob");
+        run(rules(ALICE, instance("dev", false)), blobTag);
+        assertRefused(blobTag, "flowstage: refs/tags/blob must point at a commit (a snapshot)");
     }
 
     @Test
@@ -227,7 +287,9 @@ class PushRulesTest {
         ReceiveServices services = new ReceiveServices(new SnapshotCheck(),
                 new GitReviewStore(new LocalRepoStore(dir.resolve("repos"), new GcQueue(100, Duration.ofHours(1))),
                         Clock.systemUTC()), MainMovedListener.NONE);
-        return new PushRules(who, name, target, services, 1 << 20);
+        // the server admin acts as owner of every team; alice is a member
+        boolean owner = who instanceof UserPrincipal u && u.admin();
+        return new PushRules(who, owner, name, target, services, 1 << 20);
     }
 
     private void run(PushRules rules, ReceiveCommand... commands) {
