@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -19,11 +20,14 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  * One client's event stream: subscribes to its team on open, sends each event as one JSON text
  * message with at most one send in flight, and keeps at most {@code queueLimit} unsent events —
  * a client that falls further behind is disconnected (1008) instead of being buffered forever.
- * Pings every {@code pingInterval}; a client that answers no ping for two intervals is closed.
+ * Pings every {@code pingInterval}; a client that answers no ping for two intervals is closed. Every
+ * {@code recheckInterval} it asks {@code stillAllowed}; once that says no (a revoked token, a removed
+ * member, a deleted team) the stream is closed with 1008 and no further event is sent.
  */
 public final class EventSocket implements Session.Listener.AutoDemanding {
     static final String TOO_SLOW = "too slow: events were not read in time";
     static final String NO_PONG = "no answer to pings";
+    static final String NO_LONGER_ALLOWED = "no longer allowed to read this team";
 
     private final EventBus bus;
     private final String team;
@@ -31,6 +35,8 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
     private final Clock clock;
     private final int queueLimit;
     private final Duration pingInterval;
+    private final BooleanSupplier stillAllowed;
+    private final Duration recheckInterval;
 
     private final ArrayDeque<String> queue = new ArrayDeque<>();
     private boolean sending;
@@ -39,9 +45,12 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
     private volatile Instant lastPong;
     private EventBus.Subscription subscription;
     private ScheduledFuture<?> pinger;
+    private ScheduledFuture<?> rechecker;
 
     EventSocket(EventBus bus, String team, ScheduledExecutorService scheduler, Clock clock,
-                int queueLimit, Duration pingInterval) {
+                int queueLimit, Duration pingInterval, BooleanSupplier stillAllowed, Duration recheckInterval) {
+        this.stillAllowed = stillAllowed;
+        this.recheckInterval = recheckInterval;
         this.bus = bus;
         this.team = team;
         this.scheduler = scheduler;
@@ -58,6 +67,8 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
             subscription = bus.subscribe(team, this::enqueue);
             long ms = pingInterval.toMillis();
             pinger = scheduler.scheduleAtFixedRate(this::ping, ms, ms, TimeUnit.MILLISECONDS);
+            long recheck = recheckInterval.toMillis();
+            rechecker = scheduler.scheduleWithFixedDelay(this::recheck, recheck, recheck, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -129,6 +140,18 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
         s.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
     }
 
+    private void recheck() {
+        boolean allowed;
+        try {
+            allowed = stillAllowed.getAsBoolean();
+        } catch (RuntimeException e) {
+            allowed = false; // a check that cannot be made is not a yes
+        }
+        if (!allowed) {
+            closeWith(StatusCode.POLICY_VIOLATION, NO_LONGER_ALLOWED);
+        }
+    }
+
     private void closeWith(int status, String reason) {
         stop();
         Session s = session;
@@ -148,6 +171,9 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
         }
         if (pinger != null) {
             pinger.cancel(false);
+        }
+        if (rechecker != null) {
+            rechecker.cancel(false);
         }
     }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.regex.Matcher;
@@ -22,9 +23,12 @@ import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeResponse;
 import org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletContainerInitializer;
 
 /**
- * The WebSocket {@code /api/v1/teams/{team}/events}: authenticates the upgrade request (Authorization
- * header, Basic or Bearer, or a ticket from {@link EventTicketResource}), lets members of any role in,
- * answers 404 to everyone else (as for a team that does not exist), then streams the team's events.
+ * The WebSocket {@code /api/v1/teams/{team}/events}: refuses upgrades a browser makes from another
+ * origin (cross-site WebSocket hijacking with the browser's cached credentials), authenticates the
+ * upgrade request (Authorization header, Basic or Bearer, or a ticket from {@link EventTicketResource}),
+ * lets members of any role in, answers 404 to everyone else (as for a team that does not exist), then
+ * streams the team's events — and every {@code recheckInterval} checks again that the credential
+ * still holds and its user may still read the team, closing the stream (1008) when not.
  */
 public final class EventStreams implements AutoCloseable {
     static final String PATH_SPEC = "regex|^/api/v1/teams/([^/]+)/events$";
@@ -34,8 +38,12 @@ public final class EventStreams implements AutoCloseable {
      * Per connection: how many unsent events before the client is dropped as too slow, and how often it
      * is pinged (a client that answers no ping for two periods is closed).
      */
-    public record Settings(int queueLimit, Duration pingInterval) {
-        public static final Settings DEFAULT = new Settings(256, Duration.ofSeconds(30));
+    public record Settings(int queueLimit, Duration pingInterval, Duration recheckInterval) {
+        public static final Settings DEFAULT = new Settings(256, Duration.ofSeconds(30), Duration.ofSeconds(5));
+
+        public Settings(int queueLimit, Duration pingInterval) {
+            this(queueLimit, pingInterval, DEFAULT.recheckInterval());
+        }
     }
 
     private final EventBus bus;
@@ -75,7 +83,14 @@ public final class EventStreams implements AutoCloseable {
     private Object accept(JettyServerUpgradeRequest request, JettyServerUpgradeResponse response) throws Exception {
         Matcher m = PATH.matcher(request.getRequestPath());
         String team = m.matches() ? m.group(1) : "";
-        Optional<Principal> principal = authenticate(request, team);
+        String origin = request.getHeader("Origin");
+        if (origin != null && !SameOrigin.matches(origin, request.isSecure(), request.getHeader("Host"))) {
+            response.sendError(403, "cross-origin WebSocket upgrade refused: open the event stream from this"
+                    + " server's own pages, or from a client that sends no Origin header");
+            return null;
+        }
+        Optional<EventTickets.Redeemed> signedIn = authenticate(request, team);
+        Optional<Principal> principal = signedIn.map(EventTickets.Redeemed::principal);
         if (principal.isEmpty()) {
             response.setHeader("WWW-Authenticate", "Basic realm=\"flowstage\"");
             response.sendError(401, "authentication required: an Authorization header (Basic or Bearer) or a ticket"
@@ -87,13 +102,19 @@ public final class EventStreams implements AutoCloseable {
             response.sendError(404, "team '" + team + "' not found");
             return null;
         }
-        return new EventSocket(bus, team, scheduler, clock, settings.queueLimit(), settings.pingInterval());
+        String authorization = signedIn.get().authorization();
+        Principal who = principal.get();
+        BooleanSupplier stillAllowed = () -> authorization != null
+                && fromHeader(authorization.strip()).filter(who::equals).isPresent()
+                && teams.team(team).isPresent() && access.role(who, team).isPresent();
+        return new EventSocket(bus, team, scheduler, clock, settings.queueLimit(), settings.pingInterval(),
+                stillAllowed, settings.recheckInterval());
     }
 
-    private Optional<Principal> authenticate(JettyServerUpgradeRequest request, String team) {
+    private Optional<EventTickets.Redeemed> authenticate(JettyServerUpgradeRequest request, String team) {
         String header = request.getHeader("Authorization");
         if (header != null && !header.isBlank()) {
-            return fromHeader(header.strip());
+            return fromHeader(header.strip()).map(p -> new EventTickets.Redeemed(p, header));
         }
         List<String> ticket = request.getParameterMap().get("ticket");
         return ticket == null || ticket.size() != 1 ? Optional.empty() : tickets.redeem(ticket.get(0), team);

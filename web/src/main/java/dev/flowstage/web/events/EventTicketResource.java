@@ -12,6 +12,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
@@ -35,10 +36,10 @@ public final class EventTicketResource {
     }
 
     @POST
-    public Response issue(@Context SecurityContext sc, @PathParam("team") String team) {
+    public Response issue(@Context SecurityContext sc, @Context HttpHeaders headers, @PathParam("team") String team) {
         Principal caller = ApiSecurityContext.principal(sc);
         guard.require(caller, team, Role.VIEWER, TokenScope.READ);
-        EventTickets.Issued issued = tickets.issue(caller, team);
+        EventTickets.Issued issued = tickets.issue(caller, headers.getHeaderString(HttpHeaders.AUTHORIZATION), team);
         return Response.status(201).entity(new TicketView(issued.ticket(), issued.expiresAt())).build();
     }
 }

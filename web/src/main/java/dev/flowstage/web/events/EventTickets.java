@@ -12,8 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Short-lived, single-use tickets that let a browser open the event WebSocket (browsers cannot set an
- * Authorization header on a WebSocket). A ticket belongs to one principal and one team; it is kept
- * in memory only, so a restart simply invalidates outstanding tickets.
+ * Authorization header on a WebSocket). A ticket belongs to one principal and one team and keeps the
+ * credential it was asked with, so the stream can check now and then that the credential still holds
+ * (a revoked token ends the stream). Kept in memory only: a restart invalidates outstanding tickets.
  */
 public final class EventTickets {
     public static final Duration DEFAULT_VALIDITY = Duration.ofSeconds(60);
@@ -22,7 +23,10 @@ public final class EventTickets {
     /** What a ticket was issued for. */
     public record Issued(String ticket, Instant expiresAt) {}
 
-    private record Grant(Principal principal, String team, Instant expiresAt) {}
+    /** A redeemed ticket: who, and the Authorization header the ticket was asked with. */
+    public record Redeemed(Principal principal, String authorization) {}
+
+    private record Grant(Principal principal, String authorization, String team, Instant expiresAt) {}
 
     private final Map<String, Grant> grants = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -33,23 +37,24 @@ public final class EventTickets {
         this.validity = validity;
     }
 
-    public Issued issue(Principal principal, String team) {
+    /** A ticket for {@code principal}, who asked with the header {@code authorization}. */
+    public Issued issue(Principal principal, String authorization, String team) {
         Instant now = clock.instant();
         grants.values().removeIf(g -> !g.expiresAt().isAfter(now));
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        Grant grant = new Grant(principal, team, now.plus(validity));
+        Grant grant = new Grant(principal, authorization, team, now.plus(validity));
         grants.put(ticket, grant);
         return new Issued(ticket, grant.expiresAt());
     }
 
     /** The ticket's principal when it is valid for {@code team}; a ticket is consumed by any attempt to use it. */
-    public Optional<Principal> redeem(String ticket, String team) {
+    public Optional<Redeemed> redeem(String ticket, String team) {
         Grant grant = ticket == null ? null : grants.remove(ticket);
         if (grant == null || !grant.team().equals(team) || !clock.instant().isBefore(grant.expiresAt())) {
             return Optional.empty();
         }
-        return Optional.of(grant.principal());
+        return Optional.of(new Redeemed(grant.principal(), grant.authorization()));
     }
 }

@@ -170,6 +170,60 @@ class EventSocketTest {
         c.close();
     }
 
+    @Test
+    void anUpgradeFromAnotherOriginIsRefusedOwnOriginAndNoOriginAreNot() throws Exception {
+        start(EventStreams.Settings.DEFAULT);
+        for (String foreign : new String[] {"https://evil.example", "http://evil.example", "null",
+                "http://127.0.0.1:1", "https://" + server.base}) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> builder(basic("vera"))
+                    .header("Origin", foreign)
+                    .buildAsync(URI.create("ws://" + server.base + "/api/v1/teams/acme/events"), new Client(true))
+                    .get(10, TimeUnit.SECONDS), foreign);
+            assertEquals(403, assertInstanceOf(WebSocketHandshakeException.class, e.getCause()).getResponse()
+                    .statusCode(), foreign);
+        }
+        Client same = new Client(true);
+        same.ws = builder(basic("vera")).header("Origin", "http://" + server.base)
+                .buildAsync(URI.create("ws://" + server.base + "/api/v1/teams/acme/events"), same)
+                .get(10, TimeUnit.SECONDS);
+        waitUntil(() -> streams() == 1);
+        same.close();
+        assertTrue(SameOrigin.matches("HTTPS://Flows.Example.com", true, "flows.example.com:443"));
+        assertFalse(SameOrigin.matches("https://flows.example.com", false, "flows.example.com"));
+    }
+
+    @Test
+    void aRevokedTokenOrARemovedMemberStopsReceivingEventsWithinTheRecheckInterval() throws Exception {
+        start(new EventStreams.Settings(16, Duration.ofSeconds(30), Duration.ofMillis(100)));
+        String secret = Tokens.newPersonalToken();
+        server.site.addToken("vera", new AccessToken("watch", Tokens.hash(secret), TokenScope.READ, Instant.now(), null));
+        Client byToken = connect("/api/v1/teams/acme/events", "Bearer " + secret);
+        String ticketSecret = Tokens.newPersonalToken();
+        server.site.addToken("vera", new AccessToken("ui", Tokens.hash(ticketSecret), TokenScope.READ, Instant.now(), null));
+        String ticket = ticket("acme", "Bearer " + ticketSecret, 201).path("ticket").asText();
+        Client byTicket = connect("/api/v1/teams/acme/events?ticket=" + ticket, null);
+        Client byPassword = connect("/api/v1/teams/acme/events", basic("vera"));
+        server.bus.publish(FlowstageEvent.review("acme", "qa", "1", "open", "olive", Instant.now()));
+        for (Client c : new Client[] {byToken, byTicket, byPassword}) {
+            assertEquals("1", c.next().path("data").path("review").asText());
+        }
+
+        server.site.revokeToken("vera", "watch");
+        assertEquals(1008, byToken.closed.get(20, TimeUnit.SECONDS));
+        assertEquals(EventSocket.NO_LONGER_ALLOWED, byToken.closeReason);
+        server.site.revokeToken("vera", "ui");
+        assertEquals(1008, byTicket.closed.get(20, TimeUnit.SECONDS));
+        assertFalse(byPassword.closed.isDone(), "the password still holds");
+
+        server.teams.edit("acme", "olive", "Remove vera", c -> c.withMember("vera", null));
+        assertEquals(1008, byPassword.closed.get(20, TimeUnit.SECONDS));
+        waitUntil(() -> streams() == 0);
+        server.bus.publish(FlowstageEvent.review("acme", "qa", "2", "open", "olive", Instant.now()));
+        for (Client c : new Client[] {byToken, byTicket, byPassword}) {
+            assertTrue(c.messages.isEmpty(), "no event after the stream was closed");
+        }
+    }
+
     private JsonNode ticket(String team, String auth, int status) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(
                         URI.create("http://" + server.base + "/api/v1/teams/" + team + "/events/ticket"))
