@@ -9,6 +9,7 @@ import org.eclipse.jgit.errors.TooLargeObjectInPackException;
 import org.eclipse.jgit.errors.TooLargePackException;
 import org.eclipse.jgit.internal.submodule.SubmoduleValidator.SubmoduleValidationException;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.ConnectivityChecker;
 import org.eclipse.jgit.transport.ReceivePack;
 
 /**
@@ -17,12 +18,19 @@ import org.eclipse.jgit.transport.ReceivePack;
  * <p>
  * The per-file limit is checked by {@link PushRules}, which can name the file; JGit's own object limit is
  * set {@link #OBJECT_LIMIT_FACTOR} times higher, only as a guard against inflating absurd objects.
+ * <p>
+ * GC and writers exclude each other through {@link RepoLocks}; this pack takes the writer side only
+ * from the connectivity check to the end of the ref updates, never while the client's pack is still
+ * arriving over the network (a slow client must not stall GC, nor the writers that queue behind a
+ * waiting GC). The received pack is safe without it: JGit installs it with a {@code .keep} file,
+ * which GC leaves alone, until the ref updates are done.
  */
 public final class LimitedReceivePack extends ReceivePack {
     static final int OBJECT_LIMIT_FACTOR = 4;
 
     private final long maxPushBytes;
     private final long maxFileBytes;
+    private Lock held;
 
     public LimitedReceivePack(Repository repository, long maxPushBytes, long maxFileBytes) {
         super(repository);
@@ -31,29 +39,45 @@ public final class LimitedReceivePack extends ReceivePack {
         setMaxPackSizeLimit(maxPushBytes);
         setMaxObjectSizeLimit(maxFileBytes > Long.MAX_VALUE / OBJECT_LIMIT_FACTOR ? Long.MAX_VALUE
                 : maxFileBytes * OBJECT_LIMIT_FACTOR);
+        ConnectivityChecker check = connectivityChecker;
+        connectivityChecker = (info, haves, monitor) -> {
+            lockForWriting();
+            check.checkConnectivity(info, haves, monitor);
+        };
     }
 
-    /** The whole receive, pack and ref updates, runs while no GC runs on this repository. */
     @Override
     public void receive(InputStream input, OutputStream output, OutputStream messages) throws IOException {
-        Lock writing = RepoLocks.of(getRepository().getDirectory()).readLock();
-        writing.lock();
         try {
             super.receive(input, output, messages);
         } finally {
-            writing.unlock();
+            unlock(); // a push refused or broken before its ref updates
         }
     }
 
     @Override
     public void receiveWithExceptionPropagation(InputStream input, OutputStream output, OutputStream messages)
             throws IOException {
-        Lock writing = RepoLocks.of(getRepository().getDirectory()).readLock();
-        writing.lock();
         try {
             super.receiveWithExceptionPropagation(input, output, messages);
         } finally {
-            writing.unlock();
+            unlock();
+        }
+    }
+
+    /** The writer side, taken once per push (a push without a pack, only deletes, takes it here first). */
+    private void lockForWriting() {
+        if (held == null) {
+            Lock writing = RepoLocks.of(getRepository().getDirectory()).readLock();
+            writing.lock();
+            held = writing;
+        }
+    }
+
+    private void unlock() {
+        if (held != null) {
+            held.unlock();
+            held = null;
         }
     }
 
@@ -86,6 +110,12 @@ public final class LimitedReceivePack extends ReceivePack {
         // PushRules already refuses every command when one is refused; this keeps a lock failure of one ref
         // from leaving the others moved.
         setAtomic(true);
-        super.executeCommands();
+        lockForWriting();
+        try {
+            super.executeCommands();
+        } finally {
+            // the status report to the client and the post-receive hooks run without it
+            unlock();
+        }
     }
 }
