@@ -1,6 +1,7 @@
 package dev.flowstage.hooks.nodered;
 
 import dev.flowstage.hooks.events.MainMovedListener;
+import dev.flowstage.hooks.outbound.OutboundConnector;
 import dev.flowstage.storage.repo.RepoStore;
 import dev.flowstage.storage.secret.SecretBox;
 import java.time.Clock;
@@ -18,10 +19,14 @@ public record NodeRedServices(FlowCapture capture, InstanceStatusStore status, M
         Objects.requireNonNull(mainMoved, "mainMoved");
     }
 
-    /** The services over {@code repos}, telling {@code mainMoved} when a capture or import moves main. */
-    public static NodeRedServices create(RepoStore repos, SecretBox secrets, Clock clock, MainMovedListener mainMoved) {
+    /**
+     * The services over {@code repos}, calling Node-RED through {@code outbound} and telling {@code mainMoved}
+     * when a capture or import moves main.
+     */
+    public static NodeRedServices create(RepoStore repos, SecretBox secrets, OutboundConnector outbound, Clock clock,
+                                         MainMovedListener mainMoved) {
         InstanceStatusStore status = new InstanceStatusStore(repos);
-        NodeRedClients clients = new NodeRedClients(secrets, NodeRedClients.DEFAULT_TIMEOUT);
+        NodeRedClients clients = new NodeRedClients(secrets, outbound, NodeRedClients.DEFAULT_TIMEOUT);
         return new NodeRedServices(new FlowCapture(repos, clients, status, mainMoved, clock), status, mainMoved);
     }
 }

@@ -97,6 +97,16 @@ public final class AddressPolicy {
         return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AddressPolicy p && p.networks.equals(networks) && p.hosts.equals(hosts);
+    }
+
+    @Override
+    public int hashCode() {
+        return networks.hashCode() * 31 + hosts.hashCode();
+    }
+
     /** The allow list as it would be written: {@code 127.0.0.1/32,nodered.lan}; empty for public only. */
     @Override
     public String toString() {

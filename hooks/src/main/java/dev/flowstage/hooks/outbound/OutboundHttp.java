@@ -1,5 +1,6 @@
 package dev.flowstage.hooks.outbound;
 
+import dev.flowstage.hooks.Lazy;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Supplier;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -33,19 +35,25 @@ public final class OutboundHttp {
 
     private final OutboundConnector connector;
     private final Duration connectTimeout;
-    private final SSLContext tls;
+    private final Supplier<SSLContext> tls;
     private final int maxAnswerBytes;
 
     public OutboundHttp(OutboundConnector connector, Duration connectTimeout, SSLContext tls, int maxAnswerBytes) {
-        this.connector = Objects.requireNonNull(connector);
-        this.connectTimeout = Objects.requireNonNull(connectTimeout);
-        this.tls = Objects.requireNonNull(tls);
-        this.maxAnswerBytes = maxAnswerBytes;
+        this(connector, connectTimeout, () -> tls, maxAnswerBytes);
+        Objects.requireNonNull(tls);
     }
 
-    /** With the JVM's default trust store and answer limit. */
+    /** With the JVM's default trust store, loaded on the first https call (off the start-up path), and answer limit. */
     public OutboundHttp(OutboundConnector connector, Duration connectTimeout) {
-        this(connector, connectTimeout, defaultTls(), DEFAULT_MAX_ANSWER_BYTES);
+        this(connector, connectTimeout, new Lazy<>(OutboundHttp::defaultTls), DEFAULT_MAX_ANSWER_BYTES);
+    }
+
+    private OutboundHttp(OutboundConnector connector, Duration connectTimeout, Supplier<SSLContext> tls,
+                         int maxAnswerBytes) {
+        this.connector = Objects.requireNonNull(connector);
+        this.connectTimeout = Objects.requireNonNull(connectTimeout);
+        this.tls = tls;
+        this.maxAnswerBytes = maxAnswerBytes;
     }
 
     public OutboundConnector connector() {
@@ -99,7 +107,7 @@ public final class OutboundHttp {
     }
 
     private Socket tls(Socket plain, String host, int port, long deadline) throws IOException {
-        SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(plain, host, port, true);
+        SSLSocket s = (SSLSocket) tls.get().getSocketFactory().createSocket(plain, host, port, true);
         SSLParameters p = s.getSSLParameters();
         p.setEndpointIdentificationAlgorithm("HTTPS"); // verify the certificate names the host, not the address
         if (IpLiteral.parse(host).isEmpty()) {

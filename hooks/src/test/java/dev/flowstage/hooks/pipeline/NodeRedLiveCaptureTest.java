@@ -1,5 +1,7 @@
 package dev.flowstage.hooks.pipeline;
 
+import dev.flowstage.hooks.outbound.AddressPolicy;
+import dev.flowstage.hooks.outbound.OutboundConnector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,7 +49,8 @@ class NodeRedLiveCaptureTest {
             ex.close();
         });
         nodeRed.start();
-        FlowCapture capture = new FlowCapture(f.repos, new NodeRedClients(f.secrets, Duration.ofSeconds(5)),
+        FlowCapture capture = new FlowCapture(f.repos, new NodeRedClients(f.secrets,
+                new OutboundConnector(AddressPolicy.parse("127.0.0.1")), Duration.ofSeconds(5)),
                 new InstanceStatusStore(f.repos), MainMovedListener.NONE, f.clock);
         engine = f.engine(MainMovedListener.NONE, new NodeRedLiveCapture(f.teams, capture, f.clock));
         f.line("queue", "create_snapshot");

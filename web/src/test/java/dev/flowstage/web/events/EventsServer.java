@@ -1,5 +1,7 @@
 package dev.flowstage.web.events;
 
+import dev.flowstage.hooks.outbound.AddressPolicy;
+import dev.flowstage.hooks.outbound.OutboundConnector;
 import dev.flowstage.hooks.access.CachingAuthenticator;
 import dev.flowstage.hooks.access.TeamAccessControl;
 import dev.flowstage.hooks.events.DeliveryLog;
@@ -136,7 +138,8 @@ public final class EventsServer implements AutoCloseable {
         webhooks = new WebhookStore(teams, services.secrets(), clock);
         deliveries = new DeliveryLog(repos, 20);
         dispatcher = new WebhookDispatcher(webhooks, deliveries, clock, new WebhookDispatcher.Settings(3,
-                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2), Duration.ofSeconds(2)));
+                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2), Duration.ofSeconds(2)),
+                new OutboundConnector(AddressPolicy.parse("127.0.0.1")));
         dispatcher.subscribeTo(bus);
         bus.subscribe(null, new PushTrigger(pipelines, deploys, repos));
         ApiResourceConfig api = realEngine ? new ApiResourceConfig(services, new PipelineApi(pipelines, engine))
