@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowstage.storage.Names;
+import dev.flowstage.hooks.outbound.AddressPolicy;
 import dev.flowstage.storage.meta.MetaInvalidException;
 import dev.flowstage.storage.meta.MetaJson;
 import java.net.URI;
@@ -85,6 +86,16 @@ public final class WebhookFiles {
             throw new MetaInvalidException(where + "'url' must not carry credentials: use a secret to sign deliveries");
         }
         return uri;
+    }
+
+    /**
+     * Refuses a URL whose host is a literal address the outbound policy does not allow; a host name is
+     * judged at each delivery, since what it resolves to changes. @throws MetaInvalidException if refused
+     */
+    public static void checkAddress(String where, URI url, AddressPolicy policy) {
+        policy.refusalOfLiteral(url.getHost()).ifPresent(refusal -> {
+            throw new MetaInvalidException(where + "'url': " + refusal);
+        });
     }
 
     /** At least one event, each one of {@link FlowstageEvent#TYPES}; @throws MetaInvalidException otherwise */

@@ -1,6 +1,7 @@
 package dev.flowstage.hooks.nodered;
 
 import dev.flowstage.hooks.events.MainMovedListener;
+import dev.flowstage.hooks.outbound.AddressPolicy;
 import dev.flowstage.hooks.outbound.OutboundConnector;
 import dev.flowstage.storage.repo.RepoStore;
 import dev.flowstage.storage.secret.SecretBox;
@@ -10,13 +11,16 @@ import java.util.Objects;
 /**
  * What the API needs of live Node-RED instances: capturing live flows, reading instance status, and the
  * listener to tell when the API itself moves a target's main (an import), the same one pushes and reviews
- * tell, so the {@link NodeRedDeployer} registered there deploys it.
+ * tell, so the {@link NodeRedDeployer} registered there deploys it; and the outbound policy the API checks
+ * a {@code nodeRed.url} against when it is set ({@link NodeRedUrl}).
  */
-public record NodeRedServices(FlowCapture capture, InstanceStatusStore status, MainMovedListener mainMoved) {
+public record NodeRedServices(FlowCapture capture, InstanceStatusStore status, MainMovedListener mainMoved,
+                              AddressPolicy outbound) {
     public NodeRedServices {
         Objects.requireNonNull(capture, "capture");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(mainMoved, "mainMoved");
+        Objects.requireNonNull(outbound, "outbound");
     }
 
     /**
@@ -27,6 +31,7 @@ public record NodeRedServices(FlowCapture capture, InstanceStatusStore status, M
                                          MainMovedListener mainMoved) {
         InstanceStatusStore status = new InstanceStatusStore(repos);
         NodeRedClients clients = new NodeRedClients(secrets, outbound, NodeRedClients.DEFAULT_TIMEOUT);
-        return new NodeRedServices(new FlowCapture(repos, clients, status, mainMoved, clock), status, mainMoved);
+        return new NodeRedServices(new FlowCapture(repos, clients, status, mainMoved, clock), status, mainMoved,
+                outbound.policy());
     }
 }

@@ -68,7 +68,7 @@ class WebhookDispatcherTest {
         });
         receiver.start();
         bus = new EventBus();
-        store = new WebhookStore(fx.teams, fx.secrets, Clock.systemUTC());
+        store = new WebhookStore(fx.teams, fx.secrets, Clock.systemUTC(), AddressPolicy.parse("127.0.0.1"));
         log = new DeliveryLog(fx.repos, 3);
         dispatcher = new WebhookDispatcher(store, log, Clock.systemUTC(), new WebhookDispatcher.Settings(3,
                 Duration.ofMillis(20), 2.0, Duration.ofSeconds(2), Duration.ofSeconds(2)),
@@ -255,7 +255,7 @@ class WebhookDispatcherTest {
         dispatcher.close();
         dispatcher = new WebhookDispatcher(store, log, Clock.systemUTC(), new WebhookDispatcher.Settings(3,
                 Duration.ofMillis(20), 2.0, Duration.ofSeconds(2), Duration.ofSeconds(2)),
-                new dev.flowstage.hooks.outbound.OutboundConnector(dev.flowstage.hooks.outbound.AddressPolicy.PUBLIC_ONLY));
+                new OutboundConnector(AddressPolicy.PUBLIC_ONLY));
         bus.close();
         bus = new EventBus();
         dispatcher.subscribeTo(bus);

@@ -15,6 +15,7 @@ import dev.flowstage.hooks.events.PushEventsGitAccess;
 import dev.flowstage.hooks.events.ReviewEventsStore;
 import dev.flowstage.hooks.events.RunEventsStore;
 import dev.flowstage.hooks.events.WebhookConfigRule;
+import dev.flowstage.hooks.nodered.NodeRedUrlConfigRule;
 import dev.flowstage.hooks.pipeline.PipelineConfigRule;
 import dev.flowstage.hooks.receive.ConfigPush;
 import dev.flowstage.hooks.receive.ReceiveServices;
@@ -85,7 +86,8 @@ public interface AccessModule {
                                MeterRegistry metrics, ReviewStore reviews, MainMovedListeners mainMoved,
                                SiteStore site, SecretBox secrets, EventBus events, Clock clock) {
         GitLimits limits = new GitLimits(config.maxPushSize(), MAX_FILE_BYTES, Duration.ofMinutes(10));
-        ConfigPush configPush = new ConfigPush(site, secrets, repos, List.of(new PipelineConfigRule(), new WebhookConfigRule(secrets)));
+        ConfigPush configPush = new ConfigPush(site, secrets, repos, List.of(new PipelineConfigRule(),
+                new WebhookConfigRule(secrets, config.outboundAllow()), new NodeRedUrlConfigRule(config.outboundAllow())));
         return new PushEventsGitAccess(new DefaultGitAccess(repos, teams, access, limits, metrics,
                 new ReceiveServices(new SnapshotCheck(), reviews, mainMoved, configPush)), events, clock);
     }

@@ -43,8 +43,8 @@ public interface EventModule {
 
     @Provides
     @Singleton
-    static WebhookStore webhookStore(TeamStore teams, SecretBox secrets, Clock clock) {
-        return new WebhookStore(teams, secrets, clock);
+    static WebhookStore webhookStore(TeamStore teams, SecretBox secrets, Clock clock, OutboundConnector outbound) {
+        return new WebhookStore(teams, secrets, clock, outbound.policy());
     }
 
     @Provides

@@ -60,8 +60,9 @@ public interface LiveModule {
     @Provides
     @Singleton
     static NodeRedServices nodeRedServices(FlowCapture capture, InstanceStatusStore status,
-                                           MainMovedListeners mainMoved, NodeRedDeployer deployer) {
+                                           MainMovedListeners mainMoved, NodeRedDeployer deployer,
+                                           OutboundConnector outbound) {
         // depends on the deployer so that it is registered before the API can move main
-        return new NodeRedServices(capture, status, mainMoved);
+        return new NodeRedServices(capture, status, mainMoved, outbound.policy());
     }
 }

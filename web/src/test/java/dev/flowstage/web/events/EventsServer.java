@@ -135,7 +135,7 @@ public final class EventsServer implements AutoCloseable {
             engine.start();
         }
         PipelineRunner deploys = realEngine ? engine : runner;
-        webhooks = new WebhookStore(teams, services.secrets(), clock);
+        webhooks = new WebhookStore(teams, services.secrets(), clock, AddressPolicy.parse("127.0.0.1"));
         deliveries = new DeliveryLog(repos, 20);
         dispatcher = new WebhookDispatcher(webhooks, deliveries, clock, new WebhookDispatcher.Settings(3,
                 Duration.ofMillis(20), 2.0, Duration.ofSeconds(2), Duration.ofSeconds(2)),
