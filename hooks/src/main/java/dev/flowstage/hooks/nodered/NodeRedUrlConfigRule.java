@@ -2,8 +2,8 @@ package dev.flowstage.hooks.nodered;
 
 import dev.flowstage.hooks.outbound.AddressPolicy;
 import dev.flowstage.hooks.receive.ConfigRule;
-import dev.flowstage.storage.meta.TeamConfig;
 import dev.flowstage.storage.meta.Target;
+import dev.flowstage.storage.meta.TeamConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -1,11 +1,11 @@
 package dev.flowstage.web.api;
 
-import dev.flowstage.hooks.outbound.AddressPolicy;
-import dev.flowstage.hooks.outbound.OutboundConnector;
 import dev.flowstage.hooks.access.AccessControl;
 import dev.flowstage.hooks.access.Authenticator;
 import dev.flowstage.hooks.events.MainMovedListener;
 import dev.flowstage.hooks.nodered.NodeRedServices;
+import dev.flowstage.hooks.outbound.AddressPolicy;
+import dev.flowstage.hooks.outbound.OutboundConnector;
 import dev.flowstage.hooks.review.ReviewService;
 import dev.flowstage.storage.meta.SiteStore;
 import dev.flowstage.storage.meta.TeamStore;

@@ -12,7 +12,6 @@ import dev.flowstage.hooks.events.WebhookSignature;
 import dev.flowstage.hooks.pipeline.PipelineRunner;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
-
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
