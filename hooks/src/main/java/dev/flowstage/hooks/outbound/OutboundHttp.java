@@ -93,14 +93,19 @@ public final class OutboundHttp {
         } catch (SocketTimeoutException e) {
             throw new HttpConnectTimeoutException("no connection accepted within " + connectWithin.toMillis() + " ms");
         }
-        try (Socket s = secure ? tls(socket, host, port, deadline) : socket) {
+        // closed in finally, also when the TLS handshake fails before the TLS socket exists
+        try (Socket plain = socket) {
+            Socket s = secure ? tls(plain, host, port, deadline) : plain;
             OutputStream out = new BufferedOutputStream(s.getOutputStream());
             out.write(head(request, uri, host, port, secure).getBytes(StandardCharsets.ISO_8859_1));
             if (request.body() != null) {
                 out.write(request.body());
             }
             out.flush();
-            return new Http1AnswerReader(new DeadlineInputStream(s, deadline), maxAnswerBytes).read(readBody);
+            OutboundResponse answer = new Http1AnswerReader(new DeadlineInputStream(s, deadline), maxAnswerBytes)
+                    .read(readBody);
+            s.close();
+            return answer;
         } catch (SocketTimeoutException e) {
             throw new HttpTimeoutException("no answer within " + request.timeout().toMillis() + " ms");
         }
