@@ -1,5 +1,6 @@
 package dev.flowstage.hooks.events;
 
+import dev.flowstage.hooks.outbound.AddressPolicy;
 import dev.flowstage.hooks.receive.ConfigRule;
 import dev.flowstage.storage.meta.MetaInvalidException;
 import dev.flowstage.storage.meta.TeamConfig;
@@ -9,12 +10,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** Webhook files pushed to {@code _config.git} must read as the API writes them, secrets sealed by this server. */
+/**
+ * Webhook files pushed to {@code _config.git} must read as the API writes them, secrets sealed by this
+ * server, and a URL's literal address allowed by the outbound policy.
+ */
 public final class WebhookConfigRule implements ConfigRule {
     private final SecretBox secrets;
+    private final AddressPolicy outbound;
 
-    public WebhookConfigRule(SecretBox secrets) {
+    public WebhookConfigRule(SecretBox secrets, AddressPolicy outbound) {
         this.secrets = Objects.requireNonNull(secrets);
+        this.outbound = Objects.requireNonNull(outbound);
     }
 
     @Override
@@ -31,6 +37,7 @@ public final class WebhookConfigRule implements ConfigRule {
                     continue;
                 }
                 Webhook hook = WebhookFiles.parse(file.getKey(), file.getValue(), secrets);
+                WebhookFiles.checkAddress(file.getKey() + ": ", hook.url(), outbound);
                 if (hook.sealedSecret() != null) {
                     secrets.open(hook.sealedSecret());
                 }

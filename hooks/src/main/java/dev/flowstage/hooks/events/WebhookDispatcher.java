@@ -1,9 +1,14 @@
 package dev.flowstage.hooks.events;
 
-import dev.flowstage.hooks.Lazy;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.flowstage.hooks.outbound.OutboundConnector;
+import dev.flowstage.hooks.outbound.OutboundHttp;
+import dev.flowstage.hooks.outbound.OutboundRefusedException;
+import dev.flowstage.hooks.outbound.OutboundRequest;
+import dev.flowstage.hooks.outbound.OutboundResponse;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends each team event to the team's webhooks that want its type: one signed JSON POST per webhook,
  * retried with exponential backoff on network errors, timeouts, 5xx, 408 and 429, never following a
- * redirect; the outcome goes to the {@link DeliveryLog}. Requests are asynchronous, so a slow receiver
- * holds no thread, and retries wait on a scheduler, not in a sleeping thread.
+ * redirect; the outcome goes to the {@link DeliveryLog}. Requests go through the server's
+ * {@link OutboundConnector}, so only to allowed addresses, on a few delivery threads (never the publisher's);
+ * retries wait on the scheduler, not in a sleeping thread. Logged errors carry the status and a standard
+ * reason, never what the receiver wrote.
  */
 public final class WebhookDispatcher implements EventListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
@@ -50,23 +57,24 @@ public final class WebhookDispatcher implements EventListener, AutoCloseable {
     private final DeliveryLog log;
     private final Clock clock;
     private final Settings settings;
-    /** Made on first delivery: building one starts a selector thread and loads the TLS stack. */
-    private final Lazy<HttpClient> http;
-    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "flowstage-webhook-retries");
+    /** Deliveries under way at once; a receiver that never answers holds one for the request timeout at most. */
+    static final int DELIVERY_THREADS = 4;
+
+    private final OutboundHttp http;
+    /** Runs attempts and waits out retries; its threads start with the first delivery. */
+    private final ScheduledExecutorService deliveries = Executors.newScheduledThreadPool(DELIVERY_THREADS, r -> {
+        Thread t = new Thread(r, "flowstage-webhooks");
         t.setDaemon(true);
         return t;
     });
 
-    public WebhookDispatcher(WebhookStore webhooks, DeliveryLog log, Clock clock, Settings settings) {
+    public WebhookDispatcher(WebhookStore webhooks, DeliveryLog log, Clock clock, Settings settings,
+                             OutboundConnector outbound) {
         this.webhooks = webhooks;
         this.log = log;
         this.clock = clock;
         this.settings = settings;
-        this.http = new Lazy<>(() -> HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(settings.connectTimeout())
-                .build());
+        this.http = new OutboundHttp(outbound, settings.connectTimeout());
     }
 
     /** Subscribes to every team's events on {@code bus}; close the returned subscription to stop. */
@@ -79,8 +87,13 @@ public final class WebhookDispatcher implements EventListener, AutoCloseable {
         List<Webhook> all = webhooks.list(event.team());
         for (Webhook w : all) {
             if (w.wants(event.type())) {
-                attempt(new Delivery(event.team(), w, event, UUID.randomUUID().toString(), EventJson.bytes(event),
-                        clock.instant()));
+                Delivery d = new Delivery(event.team(), w, event, UUID.randomUUID().toString(), EventJson.bytes(event),
+                        clock.instant());
+                try {
+                    deliveries.execute(() -> attempt(d));
+                } catch (RejectedExecutionException closed) {
+                    finish(d, null, "not sent: the server is stopping");
+                }
             }
         }
     }
@@ -108,37 +121,44 @@ public final class WebhookDispatcher implements EventListener, AutoCloseable {
 
     private void attempt(Delivery d) {
         d.attempts++;
-        HttpRequest.Builder request = HttpRequest.newBuilder(d.webhook.url())
-                .timeout(settings.requestTimeout())
+        OutboundRequest request = OutboundRequest.post(d.webhook.url(), d.body, settings.requestTimeout())
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "Flowstage-Webhook")
                 .header(EVENT_HEADER, d.event.type())
-                .header(DELIVERY_HEADER, d.id)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(d.body));
+                .header(DELIVERY_HEADER, d.id);
         try {
-            webhooks.secret(d.webhook).ifPresent(s -> request.header(WebhookSignature.HEADER,
-                    WebhookSignature.sign(s, d.body)));
+            var secret = webhooks.secret(d.webhook);
+            if (secret.isPresent()) {
+                request = request.header(WebhookSignature.HEADER, WebhookSignature.sign(secret.get(), d.body));
+            }
         } catch (IllegalArgumentException unreadable) {
             finish(d, null, "the webhook's secret cannot be opened with this server's key");
             return;
         }
         long start = System.nanoTime();
-        http.get().sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((rsp, failure) -> {
+        OutboundResponse rsp;
+        try {
+            rsp = http.sendDiscardingBody(request);
+        } catch (OutboundRefusedException e) {
+            // the policy will say the same in a minute: not retried
             d.spentNanos += System.nanoTime() - start;
-            if (failure != null) {
-                retryOrFinish(d, null, describe(failure), true);
-                return;
-            }
-            int code = rsp.statusCode();
-            if (code >= 200 && code < 300) {
-                finish(d, code, null);
-            } else if (code >= 300 && code < 400) {
-                finish(d, code, "redirect not followed (webhook URLs must answer directly)");
-            } else {
-                boolean retryable = code >= 500 || code == 408 || code == 429;
-                retryOrFinish(d, code, "the receiver answered " + code, retryable);
-            }
-        });
+            finish(d, null, e.getMessage());
+            return;
+        } catch (IOException | RuntimeException e) {
+            d.spentNanos += System.nanoTime() - start;
+            retryOrFinish(d, null, describe(e), true);
+            return;
+        }
+        d.spentNanos += System.nanoTime() - start;
+        int code = rsp.status();
+        if (code >= 200 && code < 300) {
+            finish(d, code, null);
+        } else if (code >= 300 && code < 400) {
+            finish(d, code, "redirect not followed (webhook URLs must answer directly)");
+        } else {
+            boolean retryable = code >= 500 || code == 408 || code == 429;
+            retryOrFinish(d, code, "the receiver answered " + rsp.describe(), retryable);
+        }
     }
 
     private void retryOrFinish(Delivery d, Integer code, String error, boolean retry) {
@@ -147,7 +167,7 @@ public final class WebhookDispatcher implements EventListener, AutoCloseable {
             return;
         }
         try {
-            retries.schedule(() -> attempt(d), settings.delayBefore(d.attempts + 1).toMillis(), TimeUnit.MILLISECONDS);
+            deliveries.schedule(() -> attempt(d), settings.delayBefore(d.attempts + 1).toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closed) {
             finish(d, code, error + "; not retried: the server is stopping");
         }
@@ -163,20 +183,22 @@ public final class WebhookDispatcher implements EventListener, AutoCloseable {
         }
     }
 
-    private static String describe(Throwable failure) {
-        Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        if (t instanceof java.net.http.HttpTimeoutException) {
+    /** What went wrong, in our words: exception messages are kept out, they may quote the remote. */
+    private static String describe(Exception failure) {
+        if (failure instanceof HttpTimeoutException) {
             return "no answer in time";
         }
-        if (t instanceof java.net.ConnectException) {
+        if (failure instanceof ConnectException) {
             return "cannot connect";
         }
-        return "request failed: " + t.getClass().getSimpleName();
+        if (failure instanceof UnknownHostException) {
+            return "unknown host";
+        }
+        return "request failed: " + failure.getClass().getSimpleName();
     }
 
     @Override
     public void close() {
-        retries.shutdownNow();
+        deliveries.shutdownNow();
     }
 }

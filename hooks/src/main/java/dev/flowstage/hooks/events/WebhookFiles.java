@@ -3,6 +3,7 @@ package dev.flowstage.hooks.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowstage.hooks.outbound.AddressPolicy;
 import dev.flowstage.storage.Names;
 import dev.flowstage.storage.meta.MetaInvalidException;
 import dev.flowstage.storage.meta.MetaJson;
@@ -116,6 +117,16 @@ public final class WebhookFiles {
             throw new MetaInvalidException(where + "'url' must not carry credentials: use a secret to sign deliveries");
         }
         return uri;
+    }
+
+    /**
+     * Refuses a URL whose host is a literal address the outbound policy does not allow; a host name is
+     * judged at each delivery, since what it resolves to changes. @throws MetaInvalidException if refused
+     */
+    public static void checkAddress(String where, URI url, AddressPolicy policy) {
+        policy.refusalOfLiteral(url.getHost()).ifPresent(refusal -> {
+            throw new MetaInvalidException(where + "'url': " + refusal);
+        });
     }
 
     /** At least one event, each one of {@link FlowstageEvent#TYPES}; @throws MetaInvalidException otherwise */

@@ -1,5 +1,6 @@
 package dev.flowstage.hooks.events;
 
+import dev.flowstage.hooks.outbound.AddressPolicy;
 import dev.flowstage.storage.meta.MetaConflictException;
 import dev.flowstage.storage.meta.MetaNotFoundException;
 import dev.flowstage.storage.meta.TeamConfig;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -21,11 +23,14 @@ public final class WebhookStore {
     private final TeamStore teams;
     private final SecretBox secrets;
     private final Clock clock;
+    private final AddressPolicy outbound;
 
-    public WebhookStore(TeamStore teams, SecretBox secrets, Clock clock) {
+    /** @param outbound the policy a URL naming a literal address is checked against when a webhook is added */
+    public WebhookStore(TeamStore teams, SecretBox secrets, Clock clock, AddressPolicy outbound) {
         this.teams = teams;
         this.secrets = secrets;
         this.clock = clock;
+        this.outbound = Objects.requireNonNull(outbound);
     }
 
     /** The team's webhooks by name; empty for an unknown team. Broken files (a bad push) are skipped. */
@@ -44,6 +49,7 @@ public final class WebhookStore {
     public Webhook create(String team, String actor, String name, String url, Collection<String> events,
                           String secret) {
         URI checkedUrl = WebhookFiles.url("", url);
+        WebhookFiles.checkAddress("", checkedUrl, outbound);
         Webhook w = new Webhook(name, checkedUrl, secrets.seal(checkedUrl.toString()), WebhookFiles.events("", events),
                 secret == null ? null : secrets.seal(secret), clock.instant());
         String path = WebhookFiles.path(name);

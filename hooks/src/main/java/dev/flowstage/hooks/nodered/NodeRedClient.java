@@ -5,29 +5,30 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowstage.hooks.outbound.OutboundHttp;
+import dev.flowstage.hooks.outbound.OutboundRefusedException;
+import dev.flowstage.hooks.outbound.OutboundRequest;
+import dev.flowstage.hooks.outbound.OutboundResponse;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 
 /**
  * Talks to one running Node-RED through its Admin API: reads the deployed flows ({@code GET /flows}) and
  * deploys flows in full ({@code POST /flows}), both with {@code Node-RED-API-Version: v2} and the
- * instance's Admin API token as a Bearer token when it has one. Every failure is a
- * {@link NodeRedException} whose message names the Node-RED (by URL without credentials) and the cause.
+ * instance's Admin API token as a Bearer token when it has one, over {@link OutboundHttp} (so only to
+ * addresses the server's outbound policy allows). Every failure is a {@link NodeRedException} whose message
+ * names the Node-RED (by URL without credentials) and the cause, and never repeats what Node-RED wrote.
  */
 public final class NodeRedClient {
     static final String API_VERSION = "Node-RED-API-Version";
     static final String DEPLOYMENT_TYPE = "Node-RED-Deployment-Type";
 
-    private final HttpClient http;
+    private final OutboundHttp http;
     private final ObjectMapper json;
     private final URI flowsUri;
     private final String shownUrl;
@@ -38,7 +39,7 @@ public final class NodeRedClient {
      * @param baseUrl the URL of Node-RED's admin root (its editor URL), e.g. {@code http://host:1880/}
      * @param token the Admin API token, or null when the Admin API is open
      */
-    public NodeRedClient(HttpClient http, ObjectMapper json, String baseUrl, String token, Duration timeout) {
+    public NodeRedClient(OutboundHttp http, ObjectMapper json, String baseUrl, String token, Duration timeout) {
         this.http = http;
         this.json = json;
         URI base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
@@ -50,7 +51,7 @@ public final class NodeRedClient {
 
     /** The deployed flows. */
     public NodeRedFlows flows() {
-        HttpResponse<byte[]> r = send(request().GET().build(), "reading the flows");
+        OutboundResponse r = send(request(OutboundRequest.get(flowsUri, timeout)), "reading the flows");
         JsonNode body = parse(r, "reading the flows");
         if (body instanceof ArrayNode array) {
             return new NodeRedFlows(null, array); // an API v1 answer: just the array
@@ -72,8 +73,8 @@ public final class NodeRedClient {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("serializing flows", e);
         }
-        HttpRequest req = request().header(DEPLOYMENT_TYPE, "full").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+        OutboundRequest req = request(OutboundRequest.post(flowsUri, bytes, timeout))
+                .header(DEPLOYMENT_TYPE, "full").header("Content-Type", "application/json");
         JsonNode answer = parse(send(req, "deploying the flows"), "deploying the flows");
         return answer.path("rev").isTextual() ? answer.get("rev").asText() : null;
     }
@@ -83,19 +84,18 @@ public final class NodeRedClient {
         return shownUrl;
     }
 
-    private HttpRequest.Builder request() {
-        HttpRequest.Builder b = HttpRequest.newBuilder(flowsUri).timeout(timeout)
-                .header(API_VERSION, "v2").header("Accept", "application/json");
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return b;
+    private OutboundRequest request(OutboundRequest base) {
+        OutboundRequest r = base.header(API_VERSION, "v2").header("Accept", "application/json");
+        return token == null ? r : r.header("Authorization", "Bearer " + token);
     }
 
-    private HttpResponse<byte[]> send(HttpRequest req, String what) {
-        HttpResponse<byte[]> r;
+    private OutboundResponse send(OutboundRequest req, String what) {
+        OutboundResponse r;
         try {
-            r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            r = http.send(req);
+        } catch (OutboundRefusedException e) {
+            throw new NodeRedException(NodeRedException.Reason.NOT_ALLOWED, "Node-RED at " + shownUrl
+                    + " was not called while " + what + ": " + e.getMessage());
         } catch (HttpConnectTimeoutException e) {
             throw new NodeRedException(NodeRedException.Reason.TIMEOUT, "Node-RED at " + shownUrl
                     + " did not accept a connection within " + seconds() + " while " + what);
@@ -105,17 +105,16 @@ public final class NodeRedClient {
         } catch (ConnectException e) {
             throw new NodeRedException(NodeRedException.Reason.UNREACHABLE, "Node-RED at " + shownUrl
                     + " is not reachable (connection refused) while " + what + ": is it running?");
-        } catch (IOException e) {
-            throw unreachable(e, what);
-        } catch (UnresolvedAddressException e) {
+        } catch (UnknownHostException e) {
             throw new NodeRedException(NodeRedException.Reason.UNREACHABLE, "Node-RED at " + shownUrl
-                    + " is not reachable: unknown host");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NodeRedException(NodeRedException.Reason.TIMEOUT, "interrupted while " + what
-                    + " at Node-RED " + shownUrl);
+                    + " is not reachable (unknown host) while " + what + ": is nodeRed.url right?");
+        } catch (IOException e) {
+            // our own client's messages and the JDK's say what failed locally, never what the remote sent
+            throw new NodeRedException(NodeRedException.Reason.UNREACHABLE, "Node-RED at " + shownUrl
+                    + " could not be reached while " + what + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
         }
-        int status = r.statusCode();
+        int status = r.status();
         if (status == 401) {
             throw new NodeRedException(NodeRedException.Reason.UNAUTHORIZED, "Node-RED at " + shownUrl
                     + " refused " + what + " (401 Unauthorized): its Admin API needs a token; "
@@ -125,32 +124,20 @@ public final class NodeRedClient {
             throw new NodeRedException(NodeRedException.Reason.FORBIDDEN, "Node-RED at " + shownUrl
                     + " refused " + what + " (403 Forbidden): the instance's nodeRed.token lacks the permission");
         }
+        // Node-RED's own error text stays out of messages: they reach API answers, logs and run logs, and
+        // the body of whatever answers at nodeRed.url is not ours to repeat (SPEC §11)
         if (status == 400 || status == 409) {
             throw new NodeRedException(NodeRedException.Reason.REJECTED, "Node-RED at " + shownUrl + " refused "
-                    + what + " (" + status + "): " + errorText(r.body()));
+                    + what + " (" + r.describe() + ")");
         }
         if (status < 200 || status >= 300) {
             throw new NodeRedException(NodeRedException.Reason.BAD_RESPONSE, "Node-RED at " + shownUrl
-                    + " answered HTTP " + status + " while " + what + ": " + errorText(r.body()));
+                    + " answered " + r.describe() + " while " + what);
         }
         return r;
     }
 
-    private NodeRedException unreachable(IOException e, String what) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof UnresolvedAddressException
-                    || t instanceof UnknownHostException) {
-                return new NodeRedException(NodeRedException.Reason.UNREACHABLE, "Node-RED at " + shownUrl
-                        + " is not reachable (" + (t instanceof ConnectException ? "connection refused"
-                        : "unknown host") + ") while " + what + ": is it running?");
-            }
-        }
-        return new NodeRedException(NodeRedException.Reason.UNREACHABLE, "Node-RED at " + shownUrl
-                + " could not be reached while " + what + ": " + e.getClass().getSimpleName()
-                + (e.getMessage() == null ? "" : " " + e.getMessage()));
-    }
-
-    private JsonNode parse(HttpResponse<byte[]> r, String what) {
+    private JsonNode parse(OutboundResponse r, String what) {
         try {
             JsonNode node = json.readTree(r.body());
             if (node != null && !node.isMissingNode()) {
@@ -159,24 +146,15 @@ public final class NodeRedClient {
         } catch (IOException e) {
             // reported below
         }
-        String type = r.headers().firstValue("Content-Type").orElse("no content type");
+        String type = r.header("Content-Type").map(NodeRedClient::mediaType).orElse("no content type");
         throw new NodeRedException(NodeRedException.Reason.BAD_RESPONSE, "Node-RED at " + shownUrl
                 + " did not answer with JSON while " + what + " (" + type + "): is nodeRed.url the Node-RED editor's URL?");
     }
 
-    /** Node-RED's own error text ({"code","message"}) or the start of the body. */
-    private String errorText(byte[] body) {
-        try {
-            JsonNode n = json.readTree(body);
-            if (n != null && n.path("message").isTextual()) {
-                String code = n.path("code").isTextual() ? n.get("code").asText() + ": " : "";
-                return code + n.get("message").asText();
-            }
-        } catch (IOException e) {
-            // not JSON: show the text
-        }
-        String text = new String(body, java.nio.charset.StandardCharsets.UTF_8).strip();
-        return text.isEmpty() ? "(empty answer)" : text.length() > 200 ? text.substring(0, 200) + "…" : text;
+    /** Just the media type, {@code text/html}: a header is the remote's text too, so only a token is shown. */
+    private static String mediaType(String contentType) {
+        String t = contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        return t.matches("[a-z0-9.+-]{1,40}/[a-z0-9.+-]{1,60}") ? t : "an unknown content type";
     }
 
     private String seconds() {

@@ -6,6 +6,8 @@ public final class NodeRedException extends RuntimeException {
     public enum Reason {
         /** Nothing listens at the URL, or the host is unknown. */
         UNREACHABLE,
+        /** The server's outbound policy does not allow the address nodeRed.url leads to. */
+        NOT_ALLOWED,
         /** Node-RED did not answer in time. */
         TIMEOUT,
         /** 401: the Admin API needs a token and none or a wrong one was sent. */

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.flowstage.hooks.outbound.AddressPolicy;
+import dev.flowstage.hooks.outbound.OutboundConnector;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -66,10 +68,11 @@ class WebhookDispatcherTest {
         });
         receiver.start();
         bus = new EventBus();
-        store = new WebhookStore(fx.teams, fx.secrets, Clock.systemUTC());
+        store = new WebhookStore(fx.teams, fx.secrets, Clock.systemUTC(), AddressPolicy.parse("127.0.0.1"));
         log = new DeliveryLog(fx.repos, 3);
         dispatcher = new WebhookDispatcher(store, log, Clock.systemUTC(), new WebhookDispatcher.Settings(3,
-                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2), Duration.ofSeconds(2)));
+                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2), Duration.ofSeconds(2)),
+                new OutboundConnector(AddressPolicy.parse("127.0.0.1")));
         dispatcher.subscribeTo(bus);
     }
 
@@ -148,7 +151,7 @@ class WebhookDispatcherTest {
         assertFalse(d.succeeded());
         assertEquals(3, d.attempts());
         assertEquals(503, d.statusCode());
-        assertEquals("the receiver answered 503", d.error());
+        assertEquals("the receiver answered 503 Service Unavailable", d.error());
         assertEquals(3, received.size());
         assertNull(received.get(0).header("X-flowstage-signature-256"), "an unsigned webhook sends no signature");
     }
@@ -218,5 +221,52 @@ class WebhookDispatcherTest {
             assertTrue(System.nanoTime() < deadline, "condition not reached in time");
             Thread.sleep(20);
         }
+    }
+
+    @Test
+    void theReceiversBodyNeverReachesTheDeliveryLog() throws Exception {
+        String body = "INTERNAL-ADMIN-PANEL-SECRET";
+        HttpServer talker = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        talker.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] b = ("<html>" + body + "</html>").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/html");
+            exchange.sendResponseHeaders(500, b.length);
+            exchange.getResponseBody().write(b);
+            exchange.close();
+        });
+        talker.start();
+        try {
+            store.create("acme", "olive", "talker", "http://127.0.0.1:" + talker.getAddress().getPort() + "/",
+                    List.of("push"), null);
+            bus.publish(push());
+            WebhookDelivery d = awaitDeliveries("talker", 1).get(0);
+            assertEquals(500, d.statusCode());
+            assertEquals("the receiver answered 500 Internal Server Error", d.error());
+            assertFalse(d.toString().contains(body), d.toString());
+            assertFalse(log.list("acme", "talker").toString().contains(body));
+        } finally {
+            talker.stop(0);
+        }
+    }
+
+    @Test
+    void aDisallowedAddressIsRefusedOnceAndNeverCalled() throws Exception {
+        dispatcher.close();
+        dispatcher = new WebhookDispatcher(store, log, Clock.systemUTC(), new WebhookDispatcher.Settings(3,
+                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2), Duration.ofSeconds(2)),
+                new OutboundConnector(AddressPolicy.PUBLIC_ONLY));
+        bus.close();
+        bus = new EventBus();
+        dispatcher.subscribeTo(bus);
+        store.create("acme", "olive", "internal", url("/hook"), List.of("push"), null);
+        bus.publish(push());
+        WebhookDelivery d = awaitDeliveries("internal", 1).get(0);
+        assertFalse(d.succeeded());
+        assertEquals(1, d.attempts(), "a refusal is not retried");
+        assertNull(d.statusCode());
+        assertEquals("address 127.0.0.1 is not allowed for outbound calls (loopback); allow it with --outbound-allow",
+                d.error());
+        assertTrue(received.isEmpty(), "the receiver was never called");
     }
 }

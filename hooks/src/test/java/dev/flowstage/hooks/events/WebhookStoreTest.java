@@ -27,7 +27,8 @@ class WebhookStoreTest {
     @BeforeEach
     void start() throws Exception {
         fx = new TeamFixture(data);
-        store = new WebhookStore(fx.teams, fx.secrets, Clock.systemUTC());
+        store = new WebhookStore(fx.teams, fx.secrets, Clock.systemUTC(),
+                dev.flowstage.hooks.outbound.AddressPolicy.parse("127.0.0.1"));
     }
 
     @AfterEach
@@ -64,6 +65,9 @@ class WebhookStoreTest {
         assertEquals("'url' must not carry credentials: use a secret to sign deliveries",
                 assertThrows(MetaInvalidException.class, () -> store.create("acme", "olive", "x",
                         "https://user:pw@example.test/", List.of("push"), null)).getMessage());
+        assertEquals("'url': address 10.1.2.3 is not allowed for outbound calls (private); allow it with --outbound-allow",
+                assertThrows(MetaInvalidException.class, () -> store.create("acme", "olive", "x",
+                        "http://10.1.2.3:8080/hook", List.of("push"), null)).getMessage());
         assertEquals("'deploy' is not an event type (use device, push, review, run, upstream)",
                 assertThrows(MetaInvalidException.class, () -> store.create("acme", "olive", "x",
                         "https://example.test/", List.of("deploy"), null)).getMessage());
@@ -96,7 +100,7 @@ class WebhookStoreTest {
 
     @Test
     void aPushedFileMustKeepTheUrlSealedByThisServer() {
-        WebhookConfigRule rule = new WebhookConfigRule(fx.secrets);
+        WebhookConfigRule rule = new WebhookConfigRule(fx.secrets, dev.flowstage.hooks.outbound.AddressPolicy.parse(""));
         store.create("acme", "olive", "ci", "https://ci.example.test/hook", List.of("push"), null);
         assertEquals(List.of(), rule.problems(fx.teams.team("acme").orElseThrow()));
 

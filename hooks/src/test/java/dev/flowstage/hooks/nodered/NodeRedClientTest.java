@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.flowstage.hooks.outbound.AddressPolicy;
+import dev.flowstage.hooks.outbound.OutboundConnector;
+import dev.flowstage.hooks.outbound.OutboundHttp;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,8 +20,9 @@ import org.junit.jupiter.api.Test;
 /** The Admin API client's requests and its messages for every way a Node-RED can fail to answer. */
 class NodeRedClientTest {
     private static final String TOKEN = "secret-admin-token";
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    /** The fake listens on 127.0.0.1, which outbound calls reach only when the allow list names it. */
+    private final OutboundHttp http = new OutboundHttp(new OutboundConnector(AddressPolicy.parse("127.0.0.1")),
+            Duration.ofSeconds(2));
     private FakeNodeRed fake;
 
     @BeforeEach
@@ -105,7 +108,7 @@ class NodeRedClientTest {
     }
 
     @Test
-    void forbiddenAndRejectedDeploymentsCarryNodeRedsReason() {
+    void forbiddenAndRejectedDeploymentsSayTheStatusButNotNodeRedsText() {
         fake.handler = (ex, r) -> FakeNodeRed.reply(ex, 403, "application/json", "{}");
         NodeRedException forbidden = assertThrows(NodeRedException.class,
                 () -> client(TOKEN, Duration.ofSeconds(5)).deploy(NodeRedJson.MAPPER.createArrayNode()));
@@ -115,8 +118,9 @@ class NodeRedClientTest {
         NodeRedException rejected = assertThrows(NodeRedException.class,
                 () -> client(TOKEN, Duration.ofSeconds(5)).deploy(NodeRedJson.MAPPER.createArrayNode()));
         assertEquals(NodeRedException.Reason.REJECTED, rejected.reason());
-        assertTrue(rejected.getMessage().endsWith("(400): invalid_api_version: Invalid API Version requested"),
+        assertTrue(rejected.getMessage().endsWith("refused deploying the flows (400 Bad Request)"),
                 rejected.getMessage());
+        assertFalse(rejected.getMessage().contains("Invalid API Version"), rejected.getMessage());
     }
 
     @Test
@@ -131,7 +135,8 @@ class NodeRedClientTest {
         assertTrue(shape.getMessage().contains("without a \"flows\" array"), shape.getMessage());
         fake.handler = (ex, r) -> FakeNodeRed.reply(ex, 500, "text/plain", "boom");
         NodeRedException server = assertThrows(NodeRedException.class, () -> client(null, Duration.ofSeconds(5)).flows());
-        assertTrue(server.getMessage().endsWith("answered HTTP 500 while reading the flows: boom"), server.getMessage());
+        assertTrue(server.getMessage().endsWith("answered 500 Internal Server Error while reading the flows"),
+                server.getMessage());
     }
 
     @Test
@@ -139,5 +144,36 @@ class NodeRedClientTest {
         NodeRedClient c = new NodeRedClient(http, NodeRedJson.MAPPER,
                 fake.url().replace("http://", "http://admin:pw@"), null, Duration.ofSeconds(5));
         assertEquals(fake.url(), c.url());
+    }
+
+    @Test
+    void theRemotesBodyNeverReachesAMessage() {
+        String secretish = "ROOT-PASSWORD-FROM-INTERNAL-SERVICE";
+        for (int status : new int[] {200, 400, 409, 500, 503}) {
+            fake.handler = (ex, r) -> FakeNodeRed.reply(ex, status, "text/html; charset=" + secretish,
+                    "<html>" + secretish + "</html>");
+            NodeRedException e = assertThrows(NodeRedException.class, () -> client(null, Duration.ofSeconds(5)).flows());
+            assertFalse(e.getMessage().contains(secretish), e.getMessage());
+            NodeRedException d = assertThrows(NodeRedException.class,
+                    () -> client(null, Duration.ofSeconds(5)).deploy(NodeRedJson.MAPPER.createArrayNode()));
+            assertFalse(d.getMessage().contains(secretish), d.getMessage());
+        }
+    }
+
+    @Test
+    void aDisallowedAddressIsNeverCalled() {
+        OutboundHttp publicOnly = new OutboundHttp(new OutboundConnector(AddressPolicy.PUBLIC_ONLY), Duration.ofSeconds(2));
+        NodeRedException e = assertThrows(NodeRedException.class,
+                () -> new NodeRedClient(publicOnly, NodeRedJson.MAPPER, fake.url(), TOKEN, Duration.ofSeconds(5)).flows());
+        assertEquals(NodeRedException.Reason.NOT_ALLOWED, e.reason());
+        assertEquals("Node-RED at " + fake.url() + " was not called while reading the flows: address 127.0.0.1 is not"
+                + " allowed for outbound calls (loopback); allow it with --outbound-allow", e.getMessage());
+        assertTrue(fake.requests.isEmpty(), "nothing reached the fake");
+        NodeRedException metadata = assertThrows(NodeRedException.class, () -> new NodeRedClient(
+                new OutboundHttp(new OutboundConnector(AddressPolicy.parse("0.0.0.0/0")), Duration.ofSeconds(2)),
+                NodeRedJson.MAPPER, "http://169.254.169.254/latest/", null, Duration.ofSeconds(5)).flows());
+        assertEquals(NodeRedException.Reason.NOT_ALLOWED, metadata.reason());
+        assertTrue(metadata.getMessage().contains("address 169.254.169.254 is not allowed for outbound calls (cloud"
+                + " metadata)"), metadata.getMessage());
     }
 }

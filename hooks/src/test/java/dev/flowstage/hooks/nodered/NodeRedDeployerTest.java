@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowstage.hooks.outbound.AddressPolicy;
+import dev.flowstage.hooks.outbound.OutboundConnector;
 import dev.flowstage.storage.meta.Application;
 import dev.flowstage.storage.meta.GitSiteStore;
 import dev.flowstage.storage.meta.GitTeamStore;
@@ -69,7 +71,8 @@ class NodeRedDeployerTest {
             repos.create(new RepoName("acme", name)).close();
         }
         status = new InstanceStatusStore(repos);
-        deployer = new NodeRedDeployer(teams, repos, secrets, new NodeRedClients(secrets, Duration.ofSeconds(10)),
+        deployer = new NodeRedDeployer(teams, repos, secrets, new NodeRedClients(secrets,
+                new OutboundConnector(AddressPolicy.parse("127.0.0.1")), Duration.ofSeconds(10)),
                 status, clock, 2);
     }
 
@@ -195,7 +198,8 @@ class NodeRedDeployerTest {
         awaitIdle();
         InstanceStatus failed = status.read("acme", "dev").orElseThrow();
         assertEquals(InstanceStatus.ERROR, failed.state());
-        assertTrue(failed.message().endsWith("(400): unexpected_error: Error: bad flows"), failed.message());
+        assertTrue(failed.message().endsWith("refused deploying the flows (400 Bad Request)"), failed.message());
+        assertFalse(failed.message().contains("bad flows"), "Node-RED's own text is not repeated: " + failed.message());
         fake.handler = (ex, r) -> FakeNodeRed.reply(ex, 200, "application/json", "{\"rev\":\"2\"}");
         deployer.onMainMoved("acme", "dev", null, first.name(), "olga");
         awaitIdle();

@@ -1,6 +1,7 @@
 package dev.flowstage.hooks.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,8 @@ import dev.flowstage.hooks.events.MainMovedListener;
 import dev.flowstage.hooks.nodered.FlowCapture;
 import dev.flowstage.hooks.nodered.InstanceStatusStore;
 import dev.flowstage.hooks.nodered.NodeRedClients;
+import dev.flowstage.hooks.outbound.AddressPolicy;
+import dev.flowstage.hooks.outbound.OutboundConnector;
 import dev.flowstage.storage.meta.NodeRedLink;
 import dev.flowstage.storage.meta.Target;
 import dev.flowstage.storage.repo.RepoName;
@@ -47,7 +50,8 @@ class NodeRedLiveCaptureTest {
             ex.close();
         });
         nodeRed.start();
-        FlowCapture capture = new FlowCapture(f.repos, new NodeRedClients(f.secrets, Duration.ofSeconds(5)),
+        FlowCapture capture = new FlowCapture(f.repos, new NodeRedClients(f.secrets,
+                new OutboundConnector(AddressPolicy.parse("127.0.0.1")), Duration.ofSeconds(5)),
                 new InstanceStatusStore(f.repos), MainMovedListener.NONE, f.clock);
         engine = f.engine(MainMovedListener.NONE, new NodeRedLiveCapture(f.teams, capture, f.clock));
         f.line("queue", "create_snapshot");
@@ -93,5 +97,34 @@ class NodeRedLiveCaptureTest {
             return c.withTarget("dev", new Target(dev.kind(), dev.name(), dev.application(), false,
                     new NodeRedLink(url, null), dev.sealedCredentialSecret(), null, null, dev.createdAt()));
         });
+    }
+
+    @Test
+    void whatNodeRedAnswersNeverReachesTheRunOrItsLog() throws Exception {
+        String leaked = "DB_PASSWORD=from-an-internal-service";
+        nodeRed.createContext("/internal/flows", ex -> {
+            byte[] body = ("<pre>" + leaked + "</pre>").getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/html");
+            ex.sendResponseHeaders(500, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        f.commit("dev", PipelineFixture.flows("[]"), "dev");
+        live("http://127.0.0.1:" + nodeRed.getAddress().getPort() + "/internal/");
+        Run done = f.awaitEnd(engine.deploy("acme", "line-1", "dev", Optional.empty(), "olga", "api").id());
+        assertEquals(RunStatus.FAILED, done.status());
+        assertTrue(done.error().endsWith("answered 500 Internal Server Error while reading the flows"), done.error());
+        assertFalse(done.toString().contains(leaked), done.toString());
+        assertFalse(done.log().toString().contains(leaked), done.log().toString());
+    }
+
+    @Test
+    void aNodeRedAtAMetadataAddressIsNeverCalled() throws Exception {
+        f.commit("dev", PipelineFixture.flows("[]"), "dev");
+        live("http://169.254.169.254/latest/");
+        Run done = f.awaitEnd(engine.deploy("acme", "line-1", "dev", Optional.empty(), "olga", "api").id());
+        assertEquals(RunStatus.FAILED, done.status());
+        assertTrue(done.error().contains("address 169.254.169.254 is not allowed for outbound calls (cloud metadata)"),
+                done.error());
     }
 }

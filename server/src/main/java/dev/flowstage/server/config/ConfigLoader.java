@@ -1,5 +1,6 @@
 package dev.flowstage.server.config;
 
+import dev.flowstage.hooks.outbound.AddressPolicy;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
@@ -93,7 +94,8 @@ public final class ConfigLoader {
                 r.require(ConfigOption.HTTP_IDLE_TIMEOUT_SECONDS).intAtLeast(1),
                 r.require(ConfigOption.SSH_THREADS).intAtLeast(1),
                 r.require(ConfigOption.SSH_IDLE_TIMEOUT_SECONDS).intAtLeast(1),
-                r.require(ConfigOption.SSH_AUTH_TIMEOUT_SECONDS).intAtLeast(1));
+                r.require(ConfigOption.SSH_AUTH_TIMEOUT_SECONDS).intAtLeast(1),
+                r.find(ConfigOption.OUTBOUND_ALLOW).map(RawValue::addressPolicy).orElse(AddressPolicy.PUBLIC_ONLY));
     }
 
     /**

@@ -29,7 +29,10 @@ public enum ConfigOption {
     HTTP_IDLE_TIMEOUT_SECONDS("http-idle-timeout-seconds", "120", "idle HTTP connections are closed after this"),
     SSH_THREADS("ssh-threads", "16", "Git commands run at once over SSH; more wait in a bounded queue"),
     SSH_IDLE_TIMEOUT_SECONDS("ssh-idle-timeout-seconds", "600", "idle SSH sessions are closed after this"),
-    SSH_AUTH_TIMEOUT_SECONDS("ssh-auth-timeout-seconds", "30", "time an SSH client has to authenticate");
+    SSH_AUTH_TIMEOUT_SECONDS("ssh-auth-timeout-seconds", "30", "time an SSH client has to authenticate"),
+    OUTBOUND_ALLOW("outbound-allow", null,
+            "comma-separated hosts and CIDRs that webhooks, Node-RED and Git remotes may reach besides public"
+                    + " addresses; link-local/metadata only when listed explicitly");
 
     private final String key;
     private final String defaultValue;

@@ -1,5 +1,6 @@
 package dev.flowstage.server.config;
 
+import dev.flowstage.hooks.outbound.AddressPolicy;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -99,6 +100,16 @@ record RawValue(ConfigOption option, String text, ConfigSource source, String or
             throw invalid("expected a host name or IP address");
         }
         return t;
+    }
+
+    /** Comma-separated host names, IP addresses and CIDRs; empty for public addresses only. */
+    AddressPolicy addressPolicy() {
+        try {
+            return AddressPolicy.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage() + "; expected comma-separated host names, IP addresses and CIDRs,"
+                    + " e.g. 127.0.0.1,10.0.0.0/8,nodered.lan");
+        }
     }
 
     String nonBlank() {

@@ -1,5 +1,6 @@
 package dev.flowstage.server.config;
 
+import dev.flowstage.hooks.outbound.AddressPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -29,7 +30,8 @@ public record ServerConfig(
         int httpIdleTimeoutSeconds,
         int sshThreads,
         int sshIdleTimeoutSeconds,
-        int sshAuthTimeoutSeconds) {
+        int sshAuthTimeoutSeconds,
+        AddressPolicy outboundAllow) {
 
     public static final String PROPERTIES_FILE = "flowstage.properties";
 
@@ -43,6 +45,7 @@ public record ServerConfig(
         Objects.requireNonNull(tlsKey, "tlsKey");
         Objects.requireNonNull(publicHost, "publicHost");
         Objects.requireNonNull(adminPassword, "adminPassword");
+        Objects.requireNonNull(outboundAllow, "outboundAllow");
         if (tlsCert.isPresent() != tlsKey.isPresent()) {
             throw new ConfigException("tls-cert and tls-key must be given together");
         }
@@ -78,11 +81,18 @@ public record ServerConfig(
         return Duration.ofSeconds(sshAuthTimeoutSeconds);
     }
 
+    /** A copy whose outbound calls may also reach {@code policy}'s hosts; tests allow their local receivers. */
+    public ServerConfig withOutboundAllow(AddressPolicy policy) {
+        return new ServerConfig(dataDir, bind, httpPort, httpsPort, sshPort, tlsCert, tlsKey, maxPushSize, publicHost,
+                adminPassword, gcPushes, gcIntervalMinutes, windowCacheMb, windowCacheOpenFiles, httpThreads,
+                httpIdleTimeoutSeconds, sshThreads, sshIdleTimeoutSeconds, sshAuthTimeoutSeconds, policy);
+    }
+
     /** A copy listening on other ports; end-to-end tests use {@link Port#RANDOM} for all three. */
     public ServerConfig withPorts(Port http, Port https, Port ssh) {
         return new ServerConfig(dataDir, bind, http, https, ssh, tlsCert, tlsKey, maxPushSize, publicHost,
                 adminPassword, gcPushes, gcIntervalMinutes, windowCacheMb, windowCacheOpenFiles, httpThreads,
-                httpIdleTimeoutSeconds, sshThreads, sshIdleTimeoutSeconds, sshAuthTimeoutSeconds);
+                httpIdleTimeoutSeconds, sshThreads, sshIdleTimeoutSeconds, sshAuthTimeoutSeconds, outboundAllow);
     }
 
     @Override
@@ -95,6 +105,6 @@ public record ServerConfig(
                 + ", windowCacheMb=" + windowCacheMb + ", windowCacheOpenFiles=" + windowCacheOpenFiles
                 + ", httpThreads=" + httpThreads + ", httpIdleTimeoutSeconds=" + httpIdleTimeoutSeconds
                 + ", sshThreads=" + sshThreads + ", sshIdleTimeoutSeconds=" + sshIdleTimeoutSeconds
-                + ", sshAuthTimeoutSeconds=" + sshAuthTimeoutSeconds + "]";
+                + ", sshAuthTimeoutSeconds=" + sshAuthTimeoutSeconds + ", outboundAllow=" + outboundAllow + "]";
     }
 }

@@ -6,35 +6,36 @@ import dev.flowstage.hooks.access.AccessControl;
 import dev.flowstage.hooks.access.Authenticator;
 import dev.flowstage.hooks.access.CachingAuthenticator;
 import dev.flowstage.hooks.access.TeamAccessControl;
-import dev.flowstage.hooks.git.DefaultGitAccess;
-import dev.flowstage.hooks.git.GitAccess;
-import dev.flowstage.hooks.git.GitLimits;
 import dev.flowstage.hooks.events.EventBus;
 import dev.flowstage.hooks.events.MainMovedListeners;
 import dev.flowstage.hooks.events.PushEventsGitAccess;
 import dev.flowstage.hooks.events.ReviewEventsStore;
 import dev.flowstage.hooks.events.RunEventsStore;
 import dev.flowstage.hooks.events.WebhookConfigRule;
+import dev.flowstage.hooks.git.DefaultGitAccess;
+import dev.flowstage.hooks.git.GitAccess;
+import dev.flowstage.hooks.git.GitLimits;
+import dev.flowstage.hooks.nodered.NodeRedUrlConfigRule;
 import dev.flowstage.hooks.pipeline.PipelineConfigRule;
 import dev.flowstage.hooks.receive.ConfigPush;
 import dev.flowstage.hooks.receive.ReceiveServices;
-import dev.flowstage.storage.secret.SecretBox;
-import java.util.List;
 import dev.flowstage.hooks.receive.SnapshotCheck;
 import dev.flowstage.hooks.review.ReviewService;
-import dev.flowstage.storage.review.GitReviewStore;
-import dev.flowstage.storage.review.ReviewStore;
-import dev.flowstage.storage.run.GitRunStore;
-import dev.flowstage.storage.run.RunStore;
 import dev.flowstage.server.config.ServerConfig;
 import dev.flowstage.storage.meta.SiteStore;
 import dev.flowstage.storage.meta.TeamStore;
 import dev.flowstage.storage.repo.RepoStore;
+import dev.flowstage.storage.review.GitReviewStore;
+import dev.flowstage.storage.review.ReviewStore;
+import dev.flowstage.storage.run.GitRunStore;
+import dev.flowstage.storage.run.RunStore;
 import dev.flowstage.storage.secret.PasswordHasher;
+import dev.flowstage.storage.secret.SecretBox;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /** Authentication, authorization and the transport-neutral Git services. */
 @Module
@@ -85,7 +86,8 @@ public interface AccessModule {
                                MeterRegistry metrics, ReviewStore reviews, MainMovedListeners mainMoved,
                                SiteStore site, SecretBox secrets, EventBus events, Clock clock) {
         GitLimits limits = new GitLimits(config.maxPushSize(), MAX_FILE_BYTES, Duration.ofMinutes(10));
-        ConfigPush configPush = new ConfigPush(site, secrets, repos, List.of(new PipelineConfigRule(), new WebhookConfigRule(secrets)));
+        ConfigPush configPush = new ConfigPush(site, secrets, repos, List.of(new PipelineConfigRule(),
+                new WebhookConfigRule(secrets, config.outboundAllow()), new NodeRedUrlConfigRule(config.outboundAllow())));
         return new PushEventsGitAccess(new DefaultGitAccess(repos, teams, access, limits, metrics,
                 new ReceiveServices(new SnapshotCheck(), reviews, mainMoved, configPush)), events, clock);
     }

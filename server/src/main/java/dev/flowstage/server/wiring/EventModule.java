@@ -8,6 +8,7 @@ import dev.flowstage.hooks.events.DeliveryLog;
 import dev.flowstage.hooks.events.EventBus;
 import dev.flowstage.hooks.events.WebhookDispatcher;
 import dev.flowstage.hooks.events.WebhookStore;
+import dev.flowstage.hooks.outbound.OutboundConnector;
 import dev.flowstage.storage.meta.TeamStore;
 import dev.flowstage.storage.repo.RepoStore;
 import dev.flowstage.storage.secret.SecretBox;
@@ -42,8 +43,8 @@ public interface EventModule {
 
     @Provides
     @Singleton
-    static WebhookStore webhookStore(TeamStore teams, SecretBox secrets, Clock clock) {
-        return new WebhookStore(teams, secrets, clock);
+    static WebhookStore webhookStore(TeamStore teams, SecretBox secrets, Clock clock, OutboundConnector outbound) {
+        return new WebhookStore(teams, secrets, clock, outbound.policy());
     }
 
     @Provides
@@ -55,8 +56,10 @@ public interface EventModule {
     /** Subscribed as it is made: every event of every team is offered to the team's webhooks. */
     @Provides
     @Singleton
-    static WebhookDispatcher webhookDispatcher(WebhookStore webhooks, DeliveryLog log, Clock clock, EventBus bus) {
-        WebhookDispatcher dispatcher = new WebhookDispatcher(webhooks, log, clock, WebhookDispatcher.Settings.DEFAULT);
+    static WebhookDispatcher webhookDispatcher(WebhookStore webhooks, DeliveryLog log, Clock clock, EventBus bus,
+                                               OutboundConnector outbound) {
+        WebhookDispatcher dispatcher = new WebhookDispatcher(webhooks, log, clock, WebhookDispatcher.Settings.DEFAULT,
+                outbound);
         dispatcher.subscribeTo(bus);
         return dispatcher;
     }

@@ -8,6 +8,8 @@ import dev.flowstage.hooks.nodered.InstanceStatusStore;
 import dev.flowstage.hooks.nodered.NodeRedClients;
 import dev.flowstage.hooks.nodered.NodeRedDeployer;
 import dev.flowstage.hooks.nodered.NodeRedServices;
+import dev.flowstage.hooks.outbound.OutboundConnector;
+import dev.flowstage.server.config.ServerConfig;
 import dev.flowstage.storage.meta.TeamStore;
 import dev.flowstage.storage.repo.RepoStore;
 import dev.flowstage.storage.secret.SecretBox;
@@ -21,8 +23,15 @@ public interface LiveModule {
 
     @Provides
     @Singleton
-    static NodeRedClients nodeRedClients(SecretBox secrets) {
-        return new NodeRedClients(secrets, NodeRedClients.DEFAULT_TIMEOUT);
+    static NodeRedClients nodeRedClients(SecretBox secrets, OutboundConnector outbound) {
+        return new NodeRedClients(secrets, outbound, NodeRedClients.DEFAULT_TIMEOUT);
+    }
+
+    /** The one way out for every outbound client: the server's allow list applied to the address connected to. */
+    @Provides
+    @Singleton
+    static OutboundConnector outbound(ServerConfig config) {
+        return new OutboundConnector(config.outboundAllow());
     }
 
     @Provides
@@ -51,8 +60,9 @@ public interface LiveModule {
     @Provides
     @Singleton
     static NodeRedServices nodeRedServices(FlowCapture capture, InstanceStatusStore status,
-                                           MainMovedListeners mainMoved, NodeRedDeployer deployer) {
+                                           MainMovedListeners mainMoved, NodeRedDeployer deployer,
+                                           OutboundConnector outbound) {
         // depends on the deployer so that it is registered before the API can move main
-        return new NodeRedServices(capture, status, mainMoved);
+        return new NodeRedServices(capture, status, mainMoved, outbound.policy());
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flowstage.hooks.outbound.AddressPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,6 +56,7 @@ class ConfigLoaderTest {
         assertEquals(16, c.sshThreads());
         assertEquals(600, c.sshIdleTimeoutSeconds());
         assertEquals(30, c.sshAuthTimeoutSeconds());
+        assertEquals(AddressPolicy.PUBLIC_ONLY, c.outboundAllow(), "outbound calls reach public addresses only");
         assertEquals(data.toAbsolutePath().normalize().resolve("tls"), c.tlsDir());
         assertEquals(data.toAbsolutePath().normalize().resolve("ssh"), c.sshDir());
     }
@@ -95,8 +97,10 @@ class ConfigLoaderTest {
                 Map.entry("FLOWSTAGE_HTTP_IDLE_TIMEOUT_SECONDS", "9"),
                 Map.entry("FLOWSTAGE_SSH_THREADS", "3"),
                 Map.entry("FLOWSTAGE_SSH_IDLE_TIMEOUT_SECONDS", "11"),
-                Map.entry("FLOWSTAGE_SSH_AUTH_TIMEOUT_SECONDS", "12"));
+                Map.entry("FLOWSTAGE_SSH_AUTH_TIMEOUT_SECONDS", "12"),
+                Map.entry("FLOWSTAGE_OUTBOUND_ALLOW", "127.0.0.1,10.0.0.0/8"));
         ServerConfig c = load(env);
+        assertEquals(AddressPolicy.parse("127.0.0.1/32,10.0.0.0/8"), c.outboundAllow());
         assertEquals("0.0.0.0", c.bind());
         assertEquals(1L << 30, c.maxPushSize());
         assertEquals("git.example.test", c.publicHost());
@@ -162,6 +166,20 @@ class ConfigLoaderTest {
         assertEquals("invalid value '0' for ssh-threads (command-line flag --ssh-threads): expected a whole number >= 1",
                 error(Map.of(), "--ssh-threads=0").getMessage());
         assertTrue(error(Map.of(), "--bind=not a host").getMessage().startsWith("invalid value 'not a host' for bind"));
+    }
+
+    @Test
+    void theOutboundAllowListTakesHostsAndCidrsFromEverySource() throws Exception {
+        properties("outbound-allow=nodered.lan, 192.168.0.0/16\n");
+        assertEquals(AddressPolicy.parse("192.168.0.0/16,nodered.lan"), load(Map.of()).outboundAllow());
+        assertEquals(AddressPolicy.parse("::1,127.0.0.1"), load(Map.of("FLOWSTAGE_OUTBOUND_ALLOW", "::1, 127.0.0.1"))
+                .outboundAllow());
+        assertEquals(AddressPolicy.parse("169.254.169.254"), load(Map.of(), "--outbound-allow=169.254.169.254")
+                .outboundAllow());
+        assertEquals(AddressPolicy.PUBLIC_ONLY, load(Map.of(), "--outbound-allow=").outboundAllow());
+        assertEquals("invalid value '10.0.0.0/40' for outbound-allow (command-line flag --outbound-allow): '10.0.0.0/40'"
+                + " has a prefix length outside 0-32; expected comma-separated host names, IP addresses and CIDRs,"
+                + " e.g. 127.0.0.1,10.0.0.0/8,nodered.lan", error(Map.of(), "--outbound-allow=10.0.0.0/40").getMessage());
     }
 
     @Test

@@ -123,6 +123,29 @@ class ConfigRepoIT {
     }
 
     @Test
+    void pushedUrlsTheServerWouldCallAreCheckedLikeTheApiDoes() throws Exception {
+        resetToServer();
+        String apiMessage = server.as(owner).patch("/api/v1/teams/cfg/instances/dev",
+                "{\"nodeRed\":{\"url\":\"http://admin:pw@nodered.cfg.example:1880/\"}}").json()
+                .at("/error/message").asText();
+        assertThat(apiMessage).startsWith("nodeRed.url must not carry credentials");
+        Files.writeString(work.resolve("instances/dev.json"), "{\"application\": \"factory\","
+                + " \"nodeRed\": {\"url\": \"http://admin:pw@nodered.cfg.example:1880/\"}}\n");
+        ProcessResult userInfo = commitAndPush("Node-RED with a password in its URL");
+        assertThat(userInfo.ok()).isFalse();
+        assertThat(userInfo.stderr()).contains("instances/dev.json: " + apiMessage);
+
+        resetToServer();
+        Files.writeString(work.resolve("instances/dev.json"), "{\"application\": \"factory\","
+                + " \"nodeRed\": {\"url\": \"http://169.254.169.254/latest/\"}}\n");
+        ProcessResult metadata = commitAndPush("Node-RED at the metadata address");
+        assertThat(metadata.ok()).isFalse();
+        assertThat(metadata.stderr()).contains("instances/dev.json: nodeRed.url: address 169.254.169.254 is not allowed"
+                + " for outbound calls (cloud metadata)");
+        resetToServer();
+    }
+
+    @Test
     void membersMayReadButNotPushTheConfiguration() throws Exception {
         Path mine = server.workDir().resolve("member-config");
         git.ok(server.workDir(), "clone", url(member), mine.toString());

@@ -39,7 +39,10 @@ public final class TestServer implements AutoCloseable {
                 "--bind", "127.0.0.1",
                 "--http-port", "random",
                 "--https-port", "random",
-                "--ssh-port", "random"),
+                "--ssh-port", "random",
+                // the Node-RED and webhook receivers the tests start listen on 127.0.0.1, which outbound
+                // calls reach only when the allow list names it (the default is public addresses only)
+                "--outbound-allow", "127.0.0.1"),
                 java.util.Map.of("FLOWSTAGE_ADMIN_PASSWORD", ADMIN_PASSWORD));
     }
 

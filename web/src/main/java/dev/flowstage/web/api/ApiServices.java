@@ -4,6 +4,8 @@ import dev.flowstage.hooks.access.AccessControl;
 import dev.flowstage.hooks.access.Authenticator;
 import dev.flowstage.hooks.events.MainMovedListener;
 import dev.flowstage.hooks.nodered.NodeRedServices;
+import dev.flowstage.hooks.outbound.AddressPolicy;
+import dev.flowstage.hooks.outbound.OutboundConnector;
 import dev.flowstage.hooks.review.ReviewService;
 import dev.flowstage.storage.meta.SiteStore;
 import dev.flowstage.storage.meta.TeamStore;
@@ -19,14 +21,15 @@ public record ApiServices(SiteStore site, TeamStore teams, RepoStore repos, Auth
                           AccessControl access, PasswordHasher hasher, SecretBox secrets, Clock clock,
                           Supplier<PublicUrls> publicUrls, ReviewService reviews, NodeRedServices nodeRed) {
     /**
-     * Live Node-RED capture and status with nobody told of main moving; the server passes services whose
+     * Live Node-RED capture and status with nobody told of main moving, reaching public addresses only; the server passes services whose
      * listener is the one its {@code NodeRedDeployer} (and pipelines) are registered on.
      */
     public ApiServices(SiteStore site, TeamStore teams, RepoStore repos, Authenticator authenticator,
                        AccessControl access, PasswordHasher hasher, SecretBox secrets, Clock clock,
                        Supplier<PublicUrls> publicUrls, ReviewService reviews) {
         this(site, teams, repos, authenticator, access, hasher, secrets, clock, publicUrls, reviews,
-                NodeRedServices.create(repos, secrets, clock, MainMovedListener.NONE));
+                NodeRedServices.create(repos, secrets, new OutboundConnector(AddressPolicy.PUBLIC_ONLY), clock,
+                        MainMovedListener.NONE));
     }
 
     /**

@@ -48,7 +48,7 @@ class TargetsApiTest {
     @Test
     void instanceHasUrlsAndRepoAndHidesSecrets() throws Exception {
         ApiServer.Reply r = api.post("/teams/acme/instances", owner, "{\"name\":\"prod\",\"application\":\"factory\","
-                + "\"protected\":true,\"nodeRed\":{\"url\":\"http://10.0.0.5:1880\",\"token\":\"nr-secret-token\"},"
+                + "\"protected\":true,\"nodeRed\":{\"url\":\"http://nodered.factory.example:1880\",\"token\":\"nr-secret-token\"},"
                 + "\"credentialSecret\":\"cred-secret-value\"}");
         JsonNode prod = r.expect(201);
         assertEquals("instance", prod.path("kind").asText());
@@ -59,7 +59,7 @@ class TargetsApiTest {
         assertEquals("ssh://git@git.example.test:2222/acme/prod.git", prod.path("sshUrl").asText());
         assertTrue(prod.hasNonNull("createdAt"));
         assertTrue(prod.path("credentialSecret").asBoolean());
-        assertEquals("http://10.0.0.5:1880", prod.path("nodeRed").path("url").asText());
+        assertEquals("http://nodered.factory.example:1880", prod.path("nodeRed").path("url").asText());
         assertTrue(prod.path("nodeRed").path("token").asBoolean());
         assertTrue(api.services.repos().exists(new RepoName("acme", "prod")));
 
@@ -124,6 +124,29 @@ class TargetsApiTest {
                 api.post("/teams/acme/groups", owner, "{\"name\":\"g2\"}").error(422, "missing_field"));
         api.post("/teams/acme/instances", owner, "{\"name\":\"x\",\"application\":\"factory\",\"nodeRed\":{\"url\":\"file:///etc\"}}")
                 .error(422, "invalid_field");
+    }
+
+    @Test
+    void nodeRedUrlsWithCredentialsOtherSchemesOrDisallowedAddressesAreRefused() throws Exception {
+        String userInfo = api.post("/teams/acme/instances", owner, "{\"name\":\"x\",\"application\":\"factory\","
+                + "\"nodeRed\":{\"url\":\"http://admin:hunter2@nodered.factory.example:1880\"}}").error(422, "invalid_field");
+        assertEquals("nodeRed.url must not carry credentials (user:password@): it is shown to every viewer of the team;"
+                + " put the Admin API token in nodeRed.token, which is stored sealed", userInfo);
+        assertFalse(api.services.repos().exists(new RepoName("acme", "x")));
+        assertEquals("nodeRed.url must be an http or https URL", api.post("/teams/acme/instances", owner,
+                "{\"name\":\"x\",\"application\":\"factory\",\"nodeRed\":{\"url\":\"ftp://nodered.example/\"}}")
+                .error(422, "invalid_field"));
+        assertEquals("nodeRed.url: address 169.254.169.254 is not allowed for outbound calls (cloud metadata); allow it"
+                + " with --outbound-allow (only an entry naming it explicitly, e.g. 169.254.169.254, admits it)",
+                api.post("/teams/acme/instances", owner, "{\"name\":\"x\",\"application\":\"factory\","
+                        + "\"nodeRed\":{\"url\":\"http://169.254.169.254/latest/\"}}").error(422, "invalid_field"));
+        api.post("/teams/acme/instances", owner, "{\"name\":\"qa\",\"application\":\"factory\"}").expect(201);
+        String patched = api.call("PATCH", "/teams/acme/instances/qa", owner,
+                "{\"nodeRed\":{\"url\":\"https://u:p@nodered.factory.example/\"}}").error(422, "invalid_field");
+        assertTrue(patched.startsWith("nodeRed.url must not carry credentials"), patched);
+        assertTrue(api.call("PATCH", "/teams/acme/instances/qa", owner, "{\"nodeRed\":{\"url\":\"http://127.0.0.1:1880/\"}}")
+                .error(422, "invalid_field").contains("(loopback)"));
+        assertEquals(null, api.services.teams().team("acme").orElseThrow().targets().get("qa").nodeRed());
     }
 
     @Test

@@ -12,7 +12,6 @@ import dev.flowstage.hooks.events.WebhookSignature;
 import dev.flowstage.hooks.pipeline.PipelineRunner;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
-
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -165,6 +164,12 @@ class EventsApiTest {
                 "{\"name\":\"ci\",\"url\":\"ftp://x.test/\",\"events\":[\"run\"]}");
         assertEquals(422, ftp.status());
         assertEquals("'url' must be an http or https URL", ftp.json().path("error").path("message").asText());
+        Reply metadata = call("POST", "/teams/acme/webhooks", basic("olive"),
+                "{\"name\":\"ci\",\"url\":\"http://[::ffff:169.254.169.254]/latest/\",\"events\":[\"run\"]}");
+        assertEquals(422, metadata.status());
+        assertEquals("'url': address 169.254.169.254 is not allowed for outbound calls (cloud metadata); allow it with"
+                + " --outbound-allow (only an entry naming it explicitly, e.g. 169.254.169.254, admits it)",
+                metadata.json().path("error").path("message").asText());
         Reply weak = call("POST", "/teams/acme/webhooks", basic("olive"),
                 "{\"name\":\"ci\",\"url\":\"https://x.test/\",\"events\":[\"run\"],\"secret\":\"short\"}");
         assertEquals("'secret' must be at least 16 characters", weak.json().path("error").path("message").asText());

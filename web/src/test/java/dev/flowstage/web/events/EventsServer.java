@@ -4,20 +4,22 @@ import dev.flowstage.hooks.access.CachingAuthenticator;
 import dev.flowstage.hooks.access.TeamAccessControl;
 import dev.flowstage.hooks.events.DeliveryLog;
 import dev.flowstage.hooks.events.EventBus;
+import dev.flowstage.hooks.events.MainMovedListener;
 import dev.flowstage.hooks.events.PushEventsGitAccess;
 import dev.flowstage.hooks.events.ReviewEventsStore;
 import dev.flowstage.hooks.events.RunEventsStore;
 import dev.flowstage.hooks.events.WebhookDispatcher;
 import dev.flowstage.hooks.events.WebhookStore;
-import dev.flowstage.hooks.events.MainMovedListener;
+import dev.flowstage.hooks.git.DefaultGitAccess;
+import dev.flowstage.hooks.git.GitLimits;
+import dev.flowstage.hooks.outbound.AddressPolicy;
+import dev.flowstage.hooks.outbound.OutboundConnector;
 import dev.flowstage.hooks.pipeline.ConfigPipelineStore;
 import dev.flowstage.hooks.pipeline.LiveCapture;
 import dev.flowstage.hooks.pipeline.PipelineEngine;
 import dev.flowstage.hooks.pipeline.PipelineRunner;
 import dev.flowstage.hooks.trigger.PipelineWebhook;
 import dev.flowstage.hooks.trigger.PushTrigger;
-import dev.flowstage.hooks.git.DefaultGitAccess;
-import dev.flowstage.hooks.git.GitLimits;
 import dev.flowstage.storage.meta.Application;
 import dev.flowstage.storage.meta.GitSiteStore;
 import dev.flowstage.storage.meta.GitTeamStore;
@@ -133,10 +135,11 @@ public final class EventsServer implements AutoCloseable {
             engine.start();
         }
         PipelineRunner deploys = realEngine ? engine : runner;
-        webhooks = new WebhookStore(teams, services.secrets(), clock);
+        webhooks = new WebhookStore(teams, services.secrets(), clock, AddressPolicy.parse("127.0.0.1"));
         deliveries = new DeliveryLog(repos, 20);
         dispatcher = new WebhookDispatcher(webhooks, deliveries, clock, new WebhookDispatcher.Settings(3,
-                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2), Duration.ofSeconds(2)));
+                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2), Duration.ofSeconds(2)),
+                new OutboundConnector(AddressPolicy.parse("127.0.0.1")));
         dispatcher.subscribeTo(bus);
         bus.subscribe(null, new PushTrigger(pipelines, deploys, repos));
         ApiResourceConfig api = realEngine ? new ApiResourceConfig(services, new PipelineApi(pipelines, engine))

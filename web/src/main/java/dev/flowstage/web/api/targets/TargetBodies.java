@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowstage.hooks.nodered.NodeRedUrl;
+import dev.flowstage.hooks.outbound.AddressPolicy;
 import dev.flowstage.storage.Names;
 import dev.flowstage.storage.meta.MetaInvalidException;
 import dev.flowstage.storage.meta.NodeRedLink;
@@ -13,8 +15,6 @@ import dev.flowstage.storage.meta.TeamConfig;
 import dev.flowstage.storage.secret.SecretBox;
 import dev.flowstage.web.api.ApiException;
 import dev.flowstage.web.api.Bodies;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Instant;
 
 /**
@@ -35,7 +35,10 @@ final class TargetBodies {
     private final ObjectMapper mapper;
     private final SecretBox secrets;
 
-    TargetBodies(ObjectMapper mapper, SecretBox secrets) {
+    private final AddressPolicy outbound;
+
+    TargetBodies(ObjectMapper mapper, SecretBox secrets, AddressPolicy outbound) {
+        this.outbound = outbound;
         this.mapper = mapper;
         this.secrets = secrets;
     }
@@ -132,15 +135,9 @@ final class TargetBodies {
 
     private NodeRedLink nodeRed(NodeRedBody b) {
         String url = Bodies.field("nodeRed.url", b.url());
-        try {
-            URI uri = new URI(url);
-            String scheme = uri.getScheme();
-            if (uri.getHost() == null || !("http".equals(scheme) || "https".equals(scheme))) {
-                throw new URISyntaxException(url, "not an http(s) URL");
-            }
-        } catch (URISyntaxException e) {
-            throw ApiException.invalid("invalid_field", "nodeRed.url must be an http or https URL");
-        }
+        NodeRedUrl.problem(url, outbound).ifPresent(problem -> {
+            throw ApiException.invalid("invalid_field", problem);
+        });
         String token = b.token() == null || b.token().isEmpty() ? null : secrets.seal(b.token());
         return new NodeRedLink(url, token);
     }

@@ -62,7 +62,7 @@ public final class TargetsResource {
     public TargetsResource(ApiServices services, TeamGuard guard, ObjectMapper mapper) {
         this.services = services;
         this.guard = guard;
-        this.bodies = new TargetBodies(mapper, services.secrets());
+        this.bodies = new TargetBodies(mapper, services.secrets(), services.nodeRed().outbound());
     }
 
     @POST

@@ -13,6 +13,8 @@ import dev.flowstage.hooks.nodered.InstanceStatusStore;
 import dev.flowstage.hooks.nodered.NodeRedClients;
 import dev.flowstage.hooks.nodered.NodeRedDeployer;
 import dev.flowstage.hooks.nodered.NodeRedServices;
+import dev.flowstage.hooks.outbound.AddressPolicy;
+import dev.flowstage.hooks.outbound.OutboundConnector;
 import dev.flowstage.hooks.receive.ReceiveServices;
 import dev.flowstage.hooks.receive.SnapshotCheck;
 import dev.flowstage.hooks.review.ReviewService;
@@ -127,12 +129,14 @@ final class SnapshotApiFixture implements AutoCloseable {
                 new GitLimits(64 << 20, 32 << 20, Duration.ofMinutes(1)), new SimpleMeterRegistry(),
                 new ReceiveServices(new SnapshotCheck(), reviews, mainMoved));
         // as the server wires it: one listener for pushes, reviews and the API, the deployer registered on it
-        deployer = new NodeRedDeployer(teams, repos, secrets, new NodeRedClients(secrets, Duration.ofSeconds(10)),
+        // the fake Node-RED listens on 127.0.0.1, which the server reaches only when allowed explicitly
+        OutboundConnector outbound = new OutboundConnector(AddressPolicy.parse("127.0.0.1"));
+        deployer = new NodeRedDeployer(teams, repos, secrets, new NodeRedClients(secrets, outbound, Duration.ofSeconds(10)),
                 new InstanceStatusStore(repos), clock, 2);
         mainMoved.add(deployer);
         ApiServices services = new ApiServices(site, teams, repos, authenticator, accessControl, hasher, secrets,
                 clock, new PublicUrls("https://git.example.test:8443/", "ssh://git@git.example.test:2222"),
-                reviewService, NodeRedServices.create(repos, secrets, clock, mainMoved));
+                reviewService, NodeRedServices.create(repos, secrets, outbound, clock, mainMoved));
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
