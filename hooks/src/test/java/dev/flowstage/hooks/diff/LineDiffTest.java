@@ -159,6 +159,24 @@ class LineDiffTest {
     }
 
     @Test
+    void aLargerRegionOfOftenRepeatedLinesIsReplacedWhole() {
+        // 2 x 10,001 lines of four values: past MYERS_LIMIT, where Myers would take seconds to minutes
+        Random random = new Random(7);
+        List<String> before = new ArrayList<>();
+        List<String> after = new ArrayList<>();
+        for (int i = 0; i <= LineDiff.MYERS_LIMIT; i++) {
+            before.add(Character.toString('a' + random.nextInt(4)));
+            after.add(Character.toString('a' + random.nextInt(4)));
+        }
+        before.set(0, "first");
+        after.set(after.size() - 1, "last"); // no common first or last line to trim
+        TextDiff diff = LineDiff.of("func", text(before), text(after), 3);
+        assertEquals(before.size(), diff.linesRemoved());
+        assertEquals(after.size(), diff.linesAdded());
+        assertEquals(text(after), apply(text(before), diff.unified()));
+    }
+
+    @Test
     void aWholeReplacementOfFiveThousandLines() {
         TextDiff diff = LineDiff.of("template", text(numbered(5000, "a")), text(numbered(5000, "b")), 3);
         assertEquals(5000, diff.linesAdded());
