@@ -81,6 +81,12 @@ class LineDiffTest {
     }
 
     @Test
+    void nonAsciiTextComesBackUnchanged() {
+        assertEquals("@@ -1,2 +1,2 @@\n // Grüße\n-return \"€\";\n+return \"😀\";\n",
+                LineDiff.unified("// Grüße\nreturn \"€\";", "// Grüße\nreturn \"😀\";", 3));
+    }
+
+    @Test
     void crlfLinesKeepTheirCarriageReturn() {
         assertEquals("@@ -1,3 +1,3 @@\n a\r\n-b\r\n+B\r\n c\r\n", LineDiff.unified("a\r\nb\r\nc\r\n", "a\r\nB\r\nc\r\n", 3));
         // as in git, changing the line endings changes every line
