@@ -44,7 +44,7 @@ public final class LineDiff {
         String a = before == null ? "" : before;
         String b = after == null ? "" : after;
         if (!finalNewlineChanged(a, b)) {
-            // equal last lines then compare equal and DiffFormatter writes no marker, as intended
+            // ending both in '\n' leaves which lines differ unchanged and gives DiffFormatter no marker to write
             a = terminated(a);
             b = terminated(b);
         }
