@@ -130,14 +130,7 @@ public final class FlowDiff {
         if (!multiline && !CODE_PROPERTIES.contains(property)) {
             return null;
         }
-        List<LineDiff.Edit> script = LineDiff.diff(LineDiff.lines(a), LineDiff.lines(b));
-        int added = 0;
-        int removed = 0;
-        for (LineDiff.Edit e : script) {
-            added += e.op() == LineDiff.Op.INSERT ? 1 : 0;
-            removed += e.op() == LineDiff.Op.DELETE ? 1 : 0;
-        }
-        return new TextDiff(property, added, removed, LineDiff.unified(script, CONTEXT_LINES));
+        return LineDiff.of(property, a, b, CONTEXT_LINES);
     }
 
     private static NodeChange whole(NodeChange.Kind kind, FlowNodes.Node node) {

@@ -3,6 +3,8 @@ package dev.flowstage.hooks.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowstage.hooks.trigger.CronExpression;
+import dev.flowstage.storage.meta.MetaInvalidException;
 import dev.flowstage.storage.meta.MetaJson;
 import java.util.ArrayList;
 import java.util.List;
@@ -247,8 +249,13 @@ public final class PipelineJson {
             }
         }
         String schedule = text(t, "schedule", in, problems);
-        if (schedule != null && schedule.trim().split("\\s+").length != 5) {
-            problems.add(in + "'schedule' must be a cron expression of 5 fields (minute hour day month weekday)");
+        if (schedule != null) {
+            // the trigger's own parser, so a schedule the API accepts is one the trigger can run
+            try {
+                CronExpression.parse(schedule);
+            } catch (MetaInvalidException bad) {
+                problems.add(in + "'schedule': " + bad.getMessage());
+            }
         }
         return new StageTrigger(onPush, paths, text(t, "skipMarker", in, problems), schedule);
     }

@@ -12,9 +12,17 @@ import java.util.Optional;
 
 /**
  * A classic 5-field cron expression, {@code minute hour day-of-month month day-of-week}, each field
- * {@code *}, a number, a range {@code a-b}, a step {@code * /n}, {@code a-b/n} or {@code a/n}, or a
+ * {@code *}, a number, a range {@code a-b}, a step <code>*&#47;n</code>, {@code a-b/n} or {@code a/n}, or a
  * comma list of these; months and weekdays also by English abbreviation (JAN, MON); weekday 0 and 7
- * are Sunday. As in Vixie cron, when both day fields are restricted a day matching either one fires.
+ * are Sunday.
+ *
+ * <p>The two day fields combine as in Vixie cron: a field that starts with {@code *}
+ * ({@code *}, <code>*&#47;2</code>, {@code *,15}) counts as unrestricted, and a day must then match both; only
+ * when neither starts with {@code *} does a day matching either one fire. So <code>0 0 *&#47;2 * MON</code> is
+ * the odd days that are Mondays, and {@code 0 0 1,15 * MON} the 1st, the 15th and every Monday.
+ *
+ * <p>Kept hand-written rather than taken from cron-utils: that library's UNIX definition has had
+ * bugs in exactly this day-field rule, and this class is small and tested against Vixie's rules.
  */
 public final class CronExpression {
     private static final List<String> MONTHS = List.of("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG",
@@ -43,8 +51,9 @@ public final class CronExpression {
             dow.set(0);
         }
         weekdays = dow;
-        anyDay = f[2].equals("*");
-        anyWeekday = f[4].equals("*");
+        // Vixie cron's DOM_STAR / DOW_STAR: decided by the field's first character, not by what it matches
+        anyDay = f[2].startsWith("*");
+        anyWeekday = f[4].startsWith("*");
     }
 
     /** @throws MetaInvalidException naming the field and the problem */
@@ -117,11 +126,15 @@ public final class CronExpression {
             } else {
                 int dash = range.indexOf('-');
                 from = number(where, dash < 0 ? range : range.substring(0, dash), names);
-                // "a/n" means from a to the end, as in Vixie cron
+                // "a/n" means from a to the end, as cronie reads it (Vixie cron refuses it)
                 to = dash >= 0 ? number(where, range.substring(dash + 1), names) : slash >= 0 ? max : from;
             }
-            if (from < min || to > max || from > to) {
+            if (from < min || to > max) {
                 throw new MetaInvalidException(where + " is out of range " + min + "-" + max);
+            }
+            if (from > to) {
+                throw new MetaInvalidException(where + " runs backwards (" + from + " > " + to + ")"
+                        + (names == DAYS && to == 0 ? "; write Sunday as 7 at the end of a range" : ""));
             }
             for (int v = from; v <= to; v += step) {
                 bits.set(v);

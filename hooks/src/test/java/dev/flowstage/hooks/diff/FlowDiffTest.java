@@ -132,6 +132,15 @@ class FlowDiffTest {
     }
 
     @Test
+    void aFinalNewlineAddedToCodeIsShownAsGitShowsIt() {
+        String before = "[{\"id\":\"f\",\"type\":\"function\",\"func\":\"var a = 1;\\nreturn msg;\"}]";
+        String after = "[{\"id\":\"f\",\"type\":\"function\",\"func\":\"var a = 1;\\nreturn msg;\\n\"}]";
+        assertEquals(List.of(new TextDiff("func", 1, 1,
+                "@@ -1,2 +1,2 @@\n var a = 1;\n-return msg;\n\\ No newline at end of file\n+return msg;\n")),
+                node(compare(before, after), "f").texts());
+    }
+
+    @Test
     void rewiredCarriesWiresBeforeAndAfter() {
         NodeChange sw = node(compare(BEFORE, AFTER), "sw");
         assertEquals(NodeChange.Kind.REWIRED, sw.kind());

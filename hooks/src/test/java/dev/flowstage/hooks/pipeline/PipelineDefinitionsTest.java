@@ -87,6 +87,14 @@ class PipelineDefinitionsTest {
         assertEquals(List.of("stage 'dev': unknown field 'instanse'",
                 "stage 'dev': needs one of 'instance', 'device', 'group' or 'git' to say what it deploys to"),
                 problems("{\"name\":\"p\",\"stages\":[{\"name\":\"dev\",\"instanse\":\"dev\"}]}"));
+        assertEquals(List.of("stage 'dev': trigger.'schedule': cron expression '60 2 * * 1-5': minute '60' is out of"
+                + " range 0-59"),
+                problems("{\"name\":\"p\",\"stages\":[{\"name\":\"dev\",\"instance\":\"dev\","
+                        + "\"trigger\":{\"schedule\":\"60 2 * * 1-5\"}},{\"name\":\"qa\",\"instance\":\"qa\"}]}"));
+        assertEquals(List.of("stage 'dev': trigger.'schedule': cron expression '0 2 * *' must have 5 fields (minute"
+                + " hour day-of-month month day-of-week), not 4"),
+                problems("{\"name\":\"p\",\"stages\":[{\"name\":\"dev\",\"instance\":\"dev\","
+                        + "\"trigger\":{\"schedule\":\"0 2 * *\"}},{\"name\":\"qa\",\"instance\":\"qa\"}]}"));
     }
 
     @Test

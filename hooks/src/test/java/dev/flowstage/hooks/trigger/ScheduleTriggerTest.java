@@ -120,10 +120,11 @@ class ScheduleTriggerTest {
         schedules.runDue();
         clock.set("2026-03-01T02:30:00Z");
         schedules.start(Duration.ofMillis(10));
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (fx.runner.calls.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        assertEquals(new RecordingRunner.Call("acme", "nightly", "dev", Optional.empty(), ScheduleTrigger.ACTOR,
+                PipelineRunner.SCHEDULE), fx.runner.awaitCall());
+        // runDue and nextFire share a lock: this waits for the firing check to finish, and with the clock
+        // standing still no later check can fire again
+        assertEquals(Optional.of(Instant.parse("2026-03-02T02:30:00Z")), schedules.nextFire("acme", "nightly", "dev"));
         assertEquals(1, fx.runner.calls.size());
     }
 }
