@@ -6,17 +6,20 @@ import java.security.PublicKey;
 import java.util.Optional;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SSH public-key authentication through the {@link Authenticator}; the key's principal is kept on the
- * session for the Git commands. The SSH user name ("git") plays no part.
+ * SSH public-key authentication through the {@link Authenticator}; once the session has authenticated,
+ * the key's principal is kept on it for the Git commands. The SSH user name ("git") plays no part.
  */
-final class PrincipalAuthenticator implements PublickeyAuthenticator {
+final class PrincipalAuthenticator implements PublickeyAuthenticator, SessionListener {
     static final AttributeKey<Principal> PRINCIPAL = new AttributeKey<>();
+    // The principal of the key last accepted by authenticate(), which may not have been proven yet
+    private static final AttributeKey<Principal> OFFERED = new AttributeKey<>();
     private static final Logger log = LoggerFactory.getLogger(PrincipalAuthenticator.class);
 
     private final Authenticator authenticator;
@@ -25,6 +28,10 @@ final class PrincipalAuthenticator implements PublickeyAuthenticator {
         this.authenticator = authenticator;
     }
 
+    /**
+     * MINA asks twice per key: when the client merely offers it (no signature: anyone can offer a
+     * public key) and again just before it checks the signature. So this only remembers the candidate.
+     */
     @Override
     public boolean authenticate(String username, PublicKey key, ServerSession session) {
         Optional<Principal> principal;
@@ -34,14 +41,27 @@ final class PrincipalAuthenticator implements PublickeyAuthenticator {
             log.warn("SSH key lookup failed for {}", session.getClientAddress(), e);
             principal = Optional.empty();
         }
-        // MINA calls this for every key the client offers, the final call being the one that
-        // succeeds, so the attribute always ends up holding the key that signed in.
         if (principal.isPresent()) {
-            session.setAttribute(PRINCIPAL, principal.get());
+            session.setAttribute(OFFERED, principal.get());
         } else {
-            session.removeAttribute(PRINCIPAL);
+            session.removeAttribute(OFFERED);
         }
         return principal.isPresent();
+    }
+
+    /**
+     * Authentication succeeds right after the signature of the key last passed to
+     * {@link #authenticate} was verified (public key is the only method), so that key's principal is
+     * the session's.
+     */
+    @Override
+    public void sessionEvent(Session session, Event event) {
+        if (event == Event.Authenticated) {
+            Principal proven = session.removeAttribute(OFFERED);
+            if (proven != null) {
+                session.setAttribute(PRINCIPAL, proven);
+            }
+        }
     }
 
     static Optional<Principal> principalOf(Session session) {

@@ -1,0 +1,110 @@
+package dev.flowstage.server.ssh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flowstage.hooks.access.Principal;
+import dev.flowstage.hooks.access.UserPrincipal;
+import dev.flowstage.server.config.ConfigLoader;
+import dev.flowstage.server.config.ServerConfig;
+import dev.flowstage.storage.meta.TokenScope;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which principal an SSH session ends up with, driven by MINA's own client to control what it offers and signs. */
+class SshAuthenticationTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final UserPrincipal ALICE = new UserPrincipal("alice", false, TokenScope.ADMIN);
+    private static final UserPrincipal BOB = new UserPrincipal("bob", false, TokenScope.ADMIN);
+
+    @TempDir
+    Path tmp;
+    private SshServerLifecycle server;
+    private SshClient client;
+    private KeyPair alice;
+    private KeyPair bob;
+    private KeyPair stranger;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Cli cli = new Cli(tmp.resolve("home"), Map.of());
+        FakeAuthenticator auth = new FakeAuthenticator();
+        for (String name : List.of("alice", "bob", "stranger")) {
+            assertEquals(0, cli.run(tmp, List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
+                    tmp.resolve(name).toString())).exitCode());
+        }
+        auth.add(tmp.resolve("alice.pub"), ALICE);
+        auth.add(tmp.resolve("bob.pub"), BOB);
+        alice = load("alice");
+        bob = load("bob");
+        stranger = load("stranger");
+        ServerConfig config = new ConfigLoader(() -> "h").load(
+                List.of("--data", tmp.resolve("data").toString(), "--ssh-port=random"), Map.of());
+        server = new SshServerLifecycle(config, HostKey.loadOrCreate(config.sshDir()).keyPair(), auth,
+                new FakeGitAccess(Files.createDirectories(tmp.resolve("repos"))), new SimpleMeterRegistry());
+        server.start();
+        client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+        client.start();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        client.stop();
+        server.close();
+    }
+
+    @Test
+    void aKeyOfferedButNotProvenLeavesNoPrincipal() throws Exception {
+        try (ClientSession session = connect()) {
+            // alice's public key (anyone may know it) with a signature by another key: offered, accepted, not proven
+            session.addPublicKeyIdentity(new KeyPair(alice.getPublic(), stranger.getPrivate()));
+            assertThrows(Exception.class, () -> session.auth().verify(WAIT));
+            assertEquals(List.of(Optional.empty()), server.sessionPrincipals());
+        }
+    }
+
+    @Test
+    void theKeyThatSignsDecidesThePrincipal() throws Exception {
+        try (ClientSession session = connect()) {
+            session.addPublicKeyIdentity(new KeyPair(alice.getPublic(), stranger.getPrivate()));
+            session.addPublicKeyIdentity(bob);
+            session.auth().verify(WAIT);
+            assertEquals(List.of(Optional.<Principal>of(BOB)), server.sessionPrincipals());
+        }
+    }
+
+    @Test
+    void aProvenKeyGivesItsPrincipal() throws Exception {
+        try (ClientSession session = connect()) {
+            session.addPublicKeyIdentity(alice);
+            session.auth().verify(WAIT);
+            assertEquals(List.of(Optional.<Principal>of(ALICE)), server.sessionPrincipals());
+        }
+    }
+
+    private ClientSession connect() throws Exception {
+        ClientSession session = client.connect("git", "127.0.0.1", server.port()).verify(WAIT).getSession();
+        assertTrue(session.isOpen());
+        return session;
+    }
+
+    private KeyPair load(String name) throws Exception {
+        return new FileKeyPairProvider(tmp.resolve(name)).loadKeys(null).iterator().next();
+    }
+}
