@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.flowstage.storage.meta.AccessToken;
 import dev.flowstage.storage.meta.KeyOwner;
+import dev.flowstage.storage.meta.OpenSshKeys;
 import dev.flowstage.storage.meta.SiteStore;
 import dev.flowstage.storage.meta.TokenLookup;
 import dev.flowstage.storage.meta.TokenOwner;
@@ -89,7 +90,7 @@ public final class CachingAuthenticator implements Authenticator {
     public Optional<Principal> publicKey(PublicKey key) {
         String fingerprint;
         try {
-            fingerprint = SshKeyFingerprints.fingerprint(key);
+            fingerprint = OpenSshKeys.fingerprint(key);
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
