@@ -15,6 +15,17 @@ public interface Authenticator {
     /** {@code Authorization: Bearer}: a personal access token or a device token. */
     Optional<Principal> bearer(String token);
 
+    /** The principal for parsed HTTP credentials; empty for none, malformed or wrong ones. */
+    default Optional<Principal> authenticate(Credentials credentials) {
+        if (credentials instanceof Credentials.Basic b) {
+            return basic(b.user(), b.secret());
+        }
+        if (credentials instanceof Credentials.Bearer b) {
+            return bearer(b.token());
+        }
+        return Optional.empty();
+    }
+
     /** SSH public-key authentication; the SSH user name ("git") is not used. */
     Optional<Principal> publicKey(PublicKey key);
 

@@ -1,6 +1,7 @@
 package dev.flowstage.web.api;
 
 import dev.flowstage.hooks.access.Authenticator;
+import dev.flowstage.hooks.access.Credentials;
 import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.access.UserPrincipal;
 import dev.flowstage.storage.meta.TokenScope;
@@ -13,8 +14,6 @@ import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -45,12 +44,16 @@ public final class AuthFilter implements ContainerRequestFilter {
                 && SECRET_IN_URL.matcher(request.getUriInfo().getPath()).matches()) {
             return;
         }
-        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (header == null || header.isBlank()) {
+        Credentials credentials = Credentials.parse(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        if (credentials instanceof Credentials.None) {
             request.abortWith(unauthorized("authentication required: use a Bearer token or Basic credentials"));
             return;
         }
-        Optional<Principal> principal = authenticate(header.strip());
+        if (credentials instanceof Credentials.Malformed m) {
+            request.abortWith(unauthorized("invalid credentials: " + m.reason()));
+            return;
+        }
+        Optional<Principal> principal = authenticator.authenticate(credentials);
         if (principal.isEmpty()) {
             request.abortWith(unauthorized("invalid credentials"));
             return;
@@ -61,38 +64,12 @@ public final class AuthFilter implements ContainerRequestFilter {
             return;
         }
         boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
-        String scheme = header.regionMatches(true, 0, "Bearer", 0, 6) ? "Bearer" : SecurityContext.BASIC_AUTH;
+        String scheme = credentials instanceof Credentials.Bearer ? "Bearer" : SecurityContext.BASIC_AUTH;
         request.setSecurityContext(new ApiSecurityContext(principal.get(), secure, scheme));
     }
 
     private static boolean isReadingPost(ContainerRequestContext request) {
         return HttpMethod.POST.equals(request.getMethod()) && READING_POST.matcher(request.getUriInfo().getPath()).matches();
-    }
-
-    private Optional<Principal> authenticate(String header) {
-        int space = header.indexOf(' ');
-        if (space < 0) {
-            return Optional.empty();
-        }
-        String scheme = header.substring(0, space);
-        String value = header.substring(space + 1).strip();
-        if (scheme.equalsIgnoreCase("Bearer")) {
-            return value.isEmpty() ? Optional.empty() : authenticator.bearer(value);
-        }
-        if (scheme.equalsIgnoreCase("Basic")) {
-            String decoded;
-            try {
-                decoded = new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
-            }
-            int colon = decoded.indexOf(':');
-            if (colon <= 0) {
-                return Optional.empty();
-            }
-            return authenticator.basic(decoded.substring(0, colon), decoded.substring(colon + 1));
-        }
-        return Optional.empty();
     }
 
     private static Response unauthorized(String message) {

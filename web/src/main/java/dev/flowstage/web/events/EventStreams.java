@@ -2,14 +2,13 @@ package dev.flowstage.web.events;
 
 import dev.flowstage.hooks.access.AccessControl;
 import dev.flowstage.hooks.access.Authenticator;
+import dev.flowstage.hooks.access.Credentials;
 import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.events.EventBus;
 import dev.flowstage.storage.Names;
 import dev.flowstage.storage.meta.TeamStore;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -91,35 +90,12 @@ public final class EventStreams implements AutoCloseable {
     }
 
     private Optional<Principal> authenticate(JettyServerUpgradeRequest request, String team) {
-        String header = request.getHeader("Authorization");
-        if (header != null && !header.isBlank()) {
-            return fromHeader(header.strip());
+        Credentials credentials = Credentials.parse(request.getHeader("Authorization"));
+        if (!(credentials instanceof Credentials.None)) {
+            return authenticator.authenticate(credentials);
         }
         List<String> ticket = request.getParameterMap().get("ticket");
         return ticket == null || ticket.size() != 1 ? Optional.empty() : tickets.redeem(ticket.get(0), team);
-    }
-
-    private Optional<Principal> fromHeader(String header) {
-        int space = header.indexOf(' ');
-        if (space < 0) {
-            return Optional.empty();
-        }
-        String scheme = header.substring(0, space);
-        String value = header.substring(space + 1).strip();
-        if (scheme.equalsIgnoreCase("Bearer")) {
-            return value.isEmpty() ? Optional.empty() : authenticator.bearer(value);
-        }
-        if (!scheme.equalsIgnoreCase("Basic")) {
-            return Optional.empty();
-        }
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        int colon = decoded.indexOf(':');
-        return colon <= 0 ? Optional.empty() : authenticator.basic(decoded.substring(0, colon), decoded.substring(colon + 1));
     }
 
     @Override

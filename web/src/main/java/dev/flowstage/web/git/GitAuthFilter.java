@@ -1,6 +1,7 @@
 package dev.flowstage.web.git;
 
 import dev.flowstage.hooks.access.Authenticator;
+import dev.flowstage.hooks.access.Credentials;
 import dev.flowstage.hooks.access.Principal;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -10,8 +11,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -36,40 +35,13 @@ public final class GitAuthFilter implements Filter {
             throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
         HttpServletResponse rsp = (HttpServletResponse) response;
-        Optional<Principal> principal = authenticate(req.getHeader("Authorization"));
+        Optional<Principal> principal = auth.authenticate(Credentials.parse(req.getHeader("Authorization")));
         if (principal.isEmpty()) {
             challenge(rsp);
             return;
         }
         req.setAttribute(PRINCIPAL, principal.get());
         chain.doFilter(request, response);
-    }
-
-    private Optional<Principal> authenticate(String header) {
-        if (header == null) {
-            return Optional.empty();
-        }
-        if (startsWithIgnoreCase(header, "Basic ")) {
-            String decoded;
-            try {
-                decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
-            }
-            int colon = decoded.indexOf(':');
-            if (colon <= 0) {
-                return Optional.empty();
-            }
-            return auth.basic(decoded.substring(0, colon), decoded.substring(colon + 1));
-        }
-        if (startsWithIgnoreCase(header, "Bearer ")) {
-            return auth.bearer(header.substring(7).trim());
-        }
-        return Optional.empty();
-    }
-
-    private static boolean startsWithIgnoreCase(String s, String prefix) {
-        return s.regionMatches(true, 0, prefix, 0, prefix.length());
     }
 
     private static void challenge(HttpServletResponse rsp) throws IOException {
