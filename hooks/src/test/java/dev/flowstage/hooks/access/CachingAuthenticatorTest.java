@@ -46,7 +46,7 @@ class CachingAuthenticatorTest {
         auth = new CachingAuthenticator(site, (pw, phc) -> {
             kdfRuns.incrementAndGet();
             return hasher.verify(pw, phc);
-        }, clock);
+        }, hasher.unmatchableHash(), clock);
     }
 
     @Test
@@ -60,10 +60,23 @@ class CachingAuthenticatorTest {
         assertEquals(Optional.empty(), auth.basic("alice", "wrong"));
         assertEquals(Optional.empty(), auth.basic("alice", "wrong"));
         assertEquals(2, kdfRuns.get());
-        assertEquals(Optional.empty(), auth.basic("nobody", "correct horse"));
         assertEquals(Optional.empty(), auth.basic("alice", ""));
-        assertEquals(Optional.empty(), auth.basic("../alice", "correct horse"));
         assertEquals(2, kdfRuns.get());
+    }
+
+    @Test
+    void anUnknownUserCostsTheSameHashWorkAsAWrongPassword() {
+        assertEquals(Optional.empty(), auth.basic("alice", "wrong"));
+        assertEquals(1, kdfRuns.get());
+        assertEquals(Optional.empty(), auth.basic("nobody", "correct horse"));
+        assertEquals(2, kdfRuns.get());
+        assertEquals(Optional.empty(), auth.basic("../alice", "correct horse"));
+        assertEquals(3, kdfRuns.get());
+        // ... and with the same Argon2 parameters as a real hash, against which no password matches
+        String unmatchable = hasher.unmatchableHash();
+        assertEquals(hasher.hash("x").substring(0, hasher.hash("x").indexOf("$", 20)),
+                unmatchable.substring(0, unmatchable.indexOf("$", 20)));
+        assertTrue(!hasher.verify("", unmatchable) && !hasher.needsRehash(unmatchable));
     }
 
     @Test
