@@ -26,6 +26,14 @@ public interface Authenticator {
         return Optional.empty();
     }
 
+    /**
+     * Signs in with parsed HTTP credentials sent from {@code remoteAddress}; what Git over HTTP, the API
+     * and the event WebSocket call. This default does not throttle ({@link ThrottledAuthenticator} does).
+     */
+    default LoginResult login(Credentials credentials, String remoteAddress) {
+        return authenticate(credentials).<LoginResult>map(LoginResult.Success::new).orElse(LoginResult.FAILURE);
+    }
+
     /** SSH public-key authentication; the SSH user name ("git") is not used. */
     Optional<Principal> publicKey(PublicKey key);
 
