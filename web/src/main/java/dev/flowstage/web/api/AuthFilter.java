@@ -2,19 +2,21 @@ package dev.flowstage.web.api;
 
 import dev.flowstage.hooks.access.Authenticator;
 import dev.flowstage.hooks.access.Credentials;
+import dev.flowstage.hooks.access.LoginResult;
 import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.access.UserPrincipal;
 import dev.flowstage.storage.meta.TokenScope;
 import jakarta.annotation.Priority;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -33,6 +35,9 @@ public final class AuthFilter implements ContainerRequestFilter {
     private static final Pattern READING_POST = Pattern.compile("/?teams/[^/]+/events/ticket");
 
     private final Authenticator authenticator;
+    // The caller's address, for counting failed sign-ins (a proxy Jersey resolves per request)
+    @Context
+    private HttpServletRequest servletRequest;
 
     public AuthFilter(Authenticator authenticator) {
         this.authenticator = authenticator;
@@ -53,19 +58,26 @@ public final class AuthFilter implements ContainerRequestFilter {
             request.abortWith(unauthorized("invalid credentials: " + m.reason()));
             return;
         }
-        Optional<Principal> principal = authenticator.authenticate(credentials);
-        if (principal.isEmpty()) {
+        LoginResult login = authenticator.login(credentials, servletRequest == null ? null : servletRequest.getRemoteAddr());
+        if (login instanceof LoginResult.Throttled throttled) {
+            request.abortWith(Response.fromResponse(ApiError.response(429, "too_many_attempts", throttled.message()))
+                    .header(HttpHeaders.RETRY_AFTER, throttled.retryAfterSeconds())
+                    .build());
+            return;
+        }
+        if (!(login instanceof LoginResult.Success success)) {
             request.abortWith(unauthorized("invalid credentials"));
             return;
         }
-        if (principal.get() instanceof UserPrincipal u && !u.scope().allows(TokenScope.WRITE)
+        Principal principal = success.principal();
+        if (principal instanceof UserPrincipal u && !u.scope().allows(TokenScope.WRITE)
                 && !READING.contains(request.getMethod()) && !isReadingPost(request)) {
             request.abortWith(ApiError.response(403, "forbidden", "a read-scope token can only read"));
             return;
         }
         boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
         String scheme = credentials instanceof Credentials.Bearer ? "Bearer" : SecurityContext.BASIC_AUTH;
-        request.setSecurityContext(new ApiSecurityContext(principal.get(), secure, scheme));
+        request.setSecurityContext(new ApiSecurityContext(principal, secure, scheme));
     }
 
     private static boolean isReadingPost(ContainerRequestContext request) {

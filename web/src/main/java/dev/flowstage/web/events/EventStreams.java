@@ -3,6 +3,7 @@ package dev.flowstage.web.events;
 import dev.flowstage.hooks.access.AccessControl;
 import dev.flowstage.hooks.access.Authenticator;
 import dev.flowstage.hooks.access.Credentials;
+import dev.flowstage.hooks.access.LoginResult;
 import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.events.EventBus;
 import dev.flowstage.storage.Names;
@@ -74,7 +75,13 @@ public final class EventStreams implements AutoCloseable {
     private Object accept(JettyServerUpgradeRequest request, JettyServerUpgradeResponse response) throws Exception {
         Matcher m = PATH.matcher(request.getRequestPath());
         String team = m.matches() ? m.group(1) : "";
-        Optional<Principal> principal = authenticate(request, team);
+        LoginResult login = authenticate(request, team);
+        if (login instanceof LoginResult.Throttled throttled) {
+            response.setHeader("Retry-After", Long.toString(throttled.retryAfterSeconds()));
+            response.sendError(429, throttled.message());
+            return null;
+        }
+        Optional<Principal> principal = login instanceof LoginResult.Success s ? Optional.of(s.principal()) : Optional.empty();
         if (principal.isEmpty()) {
             response.setHeader("WWW-Authenticate", "Basic realm=\"flowstage\"");
             response.sendError(401, "authentication required: an Authorization header (Basic or Bearer) or a ticket"
@@ -89,13 +96,14 @@ public final class EventStreams implements AutoCloseable {
         return new EventSocket(bus, team, scheduler, clock, settings.queueLimit(), settings.pingInterval());
     }
 
-    private Optional<Principal> authenticate(JettyServerUpgradeRequest request, String team) {
+    private LoginResult authenticate(JettyServerUpgradeRequest request, String team) {
         Credentials credentials = Credentials.parse(request.getHeader("Authorization"));
         if (!(credentials instanceof Credentials.None)) {
-            return authenticator.authenticate(credentials);
+            return authenticator.login(credentials, request.getHttpServletRequest().getRemoteAddr());
         }
         List<String> ticket = request.getParameterMap().get("ticket");
-        return ticket == null || ticket.size() != 1 ? Optional.empty() : tickets.redeem(ticket.get(0), team);
+        Optional<Principal> holder = ticket == null || ticket.size() != 1 ? Optional.empty() : tickets.redeem(ticket.get(0), team);
+        return holder.<LoginResult>map(LoginResult.Success::new).orElse(LoginResult.FAILURE);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.flowstage.web.git;
 
 import dev.flowstage.hooks.access.Authenticator;
 import dev.flowstage.hooks.access.Credentials;
+import dev.flowstage.hooks.access.LoginResult;
 import dev.flowstage.hooks.access.Principal;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -12,12 +13,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Authenticates Git-over-HTTP requests (Basic with a password or token, or Bearer with a token) and
  * stores the principal under {@link #PRINCIPAL}. There is no anonymous access: anything else gets
- * 401 with a Basic challenge. The Authorization header is never logged.
+ * 401 with a Basic challenge, or 429 with {@code Retry-After} after too many failed sign-ins. The
+ * Authorization header is never logged.
  */
 public final class GitAuthFilter implements Filter {
     /** Request attribute holding the authenticated {@link Principal}. */
@@ -35,12 +36,20 @@ public final class GitAuthFilter implements Filter {
             throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
         HttpServletResponse rsp = (HttpServletResponse) response;
-        Optional<Principal> principal = auth.authenticate(Credentials.parse(req.getHeader("Authorization")));
-        if (principal.isEmpty()) {
+        LoginResult login = auth.login(Credentials.parse(req.getHeader("Authorization")), req.getRemoteAddr());
+        if (login instanceof LoginResult.Throttled throttled) {
+            // git shows the status line ("The requested URL returned error: 429"); the body is for curl and logs
+            rsp.setStatus(429);
+            rsp.setHeader("Retry-After", Long.toString(throttled.retryAfterSeconds()));
+            rsp.setContentType("text/plain; charset=UTF-8");
+            rsp.getWriter().write("flowstage: " + throttled.message() + "\n");
+            return;
+        }
+        if (!(login instanceof LoginResult.Success success)) {
             challenge(rsp);
             return;
         }
-        req.setAttribute(PRINCIPAL, principal.get());
+        req.setAttribute(PRINCIPAL, success.principal());
         chain.doFilter(request, response);
     }
 
