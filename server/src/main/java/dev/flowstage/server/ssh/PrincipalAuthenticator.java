@@ -1,9 +1,14 @@
 package dev.flowstage.server.ssh;
 
 import dev.flowstage.hooks.access.Authenticator;
+import dev.flowstage.hooks.access.LoginResult;
+import dev.flowstage.hooks.access.LoginThrottle;
 import dev.flowstage.hooks.access.Principal;
+import java.io.IOException;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.util.Optional;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
@@ -15,17 +20,23 @@ import org.slf4j.LoggerFactory;
 /**
  * SSH public-key authentication through the {@link Authenticator}; once the session has authenticated,
  * the key's principal is kept on it for the Git commands. The SSH user name ("git") plays no part.
+ * A session that tried and closed without authenticating is a failed sign-in from its address in the
+ * {@link LoginThrottle}; while the address is throttled, its next unknown key ends the session with a
+ * message saying how long to wait. Known keys are never throttled.
  */
 final class PrincipalAuthenticator implements PublickeyAuthenticator, SessionListener {
     static final AttributeKey<Principal> PRINCIPAL = new AttributeKey<>();
     // The principal of the key last accepted by authenticate(), which may not have been proven yet
     private static final AttributeKey<Principal> OFFERED = new AttributeKey<>();
+    private static final AttributeKey<Boolean> TRIED = new AttributeKey<>();
     private static final Logger log = LoggerFactory.getLogger(PrincipalAuthenticator.class);
 
     private final Authenticator authenticator;
+    private final LoginThrottle throttle;
 
-    PrincipalAuthenticator(Authenticator authenticator) {
+    PrincipalAuthenticator(Authenticator authenticator, LoginThrottle throttle) {
         this.authenticator = authenticator;
+        this.throttle = throttle;
     }
 
     /**
@@ -41,12 +52,22 @@ final class PrincipalAuthenticator implements PublickeyAuthenticator, SessionLis
             log.warn("SSH key lookup failed for {}", session.getClientAddress(), e);
             principal = Optional.empty();
         }
+        session.setAttribute(TRIED, Boolean.TRUE);
         if (principal.isPresent()) {
             session.setAttribute(OFFERED, principal.get());
-        } else {
-            session.removeAttribute(OFFERED);
+            return true;
         }
-        return principal.isPresent();
+        session.removeAttribute(OFFERED);
+        Optional<Duration> wait = throttle.waitFor(null, GitSshCommand.remoteAddress(session.getClientAddress()));
+        if (wait.isPresent()) {
+            try {
+                session.disconnect(SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE,
+                        "flowstage: " + new LoginResult.Throttled(wait.get()).message());
+            } catch (IOException e) {
+                log.debug("disconnecting throttled {} failed", session.getClientAddress(), e);
+            }
+        }
+        return false;
     }
 
     /**
@@ -61,6 +82,13 @@ final class PrincipalAuthenticator implements PublickeyAuthenticator, SessionLis
             if (proven != null) {
                 session.setAttribute(PRINCIPAL, proven);
             }
+        }
+    }
+
+    @Override
+    public void sessionClosed(Session session) {
+        if (!session.isAuthenticated() && Boolean.TRUE.equals(session.getAttribute(TRIED))) {
+            throttle.failed(null, GitSshCommand.remoteAddress(session.getIoSession().getRemoteAddress()));
         }
     }
 

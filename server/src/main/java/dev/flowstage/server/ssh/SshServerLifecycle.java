@@ -1,6 +1,7 @@
 package dev.flowstage.server.ssh;
 
 import dev.flowstage.hooks.access.Authenticator;
+import dev.flowstage.hooks.access.LoginThrottle;
 import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.git.GitAccess;
 import dev.flowstage.server.config.ServerConfig;
@@ -36,9 +37,12 @@ public final class SshServerLifecycle implements AutoCloseable {
     private final ThreadPoolExecutor executor;
     private volatile int boundPort;
 
-    /** @param metrics where command counts and durations go; {@code null} keeps them in a private registry */
-    public SshServerLifecycle(ServerConfig config, KeyPair hostKey, Authenticator auth, GitAccess git,
-                              MeterRegistry metrics) {
+    /**
+     * @param throttle where failed sign-ins are counted, shared with the HTTP side
+     * @param metrics where command counts and durations go; {@code null} keeps them in a private registry
+     */
+    public SshServerLifecycle(ServerConfig config, KeyPair hostKey, Authenticator auth, LoginThrottle throttle,
+                              GitAccess git, MeterRegistry metrics) {
         SshSecurity.requireEd25519();
         if (metrics == null) {
             metrics = new SimpleMeterRegistry();
@@ -53,7 +57,7 @@ public final class SshServerLifecycle implements AutoCloseable {
         sshd.setHost(config.bind());
         sshd.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
         sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
-        PrincipalAuthenticator principals = new PrincipalAuthenticator(auth);
+        PrincipalAuthenticator principals = new PrincipalAuthenticator(auth, throttle);
         sshd.setPublickeyAuthenticator(principals);
         sshd.addSessionListener(principals);
         sshd.setPasswordAuthenticator(null);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowstage.hooks.access.CachingAuthenticator;
 import dev.flowstage.hooks.access.DevicePrincipal;
+import dev.flowstage.hooks.access.LoginThrottle;
 import dev.flowstage.hooks.access.TeamAccessControl;
 import dev.flowstage.hooks.git.DefaultGitAccess;
 import dev.flowstage.hooks.git.GitLimits;
@@ -101,7 +102,8 @@ class SshGitTransportTest {
                 List.of("--data", tmp.resolve("data").toString(), "--ssh-port=random", "--ssh-threads=2"), Map.of());
         hostKey = HostKey.loadOrCreate(config.sshDir());
         server = new SshServerLifecycle(config, hostKey.keyPair(),
-                new CachingAuthenticator(site, new PasswordHasher(64, 1, 1), clock), git, metrics);
+                new CachingAuthenticator(site, new PasswordHasher(64, 1, 1), clock),
+                new LoginThrottle(LoginThrottle.Limits.DEFAULT, clock), git, metrics);
         server.start();
     }
 
