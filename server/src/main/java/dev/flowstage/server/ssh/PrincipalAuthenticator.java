@@ -28,7 +28,10 @@ final class PrincipalAuthenticator implements PublickeyAuthenticator, SessionLis
     static final AttributeKey<Principal> PRINCIPAL = new AttributeKey<>();
     // The principal of the key last accepted by authenticate(), which may not have been proven yet
     private static final AttributeKey<Principal> OFFERED = new AttributeKey<>();
+    // TRIED: the session asked to authenticate; REFUSED: it was sent away by the throttle (which then
+    // does not count it again, as a refused HTTP attempt is not counted either)
     private static final AttributeKey<Boolean> TRIED = new AttributeKey<>();
+    private static final AttributeKey<Boolean> REFUSED = new AttributeKey<>();
     private static final Logger log = LoggerFactory.getLogger(PrincipalAuthenticator.class);
 
     private final Authenticator authenticator;
@@ -60,6 +63,7 @@ final class PrincipalAuthenticator implements PublickeyAuthenticator, SessionLis
         session.removeAttribute(OFFERED);
         Optional<Duration> wait = throttle.waitFor(null, GitSshCommand.remoteAddress(session.getClientAddress()));
         if (wait.isPresent()) {
+            session.setAttribute(REFUSED, Boolean.TRUE);
             try {
                 session.disconnect(SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE,
                         "flowstage: " + new LoginResult.Throttled(wait.get()).message());
@@ -87,7 +91,8 @@ final class PrincipalAuthenticator implements PublickeyAuthenticator, SessionLis
 
     @Override
     public void sessionClosed(Session session) {
-        if (!session.isAuthenticated() && Boolean.TRUE.equals(session.getAttribute(TRIED))) {
+        if (!session.isAuthenticated() && Boolean.TRUE.equals(session.getAttribute(TRIED))
+                && !Boolean.TRUE.equals(session.getAttribute(REFUSED))) {
             throttle.failed(null, GitSshCommand.remoteAddress(session.getIoSession().getRemoteAddress()));
         }
     }

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * Authenticates every API request (Bearer token or Basic) before matching, so unknown paths do not
- * reveal themselves to anonymous callers, and keeps read-scope tokens to reading methods.
+ * reveal themselves to anonymous callers, and keeps read-scope tokens to reading methods. Too many
+ * failed sign-ins answer 429 {@code too_many_attempts} with {@code Retry-After}.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION)
