@@ -15,6 +15,25 @@ public interface Authenticator {
     /** {@code Authorization: Bearer}: a personal access token or a device token. */
     Optional<Principal> bearer(String token);
 
+    /** The principal for parsed HTTP credentials; empty for none, malformed or wrong ones. */
+    default Optional<Principal> authenticate(Credentials credentials) {
+        if (credentials instanceof Credentials.Basic b) {
+            return basic(b.user(), b.secret());
+        }
+        if (credentials instanceof Credentials.Bearer b) {
+            return bearer(b.token());
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Signs in with parsed HTTP credentials sent from {@code remoteAddress}; what Git over HTTP, the API
+     * and the event WebSocket call. This default does not throttle ({@link ThrottledAuthenticator} does).
+     */
+    default LoginResult login(Credentials credentials, String remoteAddress) {
+        return authenticate(credentials).<LoginResult>map(LoginResult.Success::new).orElse(LoginResult.FAILURE);
+    }
+
     /** SSH public-key authentication; the SSH user name ("git") is not used. */
     Optional<Principal> publicKey(PublicKey key);
 

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.flowstage.storage.meta.AccessToken;
 import dev.flowstage.storage.meta.KeyOwner;
+import dev.flowstage.storage.meta.OpenSshKeys;
 import dev.flowstage.storage.meta.SiteStore;
 import dev.flowstage.storage.meta.TokenLookup;
 import dev.flowstage.storage.meta.TokenOwner;
@@ -38,19 +39,26 @@ public final class CachingAuthenticator implements Authenticator {
 
     private final SiteStore site;
     private final BiPredicate<String, String> passwordMatches;
+    // Checked for unknown users, so that they answer no faster than a wrong password (no enumeration by timing)
+    private final String unknownUserHash;
     private final Clock clock;
     private final Cache<String, Grant> grants;
     // Per-process key so that cache keys for passwords are not plain, unsalted password hashes
     private final SecretKeySpec cacheKeySecret;
 
     public CachingAuthenticator(SiteStore site, PasswordHasher hasher, Clock clock) {
-        this(site, hasher::verify, clock);
+        this(site, hasher::verify, hasher.unmatchableHash(), clock);
     }
 
-    /** {@code passwordMatches(password, phcHash)} — the KDF check; tests count its calls. */
-    CachingAuthenticator(SiteStore site, BiPredicate<String, String> passwordMatches, Clock clock) {
+    /**
+     * {@code passwordMatches(password, phcHash)} — the KDF check; tests count its calls.
+     * {@code unknownUserHash} is what an unknown user's password is checked against.
+     */
+    CachingAuthenticator(SiteStore site, BiPredicate<String, String> passwordMatches, String unknownUserHash,
+                         Clock clock) {
         this.site = Objects.requireNonNull(site);
         this.passwordMatches = Objects.requireNonNull(passwordMatches);
+        this.unknownUserHash = Objects.requireNonNull(unknownUserHash);
         this.clock = Objects.requireNonNull(clock);
         this.grants = Caffeine.newBuilder()
                 .maximumSize(MAX_ENTRIES)
@@ -89,7 +97,7 @@ public final class CachingAuthenticator implements Authenticator {
     public Optional<Principal> publicKey(PublicKey key) {
         String fingerprint;
         try {
-            fingerprint = SshKeyFingerprints.fingerprint(key);
+            fingerprint = OpenSshKeys.fingerprint(key);
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -140,6 +148,7 @@ public final class CachingAuthenticator implements Authenticator {
         String cacheKey = "p:" + mac(username + '\0' + password);
         if (user.isEmpty()) {
             grants.invalidate(cacheKey);
+            passwordMatches.test(password, unknownUserHash);
             return Optional.empty();
         }
         Basis basis = new Basis(user.get().passwordHash(), user.get().admin());

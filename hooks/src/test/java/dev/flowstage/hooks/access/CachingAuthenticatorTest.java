@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flowstage.storage.meta.AccessToken;
 import dev.flowstage.storage.meta.DeviceCredentials;
 import dev.flowstage.storage.meta.GitSiteStore;
+import dev.flowstage.storage.meta.OpenSshKeys;
 import dev.flowstage.storage.meta.SshKey;
 import dev.flowstage.storage.meta.TokenScope;
 import dev.flowstage.storage.meta.User;
@@ -45,7 +46,7 @@ class CachingAuthenticatorTest {
         auth = new CachingAuthenticator(site, (pw, phc) -> {
             kdfRuns.incrementAndGet();
             return hasher.verify(pw, phc);
-        }, clock);
+        }, hasher.unmatchableHash(), clock);
     }
 
     @Test
@@ -59,10 +60,23 @@ class CachingAuthenticatorTest {
         assertEquals(Optional.empty(), auth.basic("alice", "wrong"));
         assertEquals(Optional.empty(), auth.basic("alice", "wrong"));
         assertEquals(2, kdfRuns.get());
-        assertEquals(Optional.empty(), auth.basic("nobody", "correct horse"));
         assertEquals(Optional.empty(), auth.basic("alice", ""));
-        assertEquals(Optional.empty(), auth.basic("../alice", "correct horse"));
         assertEquals(2, kdfRuns.get());
+    }
+
+    @Test
+    void anUnknownUserCostsTheSameHashWorkAsAWrongPassword() {
+        assertEquals(Optional.empty(), auth.basic("alice", "wrong"));
+        assertEquals(1, kdfRuns.get());
+        assertEquals(Optional.empty(), auth.basic("nobody", "correct horse"));
+        assertEquals(2, kdfRuns.get());
+        assertEquals(Optional.empty(), auth.basic("../alice", "correct horse"));
+        assertEquals(3, kdfRuns.get());
+        // ... and with the same Argon2 parameters as a real hash, against which no password matches
+        String unmatchable = hasher.unmatchableHash();
+        assertEquals(hasher.hash("x").substring(0, hasher.hash("x").indexOf("$", 20)),
+                unmatchable.substring(0, unmatchable.indexOf("$", 20)));
+        assertTrue(!hasher.verify("", unmatchable) && !hasher.needsRehash(unmatchable));
     }
 
     @Test
@@ -135,8 +149,8 @@ class CachingAuthenticatorTest {
     @Test
     void publicKeyFindsItsOwnerAndRemovalTakesEffectAtOnce() throws Exception {
         PublicKey key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic();
-        String line = "ssh-ed25519 " + Base64.getEncoder().encodeToString(SshKeyFingerprints.openSshBlob(key)) + " alice@laptop";
-        String fingerprint = SshKeyFingerprints.fingerprint(key);
+        String line = "ssh-ed25519 " + Base64.getEncoder().encodeToString(OpenSshKeys.blob(key)) + " alice@laptop";
+        String fingerprint = OpenSshKeys.fingerprint(key);
         site.addKey("alice", new SshKey("laptop", fingerprint, line, clock.instant()));
         assertEquals(Optional.of(new UserPrincipal("alice", false, TokenScope.ADMIN)), auth.publicKey(key));
         assertTrue(site.removeKey("alice", "laptop"));
@@ -146,8 +160,8 @@ class CachingAuthenticatorTest {
     @Test
     void aDeviceKeyGivesTheDevice() throws Exception {
         PublicKey key = KeyPairGenerator.getInstance("RSA").generateKeyPair().getPublic();
-        String line = "ssh-rsa " + Base64.getEncoder().encodeToString(SshKeyFingerprints.openSshBlob(key));
-        SshKey sshKey = new SshKey("pi", SshKeyFingerprints.fingerprint(key), line, clock.instant());
+        String line = "ssh-rsa " + Base64.getEncoder().encodeToString(OpenSshKeys.blob(key));
+        SshKey sshKey = new SshKey("pi", OpenSshKeys.fingerprint(key), line, clock.instant());
         site.putDevice(new DeviceCredentials("acme", "pi-1", Tokens.hash(Tokens.newDeviceToken()), List.of(sshKey)));
         assertEquals(Optional.of(new DevicePrincipal("acme", "pi-1")), auth.publicKey(key));
     }

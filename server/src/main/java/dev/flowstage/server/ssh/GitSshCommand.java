@@ -152,7 +152,8 @@ final class GitSshCommand implements Command {
         return Arrays.stream(gitProtocol.split(":")).filter(s -> !s.isEmpty()).toList();
     }
 
-    private static String remoteAddress(SocketAddress address) {
+    /** The IP address of a client, as text ("127.0.0.1"). */
+    static String remoteAddress(SocketAddress address) {
         if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
             return inet.getAddress().getHostAddress();
         }

@@ -1,6 +1,8 @@
 package dev.flowstage.server.ssh;
 
 import dev.flowstage.hooks.access.Authenticator;
+import dev.flowstage.hooks.access.LoginThrottle;
+import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.git.GitAccess;
 import dev.flowstage.server.config.ServerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.KeyPair;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -34,9 +37,12 @@ public final class SshServerLifecycle implements AutoCloseable {
     private final ThreadPoolExecutor executor;
     private volatile int boundPort;
 
-    /** @param metrics where command counts and durations go; {@code null} keeps them in a private registry */
-    public SshServerLifecycle(ServerConfig config, KeyPair hostKey, Authenticator auth, GitAccess git,
-                              MeterRegistry metrics) {
+    /**
+     * @param throttle where failed sign-ins are counted, shared with the HTTP side
+     * @param metrics where command counts and durations go; {@code null} keeps them in a private registry
+     */
+    public SshServerLifecycle(ServerConfig config, KeyPair hostKey, Authenticator auth, LoginThrottle throttle,
+                              GitAccess git, MeterRegistry metrics) {
         SshSecurity.requireEd25519();
         if (metrics == null) {
             metrics = new SimpleMeterRegistry();
@@ -51,7 +57,9 @@ public final class SshServerLifecycle implements AutoCloseable {
         sshd.setHost(config.bind());
         sshd.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
         sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
-        sshd.setPublickeyAuthenticator(new PrincipalAuthenticator(auth));
+        PrincipalAuthenticator principals = new PrincipalAuthenticator(auth, throttle);
+        sshd.setPublickeyAuthenticator(principals);
+        sshd.addSessionListener(principals);
         sshd.setPasswordAuthenticator(null);
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setGSSAuthenticator(null);
@@ -98,6 +106,11 @@ public final class SshServerLifecycle implements AutoCloseable {
 
     public List<SocketAddress> boundAddresses() {
         return List.copyOf(sshd.getBoundAddresses());
+    }
+
+    /** The principal of each open session, empty while (or when) it has not authenticated. */
+    List<Optional<Principal>> sessionPrincipals() {
+        return sshd.getActiveSessions().stream().map(PrincipalAuthenticator::principalOf).toList();
     }
 
     /** Closes the listener and every session, and stops running Git commands. */

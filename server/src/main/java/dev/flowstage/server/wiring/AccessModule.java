@@ -5,7 +5,9 @@ import dagger.Provides;
 import dev.flowstage.hooks.access.AccessControl;
 import dev.flowstage.hooks.access.Authenticator;
 import dev.flowstage.hooks.access.CachingAuthenticator;
+import dev.flowstage.hooks.access.LoginThrottle;
 import dev.flowstage.hooks.access.TeamAccessControl;
+import dev.flowstage.hooks.access.ThrottledAuthenticator;
 import dev.flowstage.hooks.events.EventBus;
 import dev.flowstage.hooks.events.MainMovedListeners;
 import dev.flowstage.hooks.events.PushEventsGitAccess;
@@ -42,10 +44,17 @@ import java.util.List;
 public interface AccessModule {
     long MAX_FILE_BYTES = 32L * 1024 * 1024;
 
+    /** Failed sign-ins over HTTP and SSH, counted in one place. */
     @Provides
     @Singleton
-    static Authenticator authenticator(SiteStore site, PasswordHasher hasher, Clock clock) {
-        return new CachingAuthenticator(site, hasher, clock);
+    static LoginThrottle loginThrottle(Clock clock) {
+        return new LoginThrottle(LoginThrottle.Limits.DEFAULT, clock);
+    }
+
+    @Provides
+    @Singleton
+    static Authenticator authenticator(SiteStore site, PasswordHasher hasher, Clock clock, LoginThrottle throttle) {
+        return new ThrottledAuthenticator(new CachingAuthenticator(site, hasher, clock), throttle);
     }
 
     @Provides

@@ -3,6 +3,7 @@ package dev.flowstage.server.wiring;
 import dagger.Module;
 import dagger.Provides;
 import dev.flowstage.hooks.access.Authenticator;
+import dev.flowstage.hooks.access.LoginThrottle;
 import dev.flowstage.hooks.git.GitAccess;
 import dev.flowstage.server.config.ServerConfig;
 import dev.flowstage.server.http.JettyLauncher;
@@ -36,9 +37,9 @@ public interface ServerModule {
 
     @Provides
     @Singleton
-    static SshServerLifecycle ssh(ServerConfig config, HostKey hostKey, Authenticator auth, GitAccess git,
-                                  MeterRegistry metrics) {
-        return new SshServerLifecycle(config, hostKey.keyPair(), auth, git, metrics);
+    static SshServerLifecycle ssh(ServerConfig config, HostKey hostKey, Authenticator auth, LoginThrottle throttle,
+                                  GitAccess git, MeterRegistry metrics) {
+        return new SshServerLifecycle(config, hostKey.keyPair(), auth, throttle, git, metrics);
     }
 
     @Provides

@@ -4,32 +4,54 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flowstage.hooks.access.CachingAuthenticator;
 import dev.flowstage.hooks.access.DevicePrincipal;
-import dev.flowstage.hooks.access.UserPrincipal;
+import dev.flowstage.hooks.access.LoginThrottle;
+import dev.flowstage.hooks.access.TeamAccessControl;
+import dev.flowstage.hooks.git.DefaultGitAccess;
+import dev.flowstage.hooks.git.GitLimits;
 import dev.flowstage.hooks.git.GitRequest;
 import dev.flowstage.server.config.ConfigLoader;
 import dev.flowstage.server.config.ServerConfig;
-import dev.flowstage.storage.meta.TokenScope;
+import dev.flowstage.storage.meta.Application;
+import dev.flowstage.storage.meta.DeviceCredentials;
+import dev.flowstage.storage.meta.GitSiteStore;
+import dev.flowstage.storage.meta.GitTeamStore;
+import dev.flowstage.storage.meta.OpenSshKeys;
+import dev.flowstage.storage.meta.Role;
+import dev.flowstage.storage.meta.SshKey;
+import dev.flowstage.storage.meta.Target;
+import dev.flowstage.storage.meta.TargetKind;
+import dev.flowstage.storage.repo.GcQueue;
+import dev.flowstage.storage.repo.LocalRepoStore;
+import dev.flowstage.storage.repo.RepoName;
+import dev.flowstage.storage.secret.PasswordHasher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The SSH transport against the real git and ssh clients, over a fake GitAccess serving real repos. */
+/**
+ * The SSH transport against the real git and ssh clients, over the real stores, authenticator, access
+ * control and {@link DefaultGitAccess}: team acme with member alice, viewer vic and member rosa (RSA key),
+ * device pi-1 (ECDSA key); stranger's key is registered to nobody.
+ */
 class SshGitTransportTest {
     @TempDir
     static Path tmp;
     static Path keys;
-    static Path repos;
-    static FakeGitAccess git;
+    static LocalRepoStore repos;
+    static RecordingGitAccess git;
     static SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     static SshServerLifecycle server;
     static HostKey hostKey;
@@ -38,34 +60,56 @@ class SshGitTransportTest {
     @BeforeAll
     static void startServer() throws Exception {
         keys = Files.createDirectories(tmp.resolve("keys"));
-        repos = Files.createDirectories(tmp.resolve("repos"));
         cli = new Cli(tmp.resolve("home"), Map.of());
-        FakeAuthenticator auth = new FakeAuthenticator();
-        for (String[] k : new String[][] {{"alice", "ed25519"}, {"reader", "ed25519"}, {"stranger", "ed25519"},
+        for (String[] k : new String[][] {{"alice", "ed25519"}, {"vic", "ed25519"}, {"stranger", "ed25519"},
                 {"rsa", "rsa"}, {"ecdsa", "ecdsa"}}) {
             Cli.Result r = cli.run(tmp, List.of("ssh-keygen", "-q", "-t", k[1], "-N", "", "-C", k[0],
                     "-f", keys.resolve(k[0]).toString()));
             assertEquals(0, r.exitCode(), r.toString());
         }
-        auth.add(keys.resolve("alice.pub"), new UserPrincipal("alice", false, TokenScope.ADMIN));
-        auth.add(keys.resolve("reader.pub"), new UserPrincipal("reader", false, TokenScope.READ));
-        auth.add(keys.resolve("rsa.pub"), new UserPrincipal("rosa", false, TokenScope.ADMIN));
-        auth.add(keys.resolve("ecdsa.pub"), new DevicePrincipal("acme", "pi-1"));
+        Clock clock = Clock.systemUTC();
+        repos = new LocalRepoStore(tmp.resolve("data/repos"), new GcQueue(1000, Duration.ofHours(1)));
+        GitSiteStore site = new GitSiteStore(tmp.resolve("data/site.git"), clock);
+        GitTeamStore teams = new GitTeamStore(repos, site, clock);
+        for (String user : List.of("alice", "vic", "rosa")) {
+            site.createUser(user, "$argon2id$unused", false);
+        }
+        site.addKey("alice", key("alice"));
+        site.addKey("vic", key("vic"));
+        site.addKey("rosa", key("rsa"));
+        teams.create("acme", "alice");
+        teams.edit("acme", "alice", "set up", c -> c
+                .withMember("vic", Role.VIEWER)
+                .withMember("rosa", Role.MEMBER)
+                .withApplication("app", new Application("app", "", Instant.EPOCH))
+                .withTarget("dev", new Target(TargetKind.INSTANCE, "dev", "app", false, null, null, null, null, Instant.EPOCH))
+                .withTarget("pi-1", new Target(TargetKind.DEVICE, "pi-1", "app", false, null, null, null, null, Instant.EPOCH)));
+        site.putDevice(new DeviceCredentials("acme", "pi-1", null, List.of(key("ecdsa"))));
+        repos.create(new RepoName("acme", "dev")).close();
+        repos.create(new RepoName("acme", "pi-1")).close();
 
         Path seed = Files.createDirectories(tmp.resolve("seed"));
-        git("init", "-q", "--bare", "-b", "main", repos.resolve("acme/dev.git").toString());
         local(seed, "init", "-q", "-b", "main");
         Files.writeString(seed.resolve("flows.json"), "[]\n");
         local(seed, "add", "flows.json");
         local(seed, "commit", "-q", "-m", "first snapshot");
-        local(seed, "push", "-q", repos.resolve("acme/dev.git").toString(), "main");
+        local(seed, "push", "-q", tmp.resolve("data/repos/acme/dev.git").toString(), "main");
+        local(seed, "push", "-q", tmp.resolve("data/repos/acme/pi-1.git").toString(), "main");
 
-        git = new FakeGitAccess(repos);
+        TeamAccessControl access = new TeamAccessControl(teams);
+        git = new RecordingGitAccess(new DefaultGitAccess(repos, teams, access, GitLimits.DEFAULTS, metrics));
         ServerConfig config = new ConfigLoader(() -> "testhost").load(
                 List.of("--data", tmp.resolve("data").toString(), "--ssh-port=random", "--ssh-threads=2"), Map.of());
         hostKey = HostKey.loadOrCreate(config.sshDir());
-        server = new SshServerLifecycle(config, hostKey.keyPair(), auth, git, metrics);
+        server = new SshServerLifecycle(config, hostKey.keyPair(),
+                new CachingAuthenticator(site, new PasswordHasher(64, 1, 1), clock),
+                new LoginThrottle(LoginThrottle.Limits.DEFAULT, clock), git, metrics);
         server.start();
+    }
+
+    private static SshKey key(String name) throws Exception {
+        OpenSshKeys.ParsedKey parsed = OpenSshKeys.parse(Files.readString(keys.resolve(name + ".pub")));
+        return new SshKey(name, parsed.fingerprint(), parsed.line(), Instant.EPOCH);
     }
 
     @AfterAll
@@ -90,7 +134,7 @@ class SshGitTransportTest {
         Cli.Result push = remote(work, "alice", "push", "origin", "HEAD:refs/heads/work");
         assertEquals(0, push.exitCode(), push.toString());
         String pushed = local(work, "rev-parse", "HEAD").stdout().strip();
-        try (Repository bare = new FileRepositoryBuilder().setGitDir(repos.resolve("acme/dev.git").toFile()).build()) {
+        try (Repository bare = repos.open(new RepoName("acme", "dev"))) {
             assertEquals(pushed, bare.exactRef("refs/heads/work").getObjectId().name());
         }
         assertTrue(metrics.counter("flowstage.ssh.git.commands", "service", "receive-pack", "outcome", "ok").count() >= 1);
@@ -116,11 +160,14 @@ class SshGitTransportTest {
 
     @Test
     void rsaAndEcdsaKeysSignIn() throws Exception {
-        for (String key : List.of("rsa", "ecdsa")) {
-            Cli.Result r = remote(tmp, key, "ls-remote", url("/acme/dev.git"));
-            assertEquals(0, r.exitCode(), key + ": " + r);
-        }
+        Cli.Result rsa = remote(tmp, "rsa", "ls-remote", url("/acme/dev.git"));
+        assertEquals(0, rsa.exitCode(), rsa.toString());
+        Cli.Result ecdsa = remote(tmp, "ecdsa", "ls-remote", url("/acme/pi-1.git"));
+        assertEquals(0, ecdsa.exitCode(), ecdsa.toString());
         assertTrue(git.requests.stream().anyMatch(q -> q.principal().equals(new DevicePrincipal("acme", "pi-1"))));
+        // The device's key reaches its own repository only
+        Cli.Result other = remote(tmp, "ecdsa", "ls-remote", url("/acme/dev.git"));
+        assertTrue(other.stderr().contains("fatal: repository not found"), other.toString());
     }
 
     @Test
@@ -141,11 +188,12 @@ class SshGitTransportTest {
     }
 
     @Test
-    void readOnlyPrincipalCannotPush() throws Exception {
-        Path work = tmp.resolve("reader-clone");
-        assertEquals(0, remote(tmp, "reader", "clone", url("/acme/dev.git"), work.toString()).exitCode());
+    void viewerCannotPush() throws Exception {
+        // TeamAccessControl decides: vic is a viewer of acme
+        Path work = tmp.resolve("viewer-clone");
+        assertEquals(0, remote(tmp, "vic", "clone", url("/acme/dev.git"), work.toString()).exitCode());
         local(work, "commit", "-q", "--allow-empty", "-m", "nope");
-        Cli.Result push = remote(work, "reader", "push", "origin", "HEAD:refs/heads/reader");
+        Cli.Result push = remote(work, "vic", "push", "origin", "HEAD:refs/heads/viewer");
         assertNotEquals(0, push.exitCode());
         assertTrue(push.stderr().contains("fatal: you may not push to this repository"), push.stderr());
     }
@@ -226,10 +274,6 @@ class SshGitTransportTest {
         Map<String, String> all = new java.util.HashMap<>(env);
         all.put("GIT_SSH_COMMAND", String.join(" ", sshCommand(key)));
         return cli.run(dir, command, all);
-    }
-
-    private static void git(String... args) throws Exception {
-        local(tmp, args);
     }
 
     private static Cli.Result local(Path dir, String... args) throws Exception {

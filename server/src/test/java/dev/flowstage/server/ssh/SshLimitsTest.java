@@ -3,6 +3,7 @@ package dev.flowstage.server.ssh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flowstage.hooks.access.LoginThrottle;
 import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.access.UserPrincipal;
 import dev.flowstage.hooks.git.GitAccess;
@@ -20,6 +21,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +88,8 @@ class SshLimitsTest {
         List<String> all = new ArrayList<>(List.of("--data", tmp.resolve("data").toString(), "--ssh-port=random"));
         all.addAll(List.of(args));
         ServerConfig config = new ConfigLoader(() -> "h").load(all, Map.of());
-        server = new SshServerLifecycle(config, HostKey.loadOrCreate(config.sshDir()).keyPair(), auth, slow, metrics);
+        server = new SshServerLifecycle(config, HostKey.loadOrCreate(config.sshDir()).keyPair(), auth,
+                new LoginThrottle(LoginThrottle.Limits.DEFAULT, Clock.systemUTC()), slow, metrics);
         server.start();
     }
 
@@ -151,7 +154,8 @@ class SshLimitsTest {
             ServerConfig config = new ConfigLoader(() -> "h").load(List.of("--data", tmp.resolve("data").toString(),
                     "--ssh-port=" + taken.getLocalPort()), Map.of());
             SshServerLifecycle second = new SshServerLifecycle(config, HostKey.loadOrCreate(config.sshDir()).keyPair(),
-                    new FakeAuthenticator(), new FakeGitAccess(tmp), null);
+                    new FakeAuthenticator(), new LoginThrottle(LoginThrottle.Limits.DEFAULT, Clock.systemUTC()),
+                    new FakeGitAccess(tmp), null);
             try {
                 IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, second::start);
                 assertTrue(e.getMessage().startsWith("cannot listen for SSH on 127.0.0.1:" + taken.getLocalPort()),

@@ -1,29 +1,28 @@
 package dev.flowstage.storage.meta;
 
-import java.io.ByteArrayOutputStream;
-import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.AlgorithmParameters;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
-import java.security.interfaces.RSAPublicKey;
-import java.security.spec.ECFieldFp;
-import java.security.spec.ECGenParameterSpec;
-import java.security.spec.ECParameterSpec;
-import java.security.spec.ECPoint;
-import java.security.spec.ECPublicKeySpec;
-import java.security.spec.EllipticCurve;
-import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.params.RSAKeyParameters;
+import org.bouncycastle.crypto.util.OpenSSHPublicKeyUtil;
+import org.bouncycastle.crypto.util.PublicKeyFactory;
+import org.bouncycastle.crypto.util.SSHNamedCurves;
+import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
 
-/** Parses and checks OpenSSH public key lines and computes their fingerprints as {@code ssh-keygen -lf} prints them. */
+/**
+ * OpenSSH public keys: parses and checks key lines, and gives the wire-format blob and the
+ * fingerprint ({@code ssh-keygen -lf}) of a key line or of a JDK key. The wire format is Bouncy
+ * Castle's {@link OpenSSHPublicKeyUtil}; this class adds what users are told and what SSH access accepts.
+ */
 public final class OpenSshKeys {
     /** A checked key: its type, its wire-format blob, {@code SHA256:...} fingerprint and the comment ("" when none). */
     public record ParsedKey(String type, byte[] blob, String fingerprint, String comment) {
@@ -40,9 +39,6 @@ public final class OpenSshKeys {
             "ecdsa-sha2-nistp256", "secp256r1",
             "ecdsa-sha2-nistp384", "secp384r1",
             "ecdsa-sha2-nistp521", "secp521r1");
-    // DER prefix of an X.509 SubjectPublicKeyInfo for Ed25519 (OID 1.3.101.112), followed by the 32 key bytes
-    private static final byte[] ED25519_SPKI_PREFIX = {
-        0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
 
     private OpenSshKeys() {}
 
@@ -73,10 +69,9 @@ public final class OpenSshKeys {
         } catch (IllegalArgumentException e) {
             throw new MetaInvalidException("SSH key data is not valid base64");
         }
+        decode(type, blob);
         String comment = parts.length == 3 ? parts[2].strip() : "";
-        ParsedKey key = new ParsedKey(type, blob, fingerprint(blob), comment);
-        toPublicKey(key);
-        return key;
+        return new ParsedKey(type, blob, fingerprint(blob), comment);
     }
 
     /** {@code "SHA256:" + unpadded base64(sha256(blob))}, exactly as OpenSSH prints it. */
@@ -89,36 +84,90 @@ public final class OpenSshKeys {
         }
     }
 
+    /** The fingerprint of a JDK key, as for its key line. @throws IllegalArgumentException as {@link #blob(PublicKey)} */
+    public static String fingerprint(PublicKey key) {
+        return fingerprint(blob(key));
+    }
+
+    /**
+     * The OpenSSH wire-format blob of a JDK key (any provider's RSA, EC or Ed25519 key).
+     * @throws IllegalArgumentException for key types SSH access does not support
+     */
+    public static byte[] blob(PublicKey key) {
+        byte[] spki = key.getEncoded();
+        try {
+            AsymmetricKeyParameter parameters = spki == null ? null : PublicKeyFactory.createKey(spki);
+            if (parameters != null && typeOf(parameters) != null) {
+                return OpenSSHPublicKeyUtil.encodePublicKey(parameters);
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not a key Bouncy Castle can put in OpenSSH form: the same answer as any other unsupported type
+        }
+        throw new IllegalArgumentException("unsupported SSH key algorithm " + key.getAlgorithm());
+    }
+
     /** Decodes the key's blob into a JDK public key (Ed25519, EC or RSA). @throws MetaInvalidException when it does not decode */
     public static PublicKey toPublicKey(ParsedKey key) {
-        requireSupported(key.type());
-        Reader r = new Reader(key.blob());
-        String blobType = r.string();
-        if (!key.type().equals(blobType)) {
-            throw new MetaInvalidException("SSH key data does not match its type '" + key.type() + "'");
-        }
-        PublicKey pk;
+        AsymmetricKeyParameter parameters = decode(key.type(), key.blob());
+        String algorithm = parameters instanceof RSAKeyParameters ? "RSA"
+                : parameters instanceof ECPublicKeyParameters ? "EC" : "Ed25519";
         try {
-            if (key.type().equals("ssh-ed25519")) {
-                pk = ed25519(r.bytes());
-            } else if (key.type().equals("ssh-rsa")) {
-                BigInteger e = r.mpint();
-                BigInteger n = r.mpint();
-                pk = rsa(e, n);
-            } else {
-                String curve = r.string();
-                if (!key.type().endsWith(curve)) {
-                    throw new MetaInvalidException("SSH key data does not match its type '" + key.type() + "'");
-                }
-                pk = ec(EC_CURVES.get(key.type()), r.bytes());
-            }
-        } catch (GeneralSecurityException e) {
+            byte[] spki = SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(parameters).getEncoded();
+            return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(spki));
+        } catch (IOException | GeneralSecurityException e) {
             throw new MetaInvalidException("SSH key data is not a valid " + key.type() + " key");
         }
-        if (r.remaining() != 0) {
-            throw new MetaInvalidException("SSH key data has trailing bytes");
+    }
+
+    /** The blob as a key of {@code type}, with the checks Bouncy Castle leaves to us (RSA size, type on the line). */
+    private static AsymmetricKeyParameter decode(String type, byte[] blob) {
+        requireSupported(type);
+        AsymmetricKeyParameter parameters;
+        try {
+            parameters = OpenSSHPublicKeyUtil.parsePublicKey(blob);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new MetaInvalidException(problem(type, e.getMessage()));
         }
-        return pk;
+        if (!type.equals(typeOf(parameters))) {
+            throw new MetaInvalidException("SSH key data does not match its type '" + type + "'");
+        }
+        if (parameters instanceof RSAKeyParameters rsa && rsa.getModulus().bitLength() < MIN_RSA_BITS) {
+            throw new MetaInvalidException("RSA key has " + rsa.getModulus().bitLength() + " bits: at least "
+                    + MIN_RSA_BITS + " are required (or use ssh-ed25519)");
+        }
+        return parameters;
+    }
+
+    /** Bouncy Castle's reason for refusing a blob, told in our words (its own messages are not for users). */
+    private static String problem(String type, String reason) {
+        String r = reason == null ? "" : reason;
+        if (r.contains("exceeds buffer") || r.contains("truncated")) {
+            return "SSH key data is damaged (truncated or malformed)";
+        }
+        if (r.contains("trailing")) {
+            return "SSH key data has trailing bytes";
+        }
+        // Bouncy Castle checks that an EC point lies on the curve; an off-curve point is garbage or an attack
+        if (EC_CURVES.containsKey(type) && (r.contains("point") || r.contains("value invalid"))) {
+            return "SSH key data is not a point on " + EC_CURVES.get(type);
+        }
+        return "SSH key data is not a valid " + type + " key";
+    }
+
+    /** The OpenSSH type name of a key SSH access supports, or null. */
+    private static String typeOf(AsymmetricKeyParameter key) {
+        if (key instanceof Ed25519PublicKeyParameters) {
+            return "ssh-ed25519";
+        }
+        if (key instanceof RSAKeyParameters rsa && !rsa.isPrivate()) {
+            return "ssh-rsa";
+        }
+        if (key instanceof ECPublicKeyParameters ec) {
+            String curve = SSHNamedCurves.getNameForParameters(ec.getParameters());
+            String type = "ecdsa-sha2-" + curve;
+            return EC_CURVES.containsKey(type) ? type : null;
+        }
+        return null;
     }
 
     private static void requireSupported(String type) {
@@ -128,97 +177,7 @@ public final class OpenSshKeys {
         }
     }
 
-    private static PublicKey ed25519(byte[] raw) throws GeneralSecurityException {
-        if (raw.length != 32) {
-            throw new MetaInvalidException("SSH key data is not a valid ssh-ed25519 key");
-        }
-        ByteArrayOutputStream der = new ByteArrayOutputStream();
-        der.writeBytes(ED25519_SPKI_PREFIX);
-        der.writeBytes(raw);
-        return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der.toByteArray()));
-    }
-
-    private static PublicKey rsa(BigInteger e, BigInteger n) throws GeneralSecurityException {
-        if (e.signum() <= 0 || n.signum() <= 0 || !e.testBit(0) || !n.testBit(0)) {
-            throw new MetaInvalidException("SSH key data is not a valid ssh-rsa key");
-        }
-        if (n.bitLength() < MIN_RSA_BITS) {
-            throw new MetaInvalidException("RSA key has " + n.bitLength() + " bits: at least "
-                    + MIN_RSA_BITS + " are required (or use ssh-ed25519)");
-        }
-        return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e));
-    }
-
-    private static PublicKey ec(String curveName, byte[] q) throws GeneralSecurityException {
-        AlgorithmParameters ap = AlgorithmParameters.getInstance("EC");
-        ap.init(new ECGenParameterSpec(curveName));
-        ECParameterSpec spec = ap.getParameterSpec(ECParameterSpec.class);
-        int len = (spec.getCurve().getField().getFieldSize() + 7) / 8;
-        if (q.length != 1 + 2 * len || q[0] != 0x04) {
-            throw new MetaInvalidException("SSH key data is not a valid uncompressed EC point");
-        }
-        BigInteger x = new BigInteger(1, Arrays.copyOfRange(q, 1, 1 + len));
-        BigInteger y = new BigInteger(1, Arrays.copyOfRange(q, 1 + len, q.length));
-        if (!onCurve(spec.getCurve(), x, y)) {
-            throw new MetaInvalidException("SSH key data is not a point on " + curveName);
-        }
-        return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(x, y), spec));
-    }
-
-    // The JDK's KeyFactory accepts any coordinates; an off-curve point would be garbage (or an attack).
-    private static boolean onCurve(EllipticCurve curve, BigInteger x, BigInteger y) {
-        BigInteger p = ((ECFieldFp) curve.getField()).getP();
-        if (x.compareTo(p) >= 0 || y.compareTo(p) >= 0) {
-            return false;
-        }
-        BigInteger lhs = y.multiply(y).mod(p);
-        BigInteger rhs = x.pow(3).add(curve.getA().multiply(x)).add(curve.getB()).mod(p);
-        return lhs.equals(rhs);
-    }
-
     private static String shorten(String s) {
         return s.length() > 40 ? s.substring(0, 40) + "..." : s;
-    }
-
-    /** Reads SSH wire-format fields (RFC 4251 §5); any overrun is a damaged key. */
-    private static final class Reader {
-        private final ByteBuffer buf;
-
-        Reader(byte[] blob) {
-            this.buf = ByteBuffer.wrap(blob);
-        }
-
-        byte[] bytes() {
-            if (buf.remaining() < 4) {
-                throw damaged();
-            }
-            int len = buf.getInt();
-            if (len < 0 || len > buf.remaining()) {
-                throw damaged();
-            }
-            byte[] out = new byte[len];
-            buf.get(out);
-            return out;
-        }
-
-        String string() {
-            return new String(bytes(), StandardCharsets.US_ASCII);
-        }
-
-        BigInteger mpint() {
-            byte[] b = bytes();
-            if (b.length == 0) {
-                return BigInteger.ZERO;
-            }
-            return new BigInteger(b);
-        }
-
-        int remaining() {
-            return buf.remaining();
-        }
-
-        private static MetaInvalidException damaged() {
-            return new MetaInvalidException("SSH key data is damaged (truncated or malformed)");
-        }
     }
 }

@@ -55,6 +55,19 @@ public final class PasswordHasher {
                 + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
     }
 
+    /**
+     * A hash with this hasher's parameters that no password matches (random salt and hash), so that
+     * checking a password for an unknown user costs what checking a known user's costs.
+     */
+    public String unmatchableHash() {
+        byte[] salt = new byte[SALT_BYTES];
+        byte[] hash = new byte[HASH_BYTES];
+        random.nextBytes(salt);
+        random.nextBytes(hash);
+        return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism
+                + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
+    }
+
     /** True when {@code password} matches; false for a wrong password or a malformed stored hash. */
     public boolean verify(String password, String phcHash) {
         if (password == null || phcHash == null) {

@@ -1,27 +1,29 @@
 package dev.flowstage.web.api;
 
 import dev.flowstage.hooks.access.Authenticator;
+import dev.flowstage.hooks.access.Credentials;
+import dev.flowstage.hooks.access.LoginResult;
 import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.access.UserPrincipal;
 import dev.flowstage.storage.meta.TokenScope;
 import jakarta.annotation.Priority;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Authenticates every API request (Bearer token or Basic) before matching, so unknown paths do not
- * reveal themselves to anonymous callers, and keeps read-scope tokens to reading methods.
+ * reveal themselves to anonymous callers, and keeps read-scope tokens to reading methods. Too many
+ * failed sign-ins answer 429 {@code too_many_attempts} with {@code Retry-After}.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION)
@@ -34,6 +36,9 @@ public final class AuthFilter implements ContainerRequestFilter {
     private static final Pattern READING_POST = Pattern.compile("/?teams/[^/]+/events/ticket");
 
     private final Authenticator authenticator;
+    // The caller's address, for counting failed sign-ins (a proxy Jersey resolves per request)
+    @Context
+    private HttpServletRequest servletRequest;
 
     public AuthFilter(Authenticator authenticator) {
         this.authenticator = authenticator;
@@ -45,54 +50,39 @@ public final class AuthFilter implements ContainerRequestFilter {
                 && SECRET_IN_URL.matcher(request.getUriInfo().getPath()).matches()) {
             return;
         }
-        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (header == null || header.isBlank()) {
+        Credentials credentials = Credentials.parse(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        if (credentials instanceof Credentials.None) {
             request.abortWith(unauthorized("authentication required: use a Bearer token or Basic credentials"));
             return;
         }
-        Optional<Principal> principal = authenticate(header.strip());
-        if (principal.isEmpty()) {
+        if (credentials instanceof Credentials.Malformed m) {
+            request.abortWith(unauthorized("invalid credentials: " + m.reason()));
+            return;
+        }
+        LoginResult login = authenticator.login(credentials, servletRequest == null ? null : servletRequest.getRemoteAddr());
+        if (login instanceof LoginResult.Throttled throttled) {
+            request.abortWith(Response.fromResponse(ApiError.response(429, "too_many_attempts", throttled.message()))
+                    .header(HttpHeaders.RETRY_AFTER, throttled.retryAfterSeconds())
+                    .build());
+            return;
+        }
+        if (!(login instanceof LoginResult.Success success)) {
             request.abortWith(unauthorized("invalid credentials"));
             return;
         }
-        if (principal.get() instanceof UserPrincipal u && !u.scope().allows(TokenScope.WRITE)
+        Principal principal = success.principal();
+        if (principal instanceof UserPrincipal u && !u.scope().allows(TokenScope.WRITE)
                 && !READING.contains(request.getMethod()) && !isReadingPost(request)) {
             request.abortWith(ApiError.response(403, "forbidden", "a read-scope token can only read"));
             return;
         }
         boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
-        String scheme = header.regionMatches(true, 0, "Bearer", 0, 6) ? "Bearer" : SecurityContext.BASIC_AUTH;
-        request.setSecurityContext(new ApiSecurityContext(principal.get(), secure, scheme));
+        String scheme = credentials instanceof Credentials.Bearer ? "Bearer" : SecurityContext.BASIC_AUTH;
+        request.setSecurityContext(new ApiSecurityContext(principal, secure, scheme));
     }
 
     private static boolean isReadingPost(ContainerRequestContext request) {
         return HttpMethod.POST.equals(request.getMethod()) && READING_POST.matcher(request.getUriInfo().getPath()).matches();
-    }
-
-    private Optional<Principal> authenticate(String header) {
-        int space = header.indexOf(' ');
-        if (space < 0) {
-            return Optional.empty();
-        }
-        String scheme = header.substring(0, space);
-        String value = header.substring(space + 1).strip();
-        if (scheme.equalsIgnoreCase("Bearer")) {
-            return value.isEmpty() ? Optional.empty() : authenticator.bearer(value);
-        }
-        if (scheme.equalsIgnoreCase("Basic")) {
-            String decoded;
-            try {
-                decoded = new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
-            }
-            int colon = decoded.indexOf(':');
-            if (colon <= 0) {
-                return Optional.empty();
-            }
-            return authenticator.basic(decoded.substring(0, colon), decoded.substring(colon + 1));
-        }
-        return Optional.empty();
     }
 
     private static Response unauthorized(String message) {

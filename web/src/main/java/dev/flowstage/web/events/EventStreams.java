@@ -2,19 +2,19 @@ package dev.flowstage.web.events;
 
 import dev.flowstage.hooks.access.AccessControl;
 import dev.flowstage.hooks.access.Authenticator;
+import dev.flowstage.hooks.access.Credentials;
+import dev.flowstage.hooks.access.LoginResult;
 import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.events.EventBus;
 import dev.flowstage.storage.Names;
 import dev.flowstage.storage.meta.TeamStore;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -89,8 +89,14 @@ public final class EventStreams implements AutoCloseable {
                     + " server's own pages, or from a client that sends no Origin header");
             return null;
         }
-        Optional<EventTickets.Redeemed> signedIn = authenticate(request, team);
-        Optional<Principal> principal = signedIn.map(EventTickets.Redeemed::principal);
+        SignedIn signedIn = authenticate(request, team);
+        LoginResult login = signedIn.result();
+        if (login instanceof LoginResult.Throttled throttled) {
+            response.setHeader("Retry-After", Long.toString(throttled.retryAfterSeconds()));
+            response.sendError(429, throttled.message());
+            return null;
+        }
+        Optional<Principal> principal = login instanceof LoginResult.Success s ? Optional.of(s.principal()) : Optional.empty();
         if (principal.isEmpty()) {
             response.setHeader("WWW-Authenticate", "Basic realm=\"flowstage\"");
             response.sendError(401, "authentication required: an Authorization header (Basic or Bearer) or a ticket"
@@ -102,45 +108,30 @@ public final class EventStreams implements AutoCloseable {
             response.sendError(404, "team '" + team + "' not found");
             return null;
         }
-        String authorization = signedIn.get().authorization();
+        String authorization = signedIn.authorization();
         Principal who = principal.get();
         BooleanSupplier stillAllowed = () -> authorization != null
-                && fromHeader(authorization.strip()).filter(who::equals).isPresent()
+                && authenticator.authenticate(Credentials.parse(authorization)).filter(who::equals).isPresent()
                 && teams.team(team).isPresent() && access.role(who, team).isPresent();
         return new EventSocket(bus, team, scheduler, clock, settings.queueLimit(), settings.pingInterval(),
                 stillAllowed, settings.recheckInterval());
     }
 
-    private Optional<EventTickets.Redeemed> authenticate(JettyServerUpgradeRequest request, String team) {
+    /** How the upgrade signed in, and the Authorization header to check the stream against later. */
+    private record SignedIn(LoginResult result, String authorization) {}
+
+    private SignedIn authenticate(JettyServerUpgradeRequest request, String team) {
         String header = request.getHeader("Authorization");
-        if (header != null && !header.isBlank()) {
-            return fromHeader(header.strip()).map(p -> new EventTickets.Redeemed(p, header));
+        Credentials credentials = Credentials.parse(header);
+        if (!(credentials instanceof Credentials.None)) {
+            return new SignedIn(authenticator.login(credentials, request.getHttpServletRequest().getRemoteAddr()),
+                    header);
         }
         List<String> ticket = request.getParameterMap().get("ticket");
-        return ticket == null || ticket.size() != 1 ? Optional.empty() : tickets.redeem(ticket.get(0), team);
-    }
-
-    private Optional<Principal> fromHeader(String header) {
-        int space = header.indexOf(' ');
-        if (space < 0) {
-            return Optional.empty();
-        }
-        String scheme = header.substring(0, space);
-        String value = header.substring(space + 1).strip();
-        if (scheme.equalsIgnoreCase("Bearer")) {
-            return value.isEmpty() ? Optional.empty() : authenticator.bearer(value);
-        }
-        if (!scheme.equalsIgnoreCase("Basic")) {
-            return Optional.empty();
-        }
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        int colon = decoded.indexOf(':');
-        return colon <= 0 ? Optional.empty() : authenticator.basic(decoded.substring(0, colon), decoded.substring(colon + 1));
+        Optional<EventTickets.Redeemed> redeemed = ticket == null || ticket.size() != 1 ? Optional.empty()
+                : tickets.redeem(ticket.get(0), team);
+        return redeemed.map(r -> new SignedIn(new LoginResult.Success(r.principal()), r.authorization()))
+                .orElse(new SignedIn(LoginResult.FAILURE, null));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.flowstage.web.git;
 
 import dev.flowstage.hooks.access.Authenticator;
+import dev.flowstage.hooks.access.Credentials;
+import dev.flowstage.hooks.access.LoginResult;
 import dev.flowstage.hooks.access.Principal;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -10,15 +12,13 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Authenticates Git-over-HTTP requests (Basic with a password or token, or Bearer with a token) and
  * stores the principal under {@link #PRINCIPAL}. There is no anonymous access: anything else gets
- * 401 with a Basic challenge. The Authorization header is never logged.
+ * 401 with a Basic challenge, or 429 with {@code Retry-After} after too many failed sign-ins. The
+ * Authorization header is never logged.
  */
 public final class GitAuthFilter implements Filter {
     /** Request attribute holding the authenticated {@link Principal}. */
@@ -36,40 +36,21 @@ public final class GitAuthFilter implements Filter {
             throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
         HttpServletResponse rsp = (HttpServletResponse) response;
-        Optional<Principal> principal = authenticate(req.getHeader("Authorization"));
-        if (principal.isEmpty()) {
+        LoginResult login = auth.login(Credentials.parse(req.getHeader("Authorization")), req.getRemoteAddr());
+        if (login instanceof LoginResult.Throttled throttled) {
+            // git shows the status line ("The requested URL returned error: 429"); the body is for curl and logs
+            rsp.setStatus(429);
+            rsp.setHeader("Retry-After", Long.toString(throttled.retryAfterSeconds()));
+            rsp.setContentType("text/plain; charset=UTF-8");
+            rsp.getWriter().write("flowstage: " + throttled.message() + "\n");
+            return;
+        }
+        if (!(login instanceof LoginResult.Success success)) {
             challenge(rsp);
             return;
         }
-        req.setAttribute(PRINCIPAL, principal.get());
+        req.setAttribute(PRINCIPAL, success.principal());
         chain.doFilter(request, response);
-    }
-
-    private Optional<Principal> authenticate(String header) {
-        if (header == null) {
-            return Optional.empty();
-        }
-        if (startsWithIgnoreCase(header, "Basic ")) {
-            String decoded;
-            try {
-                decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
-            }
-            int colon = decoded.indexOf(':');
-            if (colon <= 0) {
-                return Optional.empty();
-            }
-            return auth.basic(decoded.substring(0, colon), decoded.substring(colon + 1));
-        }
-        if (startsWithIgnoreCase(header, "Bearer ")) {
-            return auth.bearer(header.substring(7).trim());
-        }
-        return Optional.empty();
-    }
-
-    private static boolean startsWithIgnoreCase(String s, String prefix) {
-        return s.regionMatches(true, 0, prefix, 0, prefix.length());
     }
 
     private static void challenge(HttpServletResponse rsp) throws IOException {

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Base64;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,11 +43,30 @@ class ApiAuthTest {
     @Test
     void wrongPasswordUnknownTokenAndGarbageAre401() throws Exception {
         for (String auth : new String[] {basic("admin", "wrong-password"), bearer("fsp_doesnotexist"),
-                "Basic !!!not-base64", "Digest abc", basic("nobody", "whatever")}) {
+                basic("nobody", "whatever")}) {
             ApiServer.Reply r = api.get("/user", auth);
             assertEquals("invalid credentials", r.error(401, "unauthorized"), auth);
             assertEquals("Basic realm=\"flowstage\"", r.header("WWW-Authenticate"));
         }
+    }
+
+    @Test
+    void malformedAuthorizationHeadersAre401SayingWhy() throws Exception {
+        for (String[] c : new String[][] {
+                {"Basic !!!not-base64", "invalid credentials: the Basic credentials are not valid base64"},
+                {"Digest abc", "invalid credentials: use Basic or Bearer credentials"},
+                {"Bearer ", "invalid credentials: no token after Bearer"}}) {
+            ApiServer.Reply r = api.get("/user", c[0]);
+            assertEquals(c[1], r.error(401, "unauthorized"), c[0]);
+            assertEquals("Basic realm=\"flowstage\"", r.header("WWW-Authenticate"));
+        }
+    }
+
+    @Test
+    void schemeIsCaseInsensitiveAndPasswordsMayContainColons() throws Exception {
+        assertEquals(201, api.call("POST", "/users", admin(), "{\"name\":\"colin\",\"password\":\"with:colons:inside\"}").status);
+        String raw = Base64.getEncoder().encodeToString("colin:with:colons:inside".getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, api.get("/user", "bAsIc   " + raw).status);
     }
 
     @Test

@@ -1,6 +1,9 @@
 package dev.flowstage.web.events;
 
+import dev.flowstage.hooks.access.Authenticator;
 import dev.flowstage.hooks.access.CachingAuthenticator;
+import dev.flowstage.hooks.access.LoginThrottle;
+import dev.flowstage.hooks.access.ThrottledAuthenticator;
 import dev.flowstage.hooks.access.TeamAccessControl;
 import dev.flowstage.hooks.events.DeliveryLog;
 import dev.flowstage.hooks.events.EventBus;
@@ -118,7 +121,9 @@ public final class EventsServer implements AutoCloseable {
         repos.create(new RepoName("acme", "qa")).close();
         teams.create("other", "mallory");
 
-        CachingAuthenticator auth = new CachingAuthenticator(site, hasher, clock);
+        // Failed sign-ins throttled as on the server, with a first wait of a minute so no test races it
+        Authenticator auth = new ThrottledAuthenticator(new CachingAuthenticator(site, hasher, clock), new LoginThrottle(
+                new LoginThrottle.Limits(10, 50, Duration.ofMinutes(5), Duration.ofMinutes(1), Duration.ofMinutes(15)), clock));
         TeamAccessControl access = new TeamAccessControl(teams);
         services = new ApiServices(site, teams, repos, auth, access, hasher,
                 AesGcmSecretBox.loadOrCreate(data.resolve("secrets/master.key")), clock,

@@ -2,8 +2,11 @@ package dev.flowstage.web.git;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.flowstage.hooks.access.Authenticator;
 import dev.flowstage.hooks.access.CachingAuthenticator;
+import dev.flowstage.hooks.access.LoginThrottle;
 import dev.flowstage.hooks.access.TeamAccessControl;
+import dev.flowstage.hooks.access.ThrottledAuthenticator;
 import dev.flowstage.hooks.events.MainMovedListener;
 import dev.flowstage.hooks.git.DefaultGitAccess;
 import dev.flowstage.hooks.git.GitLimits;
@@ -63,15 +66,20 @@ import org.glassfish.jersey.servlet.ServletContainer;
 /**
  * A Jetty server with the real stores, the Git servlet and the REST API for push and review tests: team
  * {@code acme} with owners olga and oscar, member mia and viewer vic (mallory is in no team); instances
- * {@code dev} and protected {@code prod}; device {@code pi-1}.
+ * {@code dev} and protected {@code prod}; device {@code pi-1}. Failed sign-ins are throttled as on the
+ * server, except that the first wait is a minute (so that no test races it).
  */
 final class GitServerFixture implements AutoCloseable {
+    static final LoginThrottle.Limits THROTTLE = new LoginThrottle.Limits(10, 50, Duration.ofMinutes(5),
+            Duration.ofMinutes(1), Duration.ofMinutes(15));
+
     final LocalRepoStore repos;
     final GitSiteStore site;
     final GitTeamStore teams;
     final GitReviewStore reviews;
     final ReviewService reviewService;
     final GitCli git;
+    final PasswordHasher hasher = new PasswordHasher(64, 1, 1);
     final Map<String, String> tokens = new HashMap<>();
     private final Server server;
     private final String base;
@@ -86,7 +94,6 @@ final class GitServerFixture implements AutoCloseable {
         reviews = new GitReviewStore(repos, clock);
         TeamAccessControl accessControl = new TeamAccessControl(teams);
         reviewService = new ReviewService(reviews, repos, accessControl, clock, mainMoved);
-        PasswordHasher hasher = new PasswordHasher(64, 1, 1);
         for (String user : List.of("olga", "oscar", "mia", "vic", "mallory")) {
             site.createUser(user, hasher.hash(Tokens.randomPassword()), false);
             String token = Tokens.newPersonalToken();
@@ -113,7 +120,8 @@ final class GitServerFixture implements AutoCloseable {
         connector.setPort(0);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
-        CachingAuthenticator authenticator = new CachingAuthenticator(site, hasher, clock);
+        Authenticator authenticator = new ThrottledAuthenticator(new CachingAuthenticator(site, hasher, clock),
+                new LoginThrottle(THROTTLE, clock));
         context.addFilter(new FilterHolder(new GitAuthFilter(authenticator)), "/git/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new FlowstageGitServlet(access)), "/git/*");
         ApiServices services = new ApiServices(site, teams, repos, authenticator, accessControl, hasher,
@@ -136,6 +144,16 @@ final class GitServerFixture implements AutoCloseable {
             req.header("Content-Type", "application/json");
         }
         return http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The Git server's base URL without credentials: {@code http://127.0.0.1:PORT/git/}. */
+    String gitBase() {
+        return "http://" + base;
+    }
+
+    /** The REST API's base URL: {@code http://127.0.0.1:PORT/api/v1/}. */
+    String apiBase() {
+        return api;
     }
 
     String url(String user, String repo) {

@@ -1,10 +1,9 @@
-package dev.flowstage.hooks.access;
+package dev.flowstage.storage.meta;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.flowstage.storage.meta.OpenSshKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class SshKeyFingerprintsTest {
+/** Blobs and fingerprints of JDK keys (what an SSH server hands over) against ssh-keygen's own. */
+class OpenSshKeysOfJdkKeysTest {
     @TempDir
     Path dir;
 
@@ -41,8 +41,9 @@ class SshKeyFingerprintsTest {
         OpenSshKeys.ParsedKey parsed = OpenSshKeys.parse(line);
         PublicKey javaKey = OpenSshKeys.toPublicKey(parsed);
 
-        assertArrayEquals(parsed.blob(), SshKeyFingerprints.openSshBlob(javaKey));
-        assertEquals(sshKeygen, SshKeyFingerprints.fingerprint(javaKey));
+        assertArrayEquals(parsed.blob(), OpenSshKeys.blob(javaKey));
+        assertEquals(sshKeygen, OpenSshKeys.fingerprint(javaKey));
+        assertEquals(sshKeygen, parsed.fingerprint());
     }
 
     @Test
@@ -53,17 +54,23 @@ class SshKeyFingerprintsTest {
         for (PublicKey key : List.of(generate("Ed25519", null), bcEd25519, generate("EC", new ECGenParameterSpec("secp384r1")))) {
             String type = key.getAlgorithm().equals("EC") ? "ecdsa-sha2-nistp384" : "ssh-ed25519";
             Path pub = dir.resolve(type + (n++) + ".pub");
-            Files.writeString(pub, type + " " + Base64.getEncoder().encodeToString(SshKeyFingerprints.openSshBlob(key)) + " t\n");
+            Files.writeString(pub, type + " " + Base64.getEncoder().encodeToString(OpenSshKeys.blob(key)) + " t\n");
             String sshKeygen = run(List.of("ssh-keygen", "-l", "-E", "sha256", "-f", pub.toString())).split(" ")[1];
-            assertEquals(sshKeygen, SshKeyFingerprints.fingerprint(key), type);
+            assertEquals(sshKeygen, OpenSshKeys.fingerprint(key), type);
         }
     }
 
     @Test
     void unsupportedKeyTypesAreRefused() throws Exception {
         PublicKey dsa = generate("DSA", null);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SshKeyFingerprints.openSshBlob(dsa));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OpenSshKeys.blob(dsa));
         assertEquals("unsupported SSH key algorithm DSA", e.getMessage());
+        // An EC curve OpenSSH has no name for
+        KeyPairGenerator k1 = KeyPairGenerator.getInstance("EC", new BouncyCastleProvider());
+        k1.initialize(new ECGenParameterSpec("secp256k1"));
+        PublicKey secp256k1 = k1.generateKeyPair().getPublic();
+        e = assertThrows(IllegalArgumentException.class, () -> OpenSshKeys.fingerprint(secp256k1));
+        assertEquals("unsupported SSH key algorithm EC", e.getMessage());
     }
 
     private static PublicKey generate(String algorithm, ECGenParameterSpec spec) throws Exception {
