@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -29,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * {@link #runDue} reads the current pipelines, fires every schedule whose next time has passed (once,
  * however many times it was missed) and computes its next time from now. A new or changed schedule
  * first fires at its next time after it was seen, never for a time in the past. Paused pipelines skip
- * their fire times. The background thread only calls {@link #runDue} every {@code pollInterval}.
+ * their fire times. Every time that comes due is recorded in the {@link ScheduleLog}, so after a
+ * restart a time missed while the server was down fires once. The background thread only calls
+ * {@link #runDue} every {@code pollInterval}.
  */
 public final class ScheduleTrigger implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScheduleTrigger.class);
@@ -40,15 +43,18 @@ public final class ScheduleTrigger implements AutoCloseable {
     private final SiteStore site;
     private final PipelineStore pipelines;
     private final PipelineRunner runner;
+    private final ScheduleLog log;
     private final Clock clock;
     private final Map<Key, Instant> nextFire = new HashMap<>();
     private final Set<String> reportedBroken = new HashSet<>();
     private ScheduledExecutorService thread;
 
-    public ScheduleTrigger(SiteStore site, PipelineStore pipelines, PipelineRunner runner, Clock clock) {
+    public ScheduleTrigger(SiteStore site, PipelineStore pipelines, PipelineRunner runner, ScheduleLog log,
+                           Clock clock) {
         this.site = site;
         this.pipelines = pipelines;
         this.runner = runner;
+        this.log = log;
         this.clock = clock;
     }
 
@@ -90,18 +96,16 @@ public final class ScheduleTrigger implements AutoCloseable {
                         continue;
                     }
                     seen.add(key);
-                    Instant due = nextFire.get(key);
-                    if (due != null && !now.isBefore(due) && !p.paused()) {
-                        fire(key).ifPresent(started::add);
-                    }
-                    if (due == null || !now.isBefore(due)) {
-                        Optional<ZonedDateTime> next = cron.get().next(nowUtc);
-                        if (next.isPresent()) {
-                            nextFire.put(key, next.get().toInstant());
-                        } else {
-                            nextFire.remove(key);
+                    Instant due = nextFire.containsKey(key) ? nextFire.get(key) : firstDue(key, cron.get(), now);
+                    if (due != null && !now.isBefore(due)) {
+                        if (!p.paused()) {
+                            fire(key).ifPresent(started::add);
                         }
+                        record(key, now);
+                        due = cron.get().next(nowUtc).map(ZonedDateTime::toInstant).orElse(null);
                     }
+                    // null: it never comes due again, and is not looked up again either
+                    nextFire.put(key, due);
                 }
             }
         }
@@ -109,12 +113,43 @@ public final class ScheduleTrigger implements AutoCloseable {
         return started;
     }
 
+    /**
+     * The first due time of a schedule this process has not seen yet: the first time after the last one
+     * recorded (in the past when it was missed while the server was down), or for a schedule never
+     * recorded the first time after now (and now is recorded as its start).
+     */
+    private Instant firstDue(Key key, CronExpression cron, Instant now) {
+        Optional<Instant> last;
+        try {
+            last = log.lastDue(key.team(), key.pipeline(), key.stage(), key.cron());
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read when schedule '{}' of {}/{} last came due: {}", key.cron(), key.team(),
+                    key.pipeline(), e.getMessage());
+            last = Optional.empty();
+        }
+        if (last.isEmpty()) {
+            record(key, now);
+            return cron.next(now.atZone(ZoneOffset.UTC)).map(ZonedDateTime::toInstant).orElse(null);
+        }
+        return cron.next(last.get().atZone(ZoneOffset.UTC)).map(ZonedDateTime::toInstant).orElse(null);
+    }
+
+    private void record(Key key, Instant due) {
+        try {
+            log.record(key.team(), key.pipeline(), key.stage(), key.cron(), due);
+        } catch (RuntimeException e) {
+            // the schedule still runs; only a restart right now could fire this time twice or miss one
+            LOG.warn("cannot record that schedule '{}' of {}/{} came due: {}", key.cron(), key.team(),
+                    key.pipeline(), e.getMessage());
+        }
+    }
+
     /** When {@code stage} of {@code pipeline} fires next, as far as the last {@link #runDue} knows. */
     public synchronized Optional<Instant> nextFire(String team, String pipeline, String stage) {
         return nextFire.entrySet().stream()
                 .filter(e -> e.getKey().team().equals(team) && e.getKey().pipeline().equals(pipeline)
                         && e.getKey().stage().equals(stage))
-                .map(Map.Entry::getValue).findFirst();
+                .map(Map.Entry::getValue).filter(Objects::nonNull).findFirst();
     }
 
     private Optional<Run> fire(Key key) {

@@ -54,10 +54,15 @@ class ScheduleTriggerTest {
     @BeforeEach
     void start() throws Exception {
         fx = new TriggerFixture(data);
-        schedules = new ScheduleTrigger(fx.site, fx.pipelines, fx.runner, clock);
+        schedules = restarted();
         fx.pipeline("{'name':'nightly','application':'app','stages':["
                 + "{'name':'dev','instance':'dev','trigger':{'schedule':'30 2 * * *'}},"
                 + "{'name':'qa','instance':'qa'}]}");
+    }
+
+    /** A trigger as a freshly started server has it: nothing in memory, all it knows comes from Git. */
+    private ScheduleTrigger restarted() {
+        return new ScheduleTrigger(fx.site, fx.pipelines, fx.runner, new ScheduleLog(fx.repos), clock);
     }
 
     @AfterEach
@@ -125,6 +130,60 @@ class ScheduleTriggerTest {
         // runDue and nextFire share a lock: this waits for the firing check to finish, and with the clock
         // standing still no later check can fire again
         assertEquals(Optional.of(Instant.parse("2026-03-02T02:30:00Z")), schedules.nextFire("acme", "nightly", "dev"));
+        assertEquals(1, fx.runner.calls.size());
+    }
+
+    @Test
+    void aTimeMissedWhileTheServerWasDownFiresOnceAfterARestart() {
+        assertEquals(0, schedules.runDue().size()); // first seen at 01:00
+        schedules.close();
+
+        clock.set("2026-03-03T09:00:00Z"); // down over two nights
+        schedules = restarted();
+        assertEquals(1, schedules.runDue().size(), "the missed nights fire once");
+        assertEquals(0, schedules.runDue().size());
+        assertEquals(Optional.of(Instant.parse("2026-03-04T02:30:00Z")), schedules.nextFire("acme", "nightly", "dev"));
+        schedules.close();
+
+        schedules = restarted(); // restarted again at once: nothing new was missed
+        assertEquals(0, schedules.runDue().size());
+        clock.set("2026-03-04T02:30:00Z");
+        assertEquals(1, schedules.runDue().size());
+        assertEquals(2, fx.runner.calls.size());
+    }
+
+    @Test
+    void aScheduleFirstSeenAfterTheServerStartsNeverFiresForThePast() {
+        clock.set("2026-03-03T09:00:00Z");
+        schedules.close();
+        schedules = restarted();
+        assertEquals(0, schedules.runDue().size(), "no record of this schedule: it counts from now");
+        assertEquals(Optional.of(Instant.parse("2026-03-04T02:30:00Z")), schedules.nextFire("acme", "nightly", "dev"));
+    }
+
+    @Test
+    void aTimeSkippedWhilePausedIsNotMadeUpAfterARestartNorIsAChangedSchedulesPast() throws Exception {
+        schedules.runDue();
+        fx.pipelines.setPaused("acme", "olive", "nightly", true);
+        clock.set("2026-03-01T02:30:00Z");
+        assertEquals(0, schedules.runDue().size());
+        schedules.close();
+        fx.pipelines.setPaused("acme", "olive", "nightly", false);
+
+        clock.set("2026-03-01T12:00:00Z");
+        schedules = restarted();
+        assertEquals(0, schedules.runDue().size(), "the skipped time was recorded");
+
+        // a changed expression is a new schedule: it counts from when it was first seen, and a time of
+        // its own missed while the server was down fires once
+        fx.pipelines.replace("acme", "olive", "nightly", TriggerFixture.JSON.readTree(("{'name':'nightly',"
+                + "'application':'app','stages':[{'name':'dev','instance':'dev','trigger':{'schedule':'0 3 * * *'}},"
+                + "{'name':'qa','instance':'qa'}]}").replace('\'', '"')));
+        assertEquals(0, schedules.runDue().size());
+        schedules.close();
+        clock.set("2026-03-02T12:00:00Z");
+        schedules = restarted();
+        assertEquals(1, schedules.runDue().size());
         assertEquals(1, fx.runner.calls.size());
     }
 }

@@ -14,6 +14,7 @@ import dev.flowstage.hooks.pipeline.PipelineEngine;
 import dev.flowstage.hooks.review.ReviewService;
 import dev.flowstage.hooks.trigger.PipelineWebhook;
 import dev.flowstage.hooks.trigger.PushTrigger;
+import dev.flowstage.hooks.trigger.ScheduleLog;
 import dev.flowstage.hooks.trigger.ScheduleTrigger;
 import dev.flowstage.storage.meta.SiteStore;
 import dev.flowstage.storage.meta.TeamStore;
@@ -78,7 +79,7 @@ public interface PipelineModule {
     @Provides
     @Singleton
     static ScheduleTrigger scheduleTrigger(SiteStore site, ConfigPipelineStore pipelines, PipelineEngine engine,
-                                           Clock clock) {
-        return new ScheduleTrigger(site, pipelines, engine, clock);
+                                           RepoStore repos, Clock clock) {
+        return new ScheduleTrigger(site, pipelines, engine, new ScheduleLog(repos), clock);
     }
 }
