@@ -49,6 +49,7 @@ public final class GcQueue implements AutoCloseable {
     private final LinkedBlockingQueue<Path> queue = new LinkedBlockingQueue<>();
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong sweeps = new AtomicLong();
     private final Thread worker;
     private volatile boolean closed;
 
@@ -109,6 +110,16 @@ public final class GcQueue implements AutoCloseable {
         return failed.get();
     }
 
+    /** Repositories waiting for the worker: a push that did not queue its repository leaves this as it was. */
+    public int pending() {
+        return queue.size();
+    }
+
+    /** Periodic sweeps made (tests await these instead of sleeping). */
+    public long sweeps() {
+        return sweeps.get();
+    }
+
     /** True while the worker thread is alive. */
     public boolean isRunning() {
         return worker.isAlive();
@@ -148,6 +159,7 @@ public final class GcQueue implements AutoCloseable {
             }
         });
         dirty.forEach(this::enqueue);
+        sweeps.incrementAndGet();
     }
 
     private void gc(Path gitDir) {

@@ -57,8 +57,8 @@ class GcQueueTest {
             try (Repository repo = store.open(name)) {
                 TestCommits.commit(repo, "refs/heads/main", "flows.json", "[1]");
             }
-            store.pushed(name); // within 100 x the last gc's few ms: counted, not collected
-            Thread.sleep(300);
+            store.pushed(name); // within 100 x the last gc's few ms: counted, not queued
+            assertEquals(0, gc.pending(), "pushed() decides at once; nothing queued means no gc follows");
             assertEquals(1, gc.completed());
             now.addAndGet(Duration.ofSeconds(1).toNanos());
             store.pushed(name);
@@ -81,8 +81,10 @@ class GcQueueTest {
             gc.start();
             await(() -> gc.completed() == 1);
             assertTrue(hasBitmap(store.path(pushed)));
-            // the sweep only takes repos pushed since their last gc, so nothing else runs
-            Thread.sleep(400);
+            // the sweep only takes repos pushed since their last gc, so nothing else runs: the worker gcs
+            // what a sweep queued before it sweeps again, so two more sweeps would have shown any
+            long seen = gc.sweeps();
+            await(() -> gc.sweeps() >= seen + 2);
             assertEquals(1, gc.completed());
             assertFalse(hasBitmap(store.path(idle)));
         }

@@ -241,16 +241,15 @@ class EventsApiTest {
         assertEquals(202, hook.status());
         assertEquals("{\"message\":\"pipeline line-1 is paused: nothing was run\"}", hook.text());
         server.push(tmp.resolve("work"), "dev", "refs/heads/main", "while paused", "flows.json", "[]\n");
-        Thread.sleep(300);
-        assertEquals(List.of(), server.runner.calls);
 
         assertEquals(false, call("POST", "/teams/acme/pipelines/line-1/resume", basic("olive"), null).json()
                 .path("paused").asBoolean());
         server.push(tmp.resolve("work"), "dev", "refs/heads/main", "docs only", "README.md", "hi\n");
         server.push(tmp.resolve("work"), "dev", "refs/heads/main", "tweak [skip deploy]", "flows.json", "[ ]\n");
         RevCommit real = server.push(tmp.resolve("work"), "dev", "refs/heads/main", "flows", "flows.json", "[  ]\n");
+        // The trigger takes push events one at a time in the order they were published: once the last
+        // push has run, the three before it were decided, so no sleep is needed to see they did not run.
         waitUntil(() -> !server.runner.calls.isEmpty());
-        Thread.sleep(300);
         assertEquals(List.of(new RecordingRunner.Call("acme", "line-1", "dev", Optional.empty(), "olive",
                 PipelineRunner.PUSH)), server.runner.calls, "only the push of " + real.name() + " qualifies");
     }
