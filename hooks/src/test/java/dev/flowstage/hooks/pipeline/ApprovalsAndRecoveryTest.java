@@ -1,5 +1,6 @@
 package dev.flowstage.hooks.pipeline;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,7 @@ import dev.flowstage.storage.run.Run;
 import dev.flowstage.storage.run.RunStatus;
 import dev.flowstage.storage.run.RunStore;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +26,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.eclipse.jgit.lib.ObjectId;
@@ -130,11 +133,8 @@ class ApprovalsAndRecoveryTest {
 
         ObjectId moved = f.commit("qa", PipelineFixture.flows("[]").with("settings.json", "{\"new\":true}"), "qa moved");
         engine.onMainMoved("acme", "qa", null, moved.name(), "someone");
-        long end = System.currentTimeMillis() + 10_000;
-        while (!moved.name().equals(f.reviews.get("acme", run.reviewId()).orElseThrow().base())) {
-            assertTrue(System.currentTimeMillis() < end, "the candidate was not rebuilt on the new main");
-            Thread.sleep(10);
-        }
+        await("the candidate rebuilt on the new main").atMost(PipelineFixture.TIMEOUT).pollInterval(Duration.ofMillis(10))
+                .until(() -> f.reviews.get("acme", run.reviewId()).orElseThrow().base(), moved.name()::equals);
         reviews.approve("acme", run.reviewId(), OLGA);
         assertEquals(RunStatus.AWAITING_APPROVAL, f.runs.get("acme", run.id()).orElseThrow().status());
         reviews.approve("acme", run.reviewId(), OSCAR);
@@ -183,7 +183,7 @@ class ApprovalsAndRecoveryTest {
         Run failed = f.runs.get("acme", notApplied.id()).orElseThrow();
         assertEquals(RunStatus.FAILED, failed.status());
         assertEquals("server stopped during the run", failed.error());
-        assertEquals(c2.commit(), f.main("qa"), "the failed run left the target as it was");
+        // the first resumed run was built on c2: the failed run left the target as it was
         String previous = c2.commit().name();
         for (Run q : queued) {
             Run done = f.awaitEnd(q.id());
@@ -192,6 +192,17 @@ class ApprovalsAndRecoveryTest {
             previous = done.targetAfter();
         }
         assertEquals(previous, f.main("qa").name());
+        // now that the last resumed run has ended, the target's history shows what ran: the two applied runs
+        // were not run again and the failed one never moved it
+        List<String> ranNewestFirst = new ArrayList<>();
+        try (Repository repo = f.repos.open(new RepoName("acme", "qa")); RevWalk walk = new RevWalk(repo)) {
+            walk.markStart(walk.parseCommit(f.main("qa")));
+            for (RevCommit commit : walk) {
+                ranNewestFirst.addAll(commit.getFooterLines("Flowstage-Run"));
+            }
+        }
+        assertEquals(List.of(queued.get(2).id(), queued.get(1).id(), queued.get(0).id(), appliedRunning.id(),
+                applied.id()), ranNewestFirst);
     }
 
     @Test
@@ -242,11 +253,14 @@ class ApprovalsAndRecoveryTest {
         engine = new PipelineEngine(f.teams, slowRecovery, f.reviews, f.repos, f.secrets, f.clock,
                 MainMovedListener.NONE, LiveCapture.NONE, 4);
         CompletableFuture<Void> recovery = engine.startInBackground();
-        ExecutorService caller = Executors.newSingleThreadExecutor();
+        FutureTask<Run> deploy = new FutureTask<>(
+                () -> engine.deploy("acme", "line-1", "dev", Optional.empty(), "olga", "api"));
+        Thread caller = new Thread(deploy, "deploy-caller");
+        caller.start();
         try {
-            Future<Run> deploy = caller.submit(() -> engine.deploy("acme", "line-1", "dev", Optional.empty(), "olga", "api"));
-            Thread.sleep(300);
+            PipelineFixture.awaitParkedIn(caller, RecoveryGate.class, "await");
             assertFalse(deploy.isDone(), "a deploy must wait for start-up recovery");
+            assertEquals(2, f.runs.list("acme", "line-1", 10, null).size(), "and stores no run meanwhile");
             assertFalse(recovery.isDone());
             release.countDown();
             Run fresh = deploy.get(30, TimeUnit.SECONDS);
@@ -265,7 +279,7 @@ class ApprovalsAndRecoveryTest {
             assertEquals(previous, f.main("qa").name());
         } finally {
             release.countDown();
-            caller.shutdownNow();
+            caller.interrupt();
         }
     }
 
@@ -283,7 +297,7 @@ class ApprovalsAndRecoveryTest {
         assertEquals(f.main("prod").name(), done.targetAfter());
     }
 
-    private Run awaitApproval(Run queued) throws InterruptedException {
+    private Run awaitApproval(Run queued) {
         return f.await(queued.id(), r -> r.status() != RunStatus.QUEUED && r.status() != RunStatus.RUNNING);
     }
 }

@@ -1,6 +1,7 @@
 package dev.flowstage.hooks.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -289,11 +290,14 @@ class PipelineEngineTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        });
+        }, "closer");
         closer.start();
-        Thread.sleep(100);
+        // the engine is closed (it starts no more runs) and waits for the executing one: only now let it end
+        PipelineFixture.awaitParkedIn(closer, RunQueue.class, "close");
         release.countDown();
         closer.join(15_000);
+        assertFalse(closer.isAlive(), "close() returned once the executing run ended");
+        // close() has returned, so the pool is done: a queued run still queued now is one it will never start
         assertEquals(RunStatus.SUCCEEDED, f.runs.get("acme", first.id()).orElseThrow().status());
         assertEquals(RunStatus.QUEUED, f.runs.get("acme", second.id()).orElseThrow().status());
         assertEquals(RunStatus.QUEUED, f.runs.get("acme", third.id()).orElseThrow().status());

@@ -27,8 +27,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.RefUpdate;
@@ -43,6 +46,7 @@ import org.eclipse.jgit.lib.RepositoryCache;
 final class PipelineFixture implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String TEAM = "acme";
+    static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     final Path dir;
     final Clock clock = Clock.systemUTC();
@@ -153,21 +157,40 @@ final class PipelineFixture implements AutoCloseable {
     }
 
     /** Waits up to 20 s for the run to satisfy {@code done}. */
-    Run await(String id, Predicate<Run> done) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        Run r = runs.get(TEAM, id).orElseThrow();
-        while (!done.test(r)) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("run " + id + " did not get there: " + r);
-            }
-            Thread.sleep(5);
-            r = runs.get(TEAM, id).orElseThrow();
+    Run await(String id, Predicate<Run> done) {
+        try {
+            return Awaitility.await("run " + id).atMost(TIMEOUT).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(5)).until(() -> runs.get(TEAM, id).orElseThrow(), done);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("run " + id + " did not get there: " + runs.get(TEAM, id).orElseThrow(), e);
         }
-        return r;
     }
 
-    Run awaitEnd(String id) throws InterruptedException {
+    Run awaitEnd(String id) {
         return await(id, r -> r.status().isTerminal());
+    }
+
+    /**
+     * Waits up to 20 s until {@code t} is parked inside {@code owner.method}: the event that proves it got
+     * there and is held there, without guessing how long that takes.
+     */
+    static void awaitParkedIn(Thread t, Class<?> owner, String method) {
+        Awaitility.await(t.getName() + " waiting in " + owner.getSimpleName() + "." + method).atMost(TIMEOUT)
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).until(() -> parkedIn(t, owner, method));
+    }
+
+    private static boolean parkedIn(Thread t, Class<?> owner, String method) {
+        if (!parked(t)) {
+            return false;
+        }
+        boolean inside = Arrays.stream(t.getStackTrace())
+                .anyMatch(e -> e.getClassName().equals(owner.getName()) && e.getMethodName().equals(method));
+        return inside && parked(t);
+    }
+
+    private static boolean parked(Thread t) {
+        Thread.State s = t.getState();
+        return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
     }
 
     @Override

@@ -1,0 +1,104 @@
+package dev.flowstage.hooks.pipeline;
+
+import dev.flowstage.hooks.events.MainMovedListener;
+import dev.flowstage.hooks.review.ReviewListener;
+import dev.flowstage.storage.review.Approval;
+import dev.flowstage.storage.review.Review;
+import dev.flowstage.storage.review.ReviewState;
+import dev.flowstage.storage.review.ReviewStore;
+import dev.flowstage.storage.run.Run;
+import dev.flowstage.storage.run.RunStatus;
+import dev.flowstage.storage.run.RunStore;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What reviews mean to runs awaiting approval: a merge ends the run as succeeded, a rejection as
+ * rejected, and main moving under an open review rebuilds its candidate on the new main.
+ */
+final class ReviewOutcomes implements ReviewListener, MainMovedListener {
+    private static final Logger LOG = LoggerFactory.getLogger(ReviewOutcomes.class);
+
+    private final RunStore runs;
+    private final ReviewStore reviews;
+    private final RunExecutor executor;
+    private final PendingRuns pending;
+    private final RunQueue queue;
+    private final RecoveryGate recovery;
+    private final Clock clock;
+
+    ReviewOutcomes(RunStore runs, ReviewStore reviews, RunExecutor executor, PendingRuns pending, RunQueue queue,
+            RecoveryGate recovery, Clock clock) {
+        this.runs = runs;
+        this.reviews = reviews;
+        this.executor = executor;
+        this.pending = pending;
+        this.queue = queue;
+        this.recovery = recovery;
+        this.clock = clock;
+    }
+
+    @Override
+    public void onMerged(Review review, String commit) {
+        recovery.await();
+        finish(review, RunStatus.SUCCEEDED, commit);
+    }
+
+    @Override
+    public void onRejected(Review review) {
+        recovery.await();
+        finish(review, RunStatus.REJECTED, null);
+    }
+
+    /** Rebuilds the candidates of open pipeline reviews on a target whose main moved (off the caller's thread). */
+    @Override
+    public void onMainMoved(String team, String target, String oldSha, String newSha, String actor) {
+        queue.runAside(() -> {
+            recovery.await();
+            for (Review review : reviews.list(team, ReviewState.OPEN)) {
+                if (!review.target().equals(target) || review.runId() == null || newSha.equals(review.base())) {
+                    continue;
+                }
+                runs.get(team, review.runId()).filter(r -> r.status() == RunStatus.AWAITING_APPROVAL).ifPresent(r -> {
+                    try {
+                        executor.refreshCandidate(r, review);
+                    } catch (IOException | RuntimeException e) {
+                        LOG.warn("cannot rebuild review {} of {}/{} on the new main", review.id(), team, target, e);
+                    }
+                });
+            }
+        });
+    }
+
+    /**
+     * Ends the run of a decided review as {@code status} ({@code commit}: what the merge put on main); a
+     * run already ended, or a review of no run, is left alone. Start-up recovery calls it directly.
+     */
+    void finish(Review review, RunStatus status, String commit) {
+        if (review.runId() == null) {
+            return;
+        }
+        Optional<Run> run = runs.get(review.team(), review.runId());
+        if (run.isEmpty() || run.get().status().isTerminal()) {
+            return;
+        }
+        pending.release(run.get());
+        runs.update(review.team(), review.runId(), cur -> {
+            if (cur.status().isTerminal()) {
+                return cur;
+            }
+            String who = String.join(", ", review.approvals().stream().map(Approval::user).toList());
+            Run next = status == RunStatus.SUCCEEDED
+                    ? cur.withCommits(cur.sourceCommit(), review.base(), commit)
+                            .withLog(clock.instant(), "Review " + review.id() + " approved by " + who
+                                    + "; main of " + cur.target() + " is now " + commit.substring(0, 7))
+                    : cur.withLog(clock.instant(), "Review " + review.id() + " rejected"
+                            + (review.comment() == null ? "" : ": " + review.comment()));
+            return next.finished(status, clock.instant(), status == RunStatus.REJECTED
+                    ? "review " + review.id() + " was rejected" : null);
+        });
+    }
+}

@@ -1,0 +1,65 @@
+package dev.flowstage.hooks.pipeline;
+
+import dev.flowstage.storage.run.Run;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Executes admitted runs on a small pool: one at a time per pipeline, in the order they were queued, under
+ * {@code queue} and {@code forbid}; in parallel under {@code allow}. Once closed it starts no run, so
+ * runs still queued stay queued in the store.
+ */
+final class RunQueue implements AutoCloseable {
+    private final RunExecutor executor;
+    private final ExecutorService pool;
+    private final KeyedSerialExecutor serial;
+    private volatile boolean closed;
+
+    RunQueue(RunExecutor executor, int threads) {
+        this.executor = executor;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "pipeline-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.serial = new KeyedSerialExecutor(pool);
+    }
+
+    /** Queues {@code run} behind the pipeline's earlier runs, or beside them under {@code allow}. */
+    void submit(Run run, Concurrency concurrency) {
+        Runnable task = () -> {
+            if (!closed) {
+                executor.execute(run);
+            }
+        };
+        if (concurrency == Concurrency.ALLOW) {
+            pool.execute(task);
+        } else {
+            serial.execute(PendingRuns.key(run.team(), run.pipeline()), task);
+        }
+    }
+
+    /** Runs other pipeline work (off the caller's thread) on the same pool, unless the queue is closed. */
+    void runAside(Runnable task) {
+        if (!closed) {
+            pool.execute(task);
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Stops starting runs and waits up to 10 s for the ones executing. */
+    @Override
+    public void close() throws InterruptedException {
+        closed = true;
+        pool.shutdown();
+        if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+            pool.shutdownNow();
+        }
+    }
+}

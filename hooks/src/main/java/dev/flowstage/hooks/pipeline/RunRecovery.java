@@ -1,0 +1,103 @@
+package dev.flowstage.hooks.pipeline;
+
+import dev.flowstage.storage.meta.TeamStore;
+import dev.flowstage.storage.review.Review;
+import dev.flowstage.storage.review.ReviewState;
+import dev.flowstage.storage.review.ReviewStore;
+import dev.flowstage.storage.run.Run;
+import dev.flowstage.storage.run.RunStatus;
+import dev.flowstage.storage.run.RunStore;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.jgit.lib.ObjectId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Start-up recovery of the runs a stopped server left behind: a run whose commit (found by its
+ * {@code Flowstage-Run} trailer) is on its target's main succeeded; else a run left {@code running}
+ * failed and {@code queued} runs are queued again in order; runs awaiting a review that was decided while
+ * the server was down are finished.
+ */
+final class RunRecovery {
+    private static final Logger LOG = LoggerFactory.getLogger(RunRecovery.class);
+    /** How far back in a target's history recovery looks for a run's commit. */
+    private static final int RECOVERY_DEPTH = 200;
+
+    private final TeamStore teams;
+    private final RunStore runs;
+    private final ReviewStore reviews;
+    private final Promoter promoter;
+    private final PendingRuns pending;
+    private final RunQueue queue;
+    private final ReviewOutcomes outcomes;
+    private final RecoveryGate gate;
+    private final Clock clock;
+
+    RunRecovery(TeamStore teams, RunStore runs, ReviewStore reviews, Promoter promoter, PendingRuns pending,
+            RunQueue queue, ReviewOutcomes outcomes, RecoveryGate gate, Clock clock) {
+        this.teams = teams;
+        this.runs = runs;
+        this.reviews = reviews;
+        this.promoter = promoter;
+        this.pending = pending;
+        this.queue = queue;
+        this.outcomes = outcomes;
+        this.gate = gate;
+        this.clock = clock;
+    }
+
+    /** Recovers every run that has not ended, on the caller's thread. */
+    void run() {
+        for (Run r : runs.allNonTerminal()) {
+            try {
+                recover(r);
+            } catch (RuntimeException | IOException e) {
+                LOG.error("cannot recover pipeline run {} of team {}", r.id(), r.team(), e);
+            }
+        }
+    }
+
+    /** {@link #run()} on a thread of its own; until it is done, the gate holds deploys and review outcomes. */
+    CompletableFuture<Void> runInBackground() {
+        return gate.runInBackground(this::run);
+    }
+
+    private void recover(Run r) throws IOException {
+        switch (r.status()) {
+            case RUNNING, QUEUED -> {
+                Optional<ObjectId> applied = promoter.findRunCommit(r.team(), r.target(), r.id(), RECOVERY_DEPTH);
+                if (applied.isPresent()) {
+                    String commit = applied.get().name();
+                    runs.update(r.team(), r.id(), cur -> cur.status().isTerminal() ? cur
+                            : cur.withCommits(cur.sourceCommit(), cur.targetBefore(), commit)
+                                    .finished(RunStatus.SUCCEEDED, clock.instant(), null)
+                                    .withLog(clock.instant(), "Server stopped during the run; main of " + cur.target()
+                                            + " had already moved to " + commit.substring(0, 7)));
+                } else if (r.status() == RunStatus.RUNNING) {
+                    runs.update(r.team(), r.id(), cur -> cur.status().isTerminal() ? cur
+                            : cur.finished(RunStatus.FAILED, clock.instant(), "server stopped during the run")
+                                    .withLog(clock.instant(), "Server stopped during the run; main of " + cur.target()
+                                            + " was left as it was"));
+                } else {
+                    Concurrency c = teams.team(r.team()).flatMap(cfg -> ConfigPipelineStore.read(cfg, r.pipeline()))
+                            .map(Pipeline::concurrency).orElse(Concurrency.QUEUE);
+                    pending.add(r);
+                    queue.submit(r, c);
+                }
+            }
+            case AWAITING_APPROVAL -> {
+                pending.add(r);
+                Optional<Review> review = r.reviewId() == null ? Optional.empty() : reviews.get(r.team(), r.reviewId());
+                if (review.isPresent() && review.get().state() == ReviewState.MERGED) {
+                    outcomes.finish(review.get(), RunStatus.SUCCEEDED, review.get().mergedCommit());
+                } else if (review.isPresent() && review.get().state().isFinal()) {
+                    outcomes.finish(review.get(), RunStatus.REJECTED, null);
+                }
+            }
+            default -> { }
+        }
+    }
+}
