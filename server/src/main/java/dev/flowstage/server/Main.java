@@ -1,6 +1,9 @@
 package dev.flowstage.server;
 
+import dev.flowstage.server.admin.AdminException;
+import dev.flowstage.server.admin.AdminCommand;
 import dev.flowstage.server.config.ConfigException;
+import dev.flowstage.server.config.ListenException;
 import dev.flowstage.server.config.ConfigOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,12 +13,27 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
 
-/** The command line: {@code flowstage serve [options]}. */
+/** The command line: {@code flowstage serve [options]} and {@code flowstage admin …}. */
 @Command(name = "flowstage", mixinStandardHelpOptions = true, version = "flowstage 0.1.0",
-        description = "Git-native backend for Node-RED DevOps.", subcommands = Main.Serve.class)
+        description = "Git-native backend for Node-RED DevOps.", subcommands = {Main.Serve.class, AdminCommand.class})
 public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with its error reporting: what a user can fix is one line, not a stack trace. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigException) {
+                cmd.getErr().println("flowstage: " + e.getMessage());
+                return CommandLine.ExitCode.USAGE;
+            }
+            if (e instanceof AdminException || e instanceof ListenException || e instanceof ServerLock.Held) {
+                cmd.getErr().println("flowstage: " + e.getMessage());
+                return CommandLine.ExitCode.SOFTWARE;
+            }
+            throw e;
+        });
     }
 
     @Override
@@ -40,13 +58,7 @@ public final class Main implements Callable<Integer> {
                 }
                 return 0;
             }
-            FlowstageServer server;
-            try {
-                server = FlowstageServer.start(options, System.getenv());
-            } catch (ConfigException e) {
-                System.err.println("flowstage: " + e.getMessage());
-                return 2;
-            }
+            FlowstageServer server = FlowstageServer.start(options, System.getenv());
             System.out.println(server.banner().text());
             System.out.flush();
             CountDownLatch stopped = new CountDownLatch(1);
