@@ -152,7 +152,7 @@ public final class FlowstageServer implements AutoCloseable {
         });
         schedule.start(SCHEDULE_POLL);
         ports.from(jetty::httpPort, jetty::httpsPort, ssh::port);
-        // The two listeners share nothing at start-up: bind SSH while Jetty initialises the API.
+        // Bind SSH while Jetty takes its ports
         CompletableFuture<Void> sshStarted = CompletableFuture.runAsync(() -> {
             try {
                 ssh.start();
@@ -160,14 +160,15 @@ public final class FlowstageServer implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         });
-        jetty.start();
+        jetty.bind();
         try {
             sshStarted.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof UncheckedIOException u ? u.getCause() : e;
         }
-        // Only now that the listeners are bound: a start that fails to bind leaves no admin behind
-        // whose generated password scrolled past in the error output.
+        // Only once every port is bound, so that a start that fails to bind leaves no admin behind
+        // whose generated password scrolled past in the error output; and before HTTP serves, so
+        // that the first request already finds admin. (SSH takes keys only, and admin has none yet.)
         InitialAdminPassword initial = new InitialAdminPassword(config.dataDir());
         FirstStart.Result admin = FirstStart.ensureAdmin(site, hasher, config.adminPassword(), initial);
         if (admin.ignoredConfigured()) {
@@ -175,6 +176,7 @@ public final class FlowstageServer implements AutoCloseable {
                     + " PATCH /api/v1/users/{} or, server stopped, 'flowstage admin reset-password')",
                     FirstStart.ADMIN, FirstStart.ADMIN);
         }
+        jetty.start();
         banner = new Banner(config.publicHost(), jetty.httpPort(), jetty.httpsPort(), ssh.port(),
                 tls.sha256Fingerprint(), hostKey.fingerprint(), admin.generated(),
                 initial.exists() ? Optional.of(initial.file()) : Optional.empty());

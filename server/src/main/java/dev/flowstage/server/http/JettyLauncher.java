@@ -30,6 +30,7 @@ public final class JettyLauncher implements AutoCloseable {
     private final ServerConnector https;
     private final Port httpPort;
     private final Port httpsPort;
+    private boolean bound;
 
     public JettyLauncher(ServerConfig config, TlsMaterial tls, Handler handler) {
         httpPort = config.httpPort();
@@ -83,10 +84,22 @@ public final class JettyLauncher implements AutoCloseable {
         return connector;
     }
 
-    /** Binds both connectors, then starts; a port in use fails with a message naming the option. */
-    public void start() throws Exception {
+    /**
+     * Opens both connectors' ports without serving yet (connections wait in the backlog); a port in
+     * use fails here, with a message naming the option.
+     */
+    public void bind() throws IOException {
+        if (bound) {
+            return;
+        }
         bind(http, "HTTP", httpPort, "--http-port");
         bind(https, "HTTPS", httpsPort, "--https-port");
+        bound = true;
+    }
+
+    /** Binds (unless {@link #bind()} did), then serves. */
+    public void start() throws Exception {
+        bind();
         server.start();
     }
 
