@@ -1,5 +1,6 @@
 package dev.flowstage.server;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -11,15 +12,19 @@ import java.util.Optional;
  * the generated admin password. Ports are the ones actually bound; 0 means off.
  *
  * @param generatedAdminPassword present only when this start generated it (never when it came from
- *                               FLOWSTAGE_ADMIN_PASSWORD): it is printed once and never again
+ *                               FLOWSTAGE_ADMIN_PASSWORD): it is printed this once
+ * @param initialPasswordFile    present while {@link InitialAdminPassword}'s file exists: every start
+ *                               names it, until admin's password is changed
  */
 public record Banner(String publicHost, int httpPort, int httpsPort, int sshPort, String tlsFingerprint,
-                     String sshFingerprint, Optional<String> generatedAdminPassword) {
+                     String sshFingerprint, Optional<String> generatedAdminPassword,
+                     Optional<Path> initialPasswordFile) {
     public static final String ADMIN_USER = "admin";
 
     public Banner {
         Objects.requireNonNull(publicHost, "publicHost");
         Objects.requireNonNull(generatedAdminPassword, "generatedAdminPassword");
+        Objects.requireNonNull(initialPasswordFile, "initialPasswordFile");
     }
 
     public List<String> lines() {
@@ -47,11 +52,12 @@ public record Banner(String publicHost, int httpPort, int httpsPort, int sshPort
         if (!git.isEmpty()) {
             lines.add("  Git    " + String.join("  or  ", git));
         }
-        generatedAdminPassword.ifPresent(p -> {
+        if (generatedAdminPassword.isPresent() || initialPasswordFile.isPresent()) {
             lines.add("");
-            lines.add("  Created user '" + ADMIN_USER + "' with password: " + p);
-            lines.add("  This password is shown only once; set FLOWSTAGE_ADMIN_PASSWORD on first start to choose it.");
-        });
+        }
+        generatedAdminPassword.ifPresent(p -> lines.add("  Created user '" + ADMIN_USER + "' with password: " + p));
+        initialPasswordFile.ifPresent(f -> lines.add("  The initial password of user '" + ADMIN_USER + "' is in " + f
+                + " until it is changed"));
         return lines;
     }
 

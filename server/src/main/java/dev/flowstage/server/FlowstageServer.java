@@ -57,6 +57,7 @@ public final class FlowstageServer implements AutoCloseable {
     private final PipelineEngine engine;
     private final ScheduleTrigger schedule;
     private Banner banner;
+    private ServerLock lock;
 
     @Inject
     FlowstageServer(ServerConfig config, SiteStore site, PasswordHasher hasher, GcQueue gc, JettyLauncher jetty,
@@ -86,7 +87,24 @@ public final class FlowstageServer implements AutoCloseable {
         return start(new ConfigLoader().load(args, env));
     }
 
+    /**
+     * Starts on {@code config}'s data directory, which it locks first.
+     * @throws ServerLock.Held when a server already runs there
+     * @throws dev.flowstage.server.config.ListenException when a port cannot be bound
+     */
     public static FlowstageServer start(ServerConfig config) throws Exception {
+        ServerLock lock = ServerLock.acquire(config.dataDir());
+        try {
+            FlowstageServer server = startLocked(config);
+            server.lock = lock;
+            return server;
+        } catch (Exception | Error e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static FlowstageServer startLocked(ServerConfig config) throws Exception {
         // Before any repository is opened: host git config is ignored, the window cache is sized once.
         HostConfigIsolation.install(config.dataDir().resolve("jgit.config"));
         StorageTuning.installWindowCache(config.windowCacheMb() * 1024L * 1024L, config.windowCacheOpenFiles());
@@ -124,7 +142,6 @@ public final class FlowstageServer implements AutoCloseable {
     }
 
     private void startListeners() throws Exception {
-        Optional<String> generated = FirstStart.ensureAdmin(site, hasher, config.adminPassword());
         gc.start();
         long t0 = System.nanoTime();
         // Recovery first: runs interrupted by a stop are resolved, queued ones resume, before new deploys.
@@ -138,7 +155,7 @@ public final class FlowstageServer implements AutoCloseable {
         });
         schedule.start(SCHEDULE_POLL);
         ports.from(jetty::httpPort, jetty::httpsPort, ssh::port);
-        // The two listeners share nothing at start-up: bind SSH while Jetty initialises the API.
+        // Bind SSH while Jetty takes its ports
         CompletableFuture<Void> sshStarted = CompletableFuture.runAsync(() -> {
             try {
                 ssh.start();
@@ -146,14 +163,26 @@ public final class FlowstageServer implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         });
-        jetty.start();
+        jetty.bind();
         try {
             sshStarted.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof UncheckedIOException u ? u.getCause() : e;
         }
+        // Only once every port is bound, so that a start that fails to bind leaves no admin behind
+        // whose generated password scrolled past in the error output; and before HTTP serves, so
+        // that the first request already finds admin. (SSH takes keys only, and admin has none yet.)
+        InitialAdminPassword initial = new InitialAdminPassword(config.dataDir());
+        FirstStart.Result admin = FirstStart.ensureAdmin(site, hasher, config.adminPassword(), initial);
+        if (admin.ignoredConfigured()) {
+            LOG.warn("FLOWSTAGE_ADMIN_PASSWORD is set but ignored: user '{}' already exists (change its password with"
+                    + " PATCH /api/v1/users/{} or, server stopped, 'flowstage admin reset-password')",
+                    FirstStart.ADMIN, FirstStart.ADMIN);
+        }
+        jetty.start();
         banner = new Banner(config.publicHost(), jetty.httpPort(), jetty.httpsPort(), ssh.port(),
-                tls.sha256Fingerprint(), hostKey.fingerprint(), generated);
+                tls.sha256Fingerprint(), hostKey.fingerprint(), admin.generated(),
+                initial.exists() ? Optional.of(initial.file()) : Optional.empty());
         LOG.info("Flowstage started in {} ms (listeners {} ms{}): HTTP {}, HTTPS {}, SSH {}",
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
                 (System.nanoTime() - t0) / 1_000_000, recovery.isDone() ? "" : ", run recovery going on",
@@ -217,6 +246,9 @@ public final class FlowstageServer implements AutoCloseable {
         closeQuietly(gc);
         if (site instanceof AutoCloseable c) {
             closeQuietly(c);
+        }
+        if (lock != null) {
+            lock.close();
         }
     }
 

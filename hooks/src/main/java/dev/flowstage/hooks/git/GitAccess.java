@@ -23,12 +23,15 @@ public interface GitAccess {
     UploadPack uploadPack(GitRequest request, Repository repository);
 
     /**
-     * The answer to a protocol-v2 {@code ls-refs}, exactly as {@link #uploadPack} would give it. This
-     * default runs it through {@link #uploadPack}; implementations answer it without one, since
-     * polling devices send little else.
+     * The answer to a protocol-v2 {@code ls-refs}, as {@link #uploadPack} would give it (plus
+     * {@code unborn}, which UploadPack lacks). This default borrows the ref filter of an
+     * {@link #uploadPack}; implementations answer it without building one, since polling devices send
+     * little else.
      */
     default byte[] lsRefs(GitRequest request, Repository repository, LsRefsCommand command) throws IOException {
-        return command.answer(uploadPack(request, repository));
+        UploadPack up = uploadPack(request, repository);
+        up.getRevWalk().close();
+        return command.answer(repository, up.getRefFilter());
     }
 
     /**

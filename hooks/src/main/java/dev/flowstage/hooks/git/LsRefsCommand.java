@@ -21,8 +21,9 @@ import org.eclipse.jgit.transport.UploadPack;
 import org.eclipse.jgit.util.RefMap;
 
 /**
- * One protocol-v2 {@code ls-refs} request with at least one {@code ref-prefix}: what a device or a
- * {@code git fetch} sends to learn where a branch is, and by far the most frequent Git request.
+ * One protocol-v2 {@code ls-refs} request: what a device or a {@code git fetch} sends to learn where
+ * a branch is (with {@code ref-prefix}es), and by far the most frequent Git request; without a
+ * prefix ({@code git ls-remote}) it lists every ref.
  *
  * <p>{@link #answer(Repository, RefFilter)} answers it the way JGit's {@link UploadPack} does (same
  * ref lookup, same ref filter, JGit's own advertiser for the lines) without building an
@@ -41,19 +42,22 @@ public final class LsRefsCommand {
     private final List<String> prefixes;
     private final boolean peel;
     private final boolean symrefs;
+    private final boolean unborn;
 
-    private LsRefsCommand(byte[] request, List<String> prefixes, boolean peel, boolean symrefs) {
+    private LsRefsCommand(byte[] request, List<String> prefixes, boolean peel, boolean symrefs, boolean unborn) {
         this.request = request;
         this.prefixes = List.copyOf(prefixes);
         this.peel = peel;
         this.symrefs = symrefs;
+        this.unborn = unborn;
     }
 
     /**
      * The request in {@code body}, or empty when it is not exactly: {@code command=ls-refs},
      * capability lines ({@code agent=}, {@code session-id=}, {@code server-option=},
-     * {@code object-format=sha1}), a delimiter, arguments ({@code peel}, {@code symrefs}, one or more
-     * {@code ref-prefix}), a flush, and nothing after it.
+     * {@code object-format=sha1}), a delimiter, arguments ({@code peel}, {@code symrefs},
+     * {@code unborn}, any number of {@code ref-prefix}), a flush, and nothing after it. Requests with
+     * {@code unborn} must be answered here: JGit's UploadPack refuses that argument.
      */
     public static Optional<LsRefsCommand> parse(byte[] body) {
         Objects.requireNonNull(body);
@@ -106,6 +110,7 @@ public final class LsRefsCommand {
         List<String> prefixes = new ArrayList<>();
         boolean peel = false;
         boolean symrefs = false;
+        boolean unborn = false;
         for (i++; i < lines.size(); i++) {
             String arg = lines.get(i);
             if (arg == null) {
@@ -114,16 +119,15 @@ public final class LsRefsCommand {
                 peel = true;
             } else if (arg.equals("symrefs")) {
                 symrefs = true;
+            } else if (arg.equals("unborn")) {
+                unborn = true;
             } else if (arg.startsWith(REF_PREFIX) && arg.length() > REF_PREFIX.length()) {
                 prefixes.add(arg.substring(REF_PREFIX.length()));
             } else {
                 return Optional.empty();
             }
         }
-        if (prefixes.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new LsRefsCommand(body.clone(), prefixes, peel, symrefs));
+        return Optional.of(new LsRefsCommand(body.clone(), prefixes, peel, symrefs, unborn));
     }
 
     private static boolean isCapability(String line) {
@@ -155,6 +159,10 @@ public final class LsRefsCommand {
         return symrefs;
     }
 
+    public boolean unborn() {
+        return unborn;
+    }
+
     /** The request as the client sent it. */
     public byte[] request() {
         return request.clone();
@@ -162,20 +170,29 @@ public final class LsRefsCommand {
 
     /**
      * The response UploadPack would send with {@code filter} as its ref filter: the pkt-lines of the
-     * matching refs, then a flush.
+     * matching refs, then a flush. With {@code unborn} (which JGit's UploadPack does not implement)
+     * the answer starts as C git's does when HEAD names a branch that does not exist yet:
+     * {@code unborn HEAD symref-target:refs/heads/main}, so that a clone of an empty repository
+     * checks out the server's branch rather than the client's {@code init.defaultBranch}.
      */
     public byte[] answer(Repository repository, RefFilter filter) throws IOException {
         RefDatabase db = repository.getRefDatabase();
         // One prefix, as a poll sends: the same refs as the many-prefix call, which filters them again
         // on a parallel stream
-        List<Ref> found = prefixes.size() == 1 ? db.getRefsByPrefix(prefixes.get(0))
+        List<Ref> found = prefixes.isEmpty() ? db.getRefs()
+                : prefixes.size() == 1 ? db.getRefsByPrefix(prefixes.get(0))
                 : db.getRefsByPrefix(prefixes.toArray(new String[0]));
         Map<String, Ref> refs = found.stream().collect(RefMap.toRefMap((a, b) -> b));
         RefFilter applied = filter != RefFilter.DEFAULT ? filter
                 : repository.getConfig().get(TransferConfig.KEY).getRefFilter();
         refs = applied.filter(refs);
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        RefAdvertiser adv = new RefAdvertiser.PacketLineOutRefAdvertiser(new PacketLineOut(out));
+        PacketLineOut pckOut = new PacketLineOut(out);
+        Optional<String> unbornTarget = unbornHeadTarget(repository, refs, applied);
+        if (unbornTarget.isPresent()) {
+            pckOut.writeString("unborn " + Constants.HEAD + " symref-target:" + unbornTarget.get() + "\n");
+        }
+        RefAdvertiser adv = new RefAdvertiser.PacketLineOutRefAdvertiser(pckOut);
         adv.init(repository);
         adv.setUseProtocolV2(true);
         adv.setDerefTags(peel);
@@ -188,6 +205,27 @@ public final class LsRefsCommand {
         adv.send(refs.values());
         out.write(FLUSH);
         return out.toByteArray();
+    }
+
+    /**
+     * The branch an unborn HEAD names, when the client asked for it and may see HEAD. As in C git
+     * ({@code ls-refs.c}), only with {@code symrefs} too and when no prefix or one matching HEAD was sent.
+     */
+    private Optional<String> unbornHeadTarget(Repository repository, Map<String, Ref> sent, RefFilter filter)
+            throws IOException {
+        if (!unborn || !symrefs || sent.containsKey(Constants.HEAD)
+                || !prefixes.isEmpty() && prefixes.stream().noneMatch(Constants.HEAD::startsWith)) {
+            return Optional.empty();
+        }
+        Ref head = repository.exactRef(Constants.HEAD);
+        if (head == null || !head.isSymbolic() || head.getObjectId() != null) {
+            return Optional.empty();
+        }
+        // The same filter that hides refs from devices decides whether HEAD may be named at all
+        if (!filter.filter(Map.of(Constants.HEAD, head)).containsKey(Constants.HEAD)) {
+            return Optional.empty();
+        }
+        return Optional.of(head.getTarget().getName());
     }
 
     /** The response of {@code up}, a v2 UploadPack built for this request: the reference for {@link #answer}. */

@@ -54,7 +54,9 @@ class LsRefsCommandTest {
                 List.of("ref-prefix refs/heads/main", "ref-prefix refs/heads/main"),
                 List.of("ref-prefix refs/nothing/"),
                 List.of("ref-prefix refs/"),
-                List.of("symrefs", "ref-prefix H"));
+                List.of("symrefs", "ref-prefix H"),
+                List.of(),
+                List.of("symrefs", "peel"));
         for (List<String> args : argumentSets) {
             for (RefFilter filter : List.of(RefFilter.DEFAULT, DeviceRefFilter.INSTANCE)) {
                 for (List<String> capabilities : List.of(List.<String>of(),
@@ -89,12 +91,67 @@ class LsRefsCommandTest {
     }
 
     @Test
+    void withRefsUnbornChangesNothing() throws Exception {
+        // HEAD exists, so the answer is UploadPack's to the same request without "unborn"
+        for (RefFilter filter : List.of(RefFilter.DEFAULT, DeviceRefFilter.INSTANCE)) {
+            List<String> args = List.of("peel", "symrefs", "ref-prefix HEAD", "ref-prefix refs/heads/");
+            UploadPack up = new UploadPack(repo);
+            up.setExtraParameters(List.of("version=2"));
+            up.setRefFilter(filter);
+            String expected = new String(LsRefsCommand.parse(request("command=ls-refs", List.of(), args))
+                    .orElseThrow().answer(up), StandardCharsets.UTF_8);
+            List<String> withUnborn = new ArrayList<>(args);
+            withUnborn.add(0, "unborn");
+            LsRefsCommand command = LsRefsCommand.parse(request("command=ls-refs", List.of(), withUnborn)).orElseThrow();
+            assertTrue(command.unborn());
+            assertEquals(expected, new String(command.answer(repo, filter), StandardCharsets.UTF_8));
+            assertFalse(expected.contains("unborn"), expected);
+        }
+    }
+
+    @Test
+    void namesTheBranchOfAnUnbornHeadAsCGitDoes() throws Exception {
+        try (Git git = Git.init().setDirectory(dir.resolve("empty").toFile()).setBare(true).setInitialBranch("main").call()) {
+            Repository empty = git.getRepository();
+            String clone = "unborn HEAD symref-target:refs/heads/main\n";
+            // what git clone sends to an empty repository
+            List<String> cloneArgs = List.of("peel", "symrefs", "unborn", "ref-prefix HEAD", "ref-prefix refs/heads/",
+                    "ref-prefix refs/tags/");
+            for (RefFilter filter : List.of(RefFilter.DEFAULT, DeviceRefFilter.INSTANCE)) {
+                assertEquals(pkts(clone) + "0000", answer(empty, filter, cloneArgs));
+            }
+            // C git names it only with symrefs too, and only for a prefix that matches HEAD
+            assertEquals("0000", answer(empty, RefFilter.DEFAULT, List.of("unborn", "ref-prefix HEAD")));
+            assertEquals("0000", answer(empty, RefFilter.DEFAULT, List.of("unborn", "symrefs", "ref-prefix refs/")));
+            assertEquals(pkts(clone) + "0000", answer(empty, RefFilter.DEFAULT, List.of("unborn", "symrefs", "ref-prefix H")));
+            // what git ls-remote sends
+            assertEquals(pkts(clone) + "0000", answer(empty, RefFilter.DEFAULT, List.of("symrefs", "unborn", "peel")));
+            assertEquals("0000", answer(empty, RefFilter.DEFAULT, List.of("symrefs", "ref-prefix HEAD")));
+            // a filter that hides HEAD hides the unborn line too
+            RefFilter hideAll = refs -> java.util.Map.of();
+            assertEquals("0000", answer(empty, hideAll, cloneArgs));
+
+            // main created, HEAD is an ordinary symref again
+            RevCommit first;
+            try (Git work = Git.init().setDirectory(dir.resolve("work").toFile()).setInitialBranch("main").call()) {
+                first = work.commit().setMessage("first").setAllowEmpty(true).call();
+                work.push().setRemote(dir.resolve("empty").toUri().toString()).add("main").call();
+            }
+            assertEquals(pkts(first.name() + " HEAD symref-target:refs/heads/main\n", first.name() + " refs/heads/main\n")
+                    + "0000", answer(empty, RefFilter.DEFAULT, cloneArgs));
+        }
+    }
+
+    private static String answer(Repository repository, RefFilter filter, List<String> args) throws Exception {
+        return new String(LsRefsCommand.parse(request("command=ls-refs", List.of(), args)).orElseThrow()
+                .answer(repository, filter), StandardCharsets.UTF_8);
+    }
+
+    @Test
     void leavesEverythingElseToUploadPack() {
         List<byte[]> others = new ArrayList<>();
         others.add(request("command=fetch", List.of(), List.of("want " + ObjectId.zeroId().name(), "done")));
-        others.add(request("command=ls-refs", List.of(), List.of()));                           // no prefix: all refs
         others.add(request("command=ls-refs", List.of(), List.of("ref-prefix ")));             // empty prefix
-        others.add(request("command=ls-refs", List.of(), List.of("unborn", "ref-prefix HEAD")));
         others.add(request("command=ls-refs", List.of("object-format=sha256"), List.of("ref-prefix HEAD")));
         others.add(request("command=ls-refs", List.of("frobnicate"), List.of("ref-prefix HEAD")));
         others.add(pkts("command=ls-refs\n", "ref-prefix HEAD\n").getBytes(StandardCharsets.UTF_8)); // no delimiter

@@ -10,13 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Builds the {@link ServerConfig}: for each option the command-line flag wins over the environment
@@ -99,30 +100,19 @@ public final class ConfigLoader {
     }
 
     /**
-     * Splits {@code --name=value} and {@code --name value} into key → value (the last one wins).
-     * Unknown options and stray arguments are errors, so a typo never silently falls back to a default.
+     * Splits {@code --name=value} and {@code --name value} into key → value (the last one wins), with
+     * the same picocli declaration as {@code serve}. Unknown options and stray arguments are errors,
+     * so a typo never silently falls back to a default.
      */
     public static Map<String, String> parseFlags(List<String> args) {
-        Map<String, String> flags = new LinkedHashMap<>();
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new ConfigException("unexpected argument '" + arg + "'; options look like --http-port=8080");
-            }
-            int eq = arg.indexOf('=');
-            String key = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
-            ConfigOption option = ConfigOption.byKey(key)
-                    .orElseThrow(() -> new ConfigException("unknown option --" + key));
-            checkFlagAllowed(option);
-            if (eq >= 0) {
-                flags.put(key, arg.substring(eq + 1));
-            } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
-                flags.put(key, args.get(++i));
-            } else {
-                throw new ConfigException("option --" + key + " needs a value");
-            }
+        CommandSpec spec = CommandSpec.create();
+        ServeOptions.addTo(spec);
+        CommandLine cli = new CommandLine(spec).setOverwrittenOptionsAllowed(true);
+        try {
+            return ServeOptions.flags(cli.parseArgs(args.toArray(new String[0])));
+        } catch (CommandLine.ParameterException e) {
+            throw ServeOptions.toConfigException(e);
         }
-        return flags;
     }
 
     private static void checkFlagAllowed(ConfigOption option) {

@@ -1,5 +1,6 @@
 package dev.flowstage.server.http;
 
+import dev.flowstage.server.config.ListenException;
 import dev.flowstage.server.config.Port;
 import dev.flowstage.server.config.ServerConfig;
 import dev.flowstage.server.tls.TlsMaterial;
@@ -27,8 +28,13 @@ public final class JettyLauncher implements AutoCloseable {
     private final Server server;
     private final ServerConnector http;
     private final ServerConnector https;
+    private final Port httpPort;
+    private final Port httpsPort;
+    private boolean bound;
 
     public JettyLauncher(ServerConfig config, TlsMaterial tls, Handler handler) {
+        httpPort = config.httpPort();
+        httpsPort = config.httpsPort();
         int maxThreads = config.httpThreads();
         // Bounded in threads; the job queue stays Jetty's default because Jetty queues its own
         // internal tasks there and warns that refusing them can stall the server.
@@ -78,23 +84,33 @@ public final class JettyLauncher implements AutoCloseable {
         return connector;
     }
 
-    /** Binds both connectors, then starts; a port in use fails with a message naming the option. */
+    /**
+     * Opens both connectors' ports without serving yet (connections wait in the backlog); a port in
+     * use fails here, with a message naming the option.
+     */
+    public void bind() throws IOException {
+        if (bound) {
+            return;
+        }
+        bind(http, "HTTP", httpPort, "--http-port");
+        bind(https, "HTTPS", httpsPort, "--https-port");
+        bound = true;
+    }
+
+    /** Binds (unless {@link #bind()} did), then serves. */
     public void start() throws Exception {
-        bind(http, "HTTP", "--http-port");
-        bind(https, "HTTPS", "--https-port");
+        bind();
         server.start();
     }
 
-    private static void bind(ServerConnector connector, String what, String option) throws IOException {
+    private static void bind(ServerConnector connector, String what, Port port, String option) throws IOException {
         if (connector == null) {
             return;
         }
         try {
             connector.open();
         } catch (IOException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new IOException("cannot listen for " + what + " on " + connector.getHost() + ":" + connector.getPort()
-                    + " (" + cause.getMessage() + "); choose another port with " + option, e);
+            throw ListenException.of(what, connector.getHost(), port, option, e);
         }
     }
 

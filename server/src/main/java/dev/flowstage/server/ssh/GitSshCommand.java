@@ -3,6 +3,7 @@ package dev.flowstage.server.ssh;
 import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.git.GitAccess;
 import dev.flowstage.hooks.git.GitRequest;
+import dev.flowstage.hooks.git.UploadPackSession;
 import dev.flowstage.storage.repo.RepoName;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -84,7 +85,7 @@ final class GitSshCommand implements Command {
             try (Repository repository = git.open(principal.get(), repo.get())) {
                 GitRequest request = new GitRequest(principal.get(), repo.get(), "ssh", remote, protocol);
                 if (line.service() == GitSshCommandLine.Service.UPLOAD_PACK) {
-                    git.uploadPack(request, repository).upload(in, out, err);
+                    UploadPackSession.serve(git, request, repository, in, out, err);
                 } else {
                     git.receivePack(request, repository).receive(in, out, err);
                 }

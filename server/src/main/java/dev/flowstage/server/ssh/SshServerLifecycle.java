@@ -4,6 +4,7 @@ import dev.flowstage.hooks.access.Authenticator;
 import dev.flowstage.hooks.access.LoginThrottle;
 import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.git.GitAccess;
+import dev.flowstage.server.config.ListenException;
 import dev.flowstage.server.config.ServerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -90,8 +91,7 @@ public final class SshServerLifecycle implements AutoCloseable {
         try {
             sshd.start();
         } catch (IOException e) {
-            throw new IOException("cannot listen for SSH on " + config.bind() + ":" + config.sshPort() + " ("
-                    + e.getMessage() + "); choose another port with --ssh-port", e);
+            throw ListenException.of("SSH", config.bind(), config.sshPort(), "--ssh-port", e);
         }
         boundPort = sshd.getBoundAddresses().stream()
                 .filter(InetSocketAddress.class::isInstance)

@@ -3,6 +3,7 @@ package dev.flowstage.server.wiring;
 import dagger.Module;
 import dagger.Provides;
 import dev.flowstage.server.config.ServerConfig;
+import dev.flowstage.server.InitialAdminPassword;
 import dev.flowstage.storage.meta.GitSiteStore;
 import dev.flowstage.storage.meta.GitTeamStore;
 import dev.flowstage.storage.meta.SiteStore;
@@ -37,7 +38,9 @@ public interface StorageModule {
     @Provides
     @Singleton
     static SiteStore siteStore(ServerConfig config, Clock clock) {
-        return new GitSiteStore(config.dataDir().resolve("site.git"), clock);
+        // Whoever changes admin's password (API or admin command), the initial password file goes
+        return new GitSiteStore(config.dataDir().resolve("site.git"), clock,
+                new InitialAdminPassword(config.dataDir())::passwordChanged);
     }
 
     @Provides

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The stock git client against the whole server: written once, run per transport and protocol version. */
@@ -100,6 +101,27 @@ class GitTransportIT {
         } else {
             assertThat(lsRemote.stderr()).doesNotContain("version 2");
         }
+    }
+
+    /** Issue 12: git learns the server's branch from ls-refs' unborn HEAD, whatever its init.defaultBranch says. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Transport.class)
+    void cloneOfAnEmptyRepositoryChecksOutMainAndAPlainPushWorks(Transport t) throws Exception {
+        String name = newInstance(t, 2, "empty");
+        Map<String, String> env = env(t, alice, 2);
+        Path trees = workTree(name);
+
+        String clone = git.ok(trees, env, "-c", "init.defaultBranch=master", "clone", t.url(server, alice, TEAM, name), "c");
+        Path c = trees.resolve("c");
+        assertThat(git.ok(c, "symbolic-ref", "HEAD").trim()).as(clone).isEqualTo("refs/heads/main");
+
+        Files.writeString(c.resolve("flows.json"), "[]\n");
+        git.ok(c, "add", "flows.json");
+        git.ok(c, "commit", "-q", "-m", "First flow");
+        git.ok(c, env, "-c", "push.default=simple", "push");
+        String head = git.ok(c, "rev-parse", "HEAD").trim();
+        assertThat(git.ok(trees, env, "ls-remote", t.url(server, alice, TEAM, name)))
+                .contains(head + "\tHEAD").contains(head + "\trefs/heads/main");
     }
 
     @ParameterizedTest(name = "{0} protocol v{1}")

@@ -134,10 +134,9 @@ class JettyLauncherTest {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             ServerConfig config = config("--http-port=random", "--https-port=" + taken.getLocalPort());
             try (JettyLauncher jetty = new JettyLauncher(config, TlsMaterial.forConfig(config), HELLO)) {
-                java.io.IOException e = assertThrows(java.io.IOException.class, jetty::start);
-                assertTrue(e.getMessage().startsWith("cannot listen for HTTPS on 127.0.0.1:" + taken.getLocalPort()),
-                        e.getMessage());
-                assertTrue(e.getMessage().endsWith("choose another port with --https-port"), e.getMessage());
+                java.io.IOException e = assertThrows(dev.flowstage.server.config.ListenException.class, jetty::start);
+                assertEquals("port " + taken.getLocalPort() + " is already in use (--https-port); stop what uses it"
+                        + " or choose another port with --https-port (0 switches HTTPS off)", e.getMessage());
             }
         }
     }

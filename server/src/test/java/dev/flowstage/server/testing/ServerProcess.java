@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The shaded jar ({@code server/target/flowstage.jar}) started as its own process, for tests that
@@ -21,13 +22,28 @@ public final class ServerProcess implements AutoCloseable {
     private final Path log;
     private final int httpPort;
     private final int sshPort;
+    private final Map<String, String> env;
     private Process process;
 
     public ServerProcess(Path dataDir, Path log) {
+        this(dataDir, log, Map.of("FLOWSTAGE_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD));
+    }
+
+    /** @param env the server's environment on top of this JVM's (none of it sets the admin password) */
+    public ServerProcess(Path dataDir, Path log, Map<String, String> env) {
         this.dataDir = dataDir;
         this.log = log;
         this.httpPort = freePort();
         this.sshPort = freePort();
+        this.env = Map.copyOf(env);
+    }
+
+    /** {@code java -jar flowstage.jar ARGS} run to its end, with {@code env} added to this JVM's. */
+    public static ProcessResult runJar(Map<String, String> env, String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar().toString()));
+        command.addAll(List.of(args));
+        return Processes.run(null, env, command);
     }
 
     public static Path jar() {
@@ -66,7 +82,8 @@ public final class ServerProcess implements AutoCloseable {
                 "--data", dataDir.toString(), "--bind", "127.0.0.1",
                 "--http-port", Integer.toString(httpPort), "--https-port", "0",
                 "--ssh-port", Integer.toString(sshPort)));
-        pb.environment().put("FLOWSTAGE_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD);
+        pb.environment().remove("FLOWSTAGE_ADMIN_PASSWORD");
+        pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         process = pb.start();

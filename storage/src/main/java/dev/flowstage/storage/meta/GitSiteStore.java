@@ -12,11 +12,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -36,11 +38,22 @@ public final class GitSiteStore implements SiteStore, AutoCloseable {
     private final Repository repo;
     private final MetaRef meta;
     private final Clock clock;
+    private final Consumer<String> passwordChanged;
     // Keyed by commit id, so an entry can never be stale; a few entries cover in-flight writes.
     private final Cache<ObjectId, SiteState> states = Caffeine.newBuilder().maximumSize(4).build();
 
     public GitSiteStore(Path siteRepoDir, Clock clock) {
+        this(siteRepoDir, clock, user -> { });
+    }
+
+    /**
+     * @param passwordChanged told the user's name after a write that changed a user's password
+     *                        hash (not on creation): what the server's initial admin password file
+     *                        is deleted by, whoever changed the password
+     */
+    public GitSiteStore(Path siteRepoDir, Clock clock, Consumer<String> passwordChanged) {
         this.clock = clock;
+        this.passwordChanged = Objects.requireNonNull(passwordChanged);
         try {
             this.repo = openOrCreate(siteRepoDir);
         } catch (IOException e) {
@@ -91,8 +104,10 @@ public final class GitSiteStore implements SiteStore, AutoCloseable {
 
     @Override
     public User updateUser(String name, UnaryOperator<User> edit) {
-        return write("Update user " + name, (st, files) -> {
+        AtomicReference<String> hashBefore = new AtomicReference<>();
+        User updated = write("Update user " + name, (st, files) -> {
             User old = existingUser(st, name);
+            hashBefore.set(old.passwordHash());
             User u = edit.apply(old);
             if (u == null || !name.equals(u.name())) {
                 throw new MetaInvalidException("a user cannot be renamed");
@@ -107,6 +122,10 @@ public final class GitSiteStore implements SiteStore, AutoCloseable {
             files.put(SiteJson.userPath(name), SiteJson.writeUser(u));
             return u;
         });
+        if (!updated.passwordHash().equals(hashBefore.get())) {
+            passwordChanged.accept(name);
+        }
+        return updated;
     }
 
     @Override

@@ -240,4 +240,18 @@ class GitSiteStoreTest {
             return new String(s.files().get(path), StandardCharsets.UTF_8);
         }
     }
+
+    @Test
+    void reportsPasswordChangesOnly() {
+        List<String> changed = new ArrayList<>();
+        try (GitSiteStore reporting = new GitSiteStore(data.resolve("reporting.git"), Clock.systemUTC(), changed::add)) {
+            reporting.createUser("admin", "hash-1", true);
+            reporting.createUser("erin", "hash-1", false);
+            reporting.updateUser("admin", u -> new User(u.name(), u.passwordHash(), u.admin(), u.createdAt(), u.keys(), u.tokens()));
+            assertEquals(List.of(), changed, "creation and edits that keep the hash are no change");
+            reporting.updateUser("erin", u -> new User(u.name(), "hash-2", u.admin(), u.createdAt(), u.keys(), u.tokens()));
+            reporting.updateUser("admin", u -> new User(u.name(), "hash-2", u.admin(), u.createdAt(), u.keys(), u.tokens()));
+            assertEquals(List.of("erin", "admin"), changed);
+        }
+    }
 }

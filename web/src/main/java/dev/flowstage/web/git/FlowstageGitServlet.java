@@ -4,6 +4,7 @@ import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.git.GitAccess;
 import dev.flowstage.hooks.git.GitRequest;
 import dev.flowstage.hooks.git.LsRefsCommand;
+import dev.flowstage.hooks.git.V2Capabilities;
 import dev.flowstage.storage.repo.RepoName;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -34,6 +35,8 @@ public final class FlowstageGitServlet extends GitServlet {
     private static final String UPLOAD_PACK_PATH = "/git-upload-pack";
     private static final String UPLOAD_PACK_REQUEST = "application/x-git-upload-pack-request";
     private static final String UPLOAD_PACK_RESULT = "application/x-git-upload-pack-result";
+    private static final String UPLOAD_PACK_ADVERTISEMENT = "application/x-git-upload-pack-advertisement";
+    private static final String INFO_REFS_PATH = "/info/refs";
 
     private final transient GitAccess access;
 
@@ -68,12 +71,16 @@ public final class FlowstageGitServlet extends GitServlet {
     }
 
     /**
-     * Answers a protocol-v2 {@code ls-refs} POST itself (see {@link LsRefsCommand}); every other
-     * request, and any ls-refs it cannot answer at once, goes to JGit with its body intact. Not-found,
-     * forbidden and error answers are therefore always JGit's.
+     * Answers the protocol-v2 capability advertisement ({@link V2Capabilities}) and a protocol-v2
+     * {@code ls-refs} POST ({@link LsRefsCommand}) itself; every other request, and any of those it
+     * cannot answer at once, goes to JGit with its body intact. Not-found, forbidden and error
+     * answers are therefore always JGit's.
      */
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse rsp) throws ServletException, IOException {
+        if (isV2UploadPackAdvertisement(req) && advertised(req, rsp)) {
+            return;
+        }
         if (!isSmallV2UploadPackPost(req)) {
             super.service(req, rsp);
             return;
@@ -95,32 +102,70 @@ public final class FlowstageGitServlet extends GitServlet {
                 && protocolParameters(req).contains("version=2");
     }
 
+    private static boolean isV2UploadPackAdvertisement(HttpServletRequest req) {
+        String path = req.getPathInfo();
+        return "GET".equals(req.getMethod()) && path != null && path.endsWith(INFO_REFS_PATH)
+                && "service=git-upload-pack".equals(req.getQueryString())
+                && protocolParameters(req).contains("version=2");
+    }
+
+    /**
+     * Sends the v2 capability advertisement with {@code ls-refs=unborn} (see {@link V2Capabilities}),
+     * which JGit's own info/refs cannot send. False leaves the request to JGit, as in {@link #answered}.
+     */
+    private boolean advertised(HttpServletRequest req, HttpServletResponse rsp) throws IOException {
+        Optional<byte[]> answer = withRepository(req, INFO_REFS_PATH,
+                (request, repository) -> V2Capabilities.of(access.uploadPack(request, repository)));
+        if (answer.isEmpty()) {
+            return false;
+        }
+        send(rsp, UPLOAD_PACK_ADVERTISEMENT, answer.get());
+        return true;
+    }
+
     private boolean answered(HttpServletRequest req, HttpServletResponse rsp, LsRefsCommand command)
             throws IOException {
-        if (!(req.getAttribute(GitAuthFilter.PRINCIPAL) instanceof Principal principal)) {
+        Optional<byte[]> answer = withRepository(req, UPLOAD_PACK_PATH,
+                (request, repository) -> access.lsRefs(request, repository, command));
+        if (answer.isEmpty()) {
             return false;
+        }
+        send(rsp, UPLOAD_PACK_RESULT, answer.get());
+        return true;
+    }
+
+    /** What {@code work} answers for the request's repository, or empty when JGit should answer instead. */
+    private Optional<byte[]> withRepository(HttpServletRequest req, String suffix, GitWork work) {
+        if (!(req.getAttribute(GitAuthFilter.PRINCIPAL) instanceof Principal principal)) {
+            return Optional.empty();
         }
         String path = req.getPathInfo();
-        Optional<RepoName> name = RepoName.parse(path.substring(1, path.length() - UPLOAD_PACK_PATH.length()));
+        Optional<RepoName> name = RepoName.parse(path.substring(1, path.length() - suffix.length()));
         if (name.isEmpty()) {
-            return false;
+            return Optional.empty();
         }
-        byte[] answer;
         try (Repository repository = access.open(principal, name.get())) {
-            answer = access.lsRefs(new GitRequest(principal, name.get(), "http", req.getRemoteAddr(),
-                    protocolParameters(req)), repository, command);
+            return Optional.of(work.answer(new GitRequest(principal, name.get(), "http", req.getRemoteAddr(),
+                    protocolParameters(req)), repository));
         } catch (IOException | RuntimeException e) {
-            return false; // not found, not readable or broken: JGit answers, as for any other request
+            return Optional.empty(); // not found, not readable or broken: JGit answers, as for any other request
         }
+    }
+
+    /** One answer computed from an open repository. */
+    private interface GitWork {
+        byte[] answer(GitRequest request, Repository repository) throws IOException;
+    }
+
+    private static void send(HttpServletResponse rsp, String contentType, byte[] answer) throws IOException {
         rsp.setStatus(HttpServletResponse.SC_OK);
         // the same headers as JGit's NoCacheFilter and UploadPackServlet
         rsp.setHeader("Expires", "Fri, 01 Jan 1980 00:00:00 GMT");
         rsp.setHeader("Pragma", "no-cache");
         rsp.setHeader("Cache-Control", "no-cache, max-age=0, must-revalidate");
-        rsp.setContentType(UPLOAD_PACK_RESULT);
+        rsp.setContentType(contentType);
         rsp.setContentLength(answer.length);
         rsp.getOutputStream().write(answer);
-        return true;
     }
 
     private static List<String> protocolParameters(HttpServletRequest req) {

@@ -248,9 +248,32 @@ class GitOverHttpTest {
         assertEquals(missing.body(), forbidden.body());
         assertEquals(401, lsRefs(http, "acme/dev", basic("alice", "wrong"), poll).statusCode());
         // a request it does not take whole goes to UploadPack with its body intact
-        HttpResponse<String> unborn = lsRefs(http, "acme/pi-1", "Bearer " + deviceToken,
-                pkt("command=ls-refs\n") + "0001" + pkt("unborn\n") + pkt("ref-prefix HEAD\n") + "0000");
-        assertTrue(unborn.body().contains("ERR"), unborn.statusCode() + " " + unborn.body());
+        HttpResponse<String> odd = lsRefs(http, "acme/pi-1", "Bearer " + deviceToken,
+                pkt("command=ls-refs\n") + "0001" + pkt("frobnicate\n") + pkt("ref-prefix HEAD\n") + "0000");
+        assertTrue(odd.body().contains("ERR"), odd.statusCode() + " " + odd.body());
+    }
+
+    @Test
+    void theProtocolV2AdvertisementOffersUnbornAndOtherRepositoriesStillLookMissing() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> ads = infoRefs(http, "acme/dev", basic("alice", aliceToken));
+        assertEquals(200, ads.statusCode());
+        assertEquals("application/x-git-upload-pack-advertisement", ads.headers().firstValue("Content-Type").orElseThrow());
+        assertTrue(ads.body().startsWith("000dversion 2"), ads.body());
+        assertTrue(ads.body().contains("ls-refs=unborn"), ads.body());
+        assertTrue(ads.body().endsWith("0000"), ads.body());
+        HttpResponse<String> forbidden = infoRefs(http, "acme/dev", basic("mallory", malloryToken));
+        HttpResponse<String> missing = infoRefs(http, "acme/nope", basic("mallory", malloryToken));
+        assertEquals(404, forbidden.statusCode());
+        assertEquals(missing.body(), forbidden.body());
+        assertEquals(401, infoRefs(http, "acme/dev", basic("alice", "wrong")).statusCode());
+    }
+
+    private static HttpResponse<String> infoRefs(HttpClient http, String repo, String authorization) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://" + base + repo + ".git/info/refs?service=git-upload-pack"))
+                .header("Authorization", authorization)
+                .header("Git-Protocol", "version=2")
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> lsRefs(HttpClient http, String repo, String authorization, String body)

@@ -39,8 +39,8 @@ import java.util.List;
 @Consumes(MediaType.APPLICATION_JSON)
 @Singleton
 public final class UsersResource {
-    static final int MIN_PASSWORD = 8;
-    static final int MAX_PASSWORD = 1024;
+    public static final int MIN_PASSWORD = 8;
+    public static final int MAX_PASSWORD = 1024;
 
     /** POST body; without a password one is generated and returned once. */
     public record CreateUser(String name, String password, Boolean admin) {}
