@@ -9,6 +9,7 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
 import java.util.EnumSet;
+import java.util.Optional;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -19,8 +20,15 @@ import org.glassfish.jersey.servlet.ServletContainer;
 public final class WebApp {
     private WebApp() {}
 
+    /** With {@code /metrics} for loopback clients only. */
     public static ServletContextHandler create(Filter gitAuth, HttpServlet git, ResourceConfig api,
                                                PrometheusMeterRegistry metrics) {
+        return create(gitAuth, git, api, metrics, Optional.empty());
+    }
+
+    /** {@code metricsToken}: the bearer token {@code /metrics} requires (see {@link MetricsServlet}). */
+    public static ServletContextHandler create(Filter gitAuth, HttpServlet git, ResourceConfig api,
+                                               PrometheusMeterRegistry metrics, Optional<String> metricsToken) {
         ServletContextHandler ctx = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         ctx.setContextPath("/");
         ctx.addFilter(new FilterHolder(new RequestMetricsFilter(metrics)), "/*", EnumSet.of(DispatcherType.REQUEST));
@@ -32,7 +40,7 @@ public final class WebApp {
         ServletHolder apiHolder = new ServletHolder("api", new ServletContainer(api));
         ctx.addServlet(apiHolder, "/api/v1/*");
         ctx.addServlet(new ServletHolder("health", new HealthServlet()), "/healthz");
-        ctx.addServlet(new ServletHolder("metrics", new MetricsServlet(metrics)), "/metrics");
+        ctx.addServlet(new ServletHolder("metrics", new MetricsServlet(metrics, metricsToken)), "/metrics");
         return ctx;
     }
 }

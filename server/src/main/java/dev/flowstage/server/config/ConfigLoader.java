@@ -96,7 +96,8 @@ public final class ConfigLoader {
                 r.require(ConfigOption.SSH_THREADS).intAtLeast(1),
                 r.require(ConfigOption.SSH_IDLE_TIMEOUT_SECONDS).intAtLeast(1),
                 r.require(ConfigOption.SSH_AUTH_TIMEOUT_SECONDS).intAtLeast(1),
-                r.find(ConfigOption.OUTBOUND_ALLOW).map(RawValue::addressPolicy).orElse(AddressPolicy.PUBLIC_ONLY));
+                r.find(ConfigOption.OUTBOUND_ALLOW).map(RawValue::addressPolicy).orElse(AddressPolicy.PUBLIC_ONLY),
+                r.find(ConfigOption.METRICS_TOKEN).map(RawValue::token));
     }
 
     /**
@@ -117,8 +118,10 @@ public final class ConfigLoader {
 
     private static void checkFlagAllowed(ConfigOption option) {
         if (!option.allowedAsFlag()) {
+            // a secret on a command line is visible to every local user through the process list
             throw new ConfigException(option.key() + " can only be set with the environment variable "
-                    + option.environmentVariable());
+                    + option.environmentVariable() + (option.allowedInPropertiesFile()
+                            ? " or in " + ServerConfig.PROPERTIES_FILE + " (keep it owner-only)" : ""));
         }
     }
 

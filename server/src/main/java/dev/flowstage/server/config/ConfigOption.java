@@ -32,7 +32,10 @@ public enum ConfigOption {
     SSH_AUTH_TIMEOUT_SECONDS("ssh-auth-timeout-seconds", "30", "time an SSH client has to authenticate"),
     OUTBOUND_ALLOW("outbound-allow", null,
             "comma-separated hosts and CIDRs that webhooks, Node-RED and Git remotes may reach besides public"
-                    + " addresses; link-local/metadata only when listed explicitly");
+                    + " addresses; link-local/metadata only when listed explicitly"),
+    METRICS_TOKEN("metrics-token", null,
+            "bearer token /metrics requires from every client; without it only loopback clients may scrape"
+                    + " (environment or properties file only)");
 
     private final String key;
     private final String defaultValue;
@@ -66,6 +69,11 @@ public enum ConfigOption {
         return description;
     }
 
+    /** Values never shown in messages. */
+    public boolean secret() {
+        return this == ADMIN_PASSWORD || this == METRICS_TOKEN;
+    }
+
     /** The data directory locates the properties file, so it cannot be set inside it. */
     public boolean allowedInPropertiesFile() {
         return this != DATA && this != ADMIN_PASSWORD;
@@ -73,7 +81,7 @@ public enum ConfigOption {
 
     /** Secrets on a command line are visible to every local user through the process list. */
     public boolean allowedAsFlag() {
-        return this != ADMIN_PASSWORD;
+        return !secret();
     }
 
     public static Optional<ConfigOption> byKey(String key) {

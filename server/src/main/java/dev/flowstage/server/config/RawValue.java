@@ -21,7 +21,7 @@ record RawValue(ConfigOption option, String text, ConfigSource source, String or
     }
 
     ConfigException invalid(String expected) {
-        String shown = option == ConfigOption.ADMIN_PASSWORD ? "" : " '" + text + "'";
+        String shown = option.secret() ? "" : " '" + text + "'";
         return new ConfigException("invalid value" + shown + " for " + option.key() + " (" + where() + "): " + expected);
     }
 
@@ -117,5 +117,14 @@ record RawValue(ConfigOption option, String text, ConfigSource source, String or
             throw invalid("must not be empty");
         }
         return text;
+    }
+
+    /** A shared secret such as the metrics token: printable, no spaces, long enough not to be guessed. */
+    String token() {
+        String t = text.strip();
+        if (t.length() < 16 || !t.chars().allMatch(c -> c > 32 && c < 127)) {
+            throw invalid("use at least 16 printable characters without spaces");
+        }
+        return t;
     }
 }

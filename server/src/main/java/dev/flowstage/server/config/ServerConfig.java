@@ -31,7 +31,8 @@ public record ServerConfig(
         int sshThreads,
         int sshIdleTimeoutSeconds,
         int sshAuthTimeoutSeconds,
-        AddressPolicy outboundAllow) {
+        AddressPolicy outboundAllow,
+        Optional<String> metricsToken) {
 
     public static final String PROPERTIES_FILE = "flowstage.properties";
 
@@ -46,6 +47,7 @@ public record ServerConfig(
         Objects.requireNonNull(publicHost, "publicHost");
         Objects.requireNonNull(adminPassword, "adminPassword");
         Objects.requireNonNull(outboundAllow, "outboundAllow");
+        Objects.requireNonNull(metricsToken, "metricsToken");
         if (tlsCert.isPresent() != tlsKey.isPresent()) {
             throw new ConfigException("tls-cert and tls-key must be given together");
         }
@@ -85,14 +87,15 @@ public record ServerConfig(
     public ServerConfig withOutboundAllow(AddressPolicy policy) {
         return new ServerConfig(dataDir, bind, httpPort, httpsPort, sshPort, tlsCert, tlsKey, maxPushSize, publicHost,
                 adminPassword, gcPushes, gcIntervalMinutes, windowCacheMb, windowCacheOpenFiles, httpThreads,
-                httpIdleTimeoutSeconds, sshThreads, sshIdleTimeoutSeconds, sshAuthTimeoutSeconds, policy);
+                httpIdleTimeoutSeconds, sshThreads, sshIdleTimeoutSeconds, sshAuthTimeoutSeconds, policy, metricsToken);
     }
 
     /** A copy listening on other ports; end-to-end tests use {@link Port#RANDOM} for all three. */
     public ServerConfig withPorts(Port http, Port https, Port ssh) {
         return new ServerConfig(dataDir, bind, http, https, ssh, tlsCert, tlsKey, maxPushSize, publicHost,
                 adminPassword, gcPushes, gcIntervalMinutes, windowCacheMb, windowCacheOpenFiles, httpThreads,
-                httpIdleTimeoutSeconds, sshThreads, sshIdleTimeoutSeconds, sshAuthTimeoutSeconds, outboundAllow);
+                httpIdleTimeoutSeconds, sshThreads, sshIdleTimeoutSeconds, sshAuthTimeoutSeconds, outboundAllow,
+                metricsToken);
     }
 
     @Override
@@ -105,6 +108,7 @@ public record ServerConfig(
                 + ", windowCacheMb=" + windowCacheMb + ", windowCacheOpenFiles=" + windowCacheOpenFiles
                 + ", httpThreads=" + httpThreads + ", httpIdleTimeoutSeconds=" + httpIdleTimeoutSeconds
                 + ", sshThreads=" + sshThreads + ", sshIdleTimeoutSeconds=" + sshIdleTimeoutSeconds
-                + ", sshAuthTimeoutSeconds=" + sshAuthTimeoutSeconds + ", outboundAllow=" + outboundAllow + "]";
+                + ", sshAuthTimeoutSeconds=" + sshAuthTimeoutSeconds + ", outboundAllow=" + outboundAllow
+                + ", metricsToken=" + (metricsToken.isPresent() ? "(set)" : "(unset)") + "]";
     }
 }

@@ -7,6 +7,7 @@ import dev.flowstage.hooks.access.Authenticator;
 import dev.flowstage.hooks.git.GitAccess;
 import dev.flowstage.hooks.review.ReviewService;
 import dev.flowstage.hooks.nodered.NodeRedServices;
+import dev.flowstage.server.config.ServerConfig;
 import dev.flowstage.storage.meta.SiteStore;
 import dev.flowstage.storage.meta.TeamStore;
 import dev.flowstage.storage.repo.RepoStore;
@@ -70,11 +71,12 @@ public interface WebModule {
     @Provides
     @Singleton
     static Handler handler(GitAccess git, Authenticator auth, ApiServices api, PrometheusMeterRegistry metrics,
-                           EventStreams events, PipelineApi pipelines, EventsApiFeature eventsApi) {
+                           EventStreams events, PipelineApi pipelines, EventsApiFeature eventsApi,
+                           ServerConfig config) {
         ApiResourceConfig rest = new ApiResourceConfig(api, pipelines);
         rest.register(eventsApi);
         ServletContextHandler context = WebApp.create(new GitAuthFilter(auth), new FlowstageGitServlet(git),
-                rest, metrics);
+                rest, metrics, config.metricsToken());
         events.mount(context);
         return context;
     }

@@ -218,6 +218,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theMetricsTokenComesFromTheEnvironmentOrThePropertiesFileAndNeverShows() throws Exception {
+        assertEquals(Optional.empty(), load(Map.of()).metricsToken());
+        ServerConfig c = load(Map.of("FLOWSTAGE_METRICS_TOKEN", "scrape-token-0123456789"));
+        assertEquals(Optional.of("scrape-token-0123456789"), c.metricsToken());
+        assertFalse(c.toString().contains("scrape-token"));
+        assertTrue(c.toString().contains("metricsToken=(set)"));
+        assertEquals("metrics-token can only be set with the environment variable FLOWSTAGE_METRICS_TOKEN or in"
+                + " flowstage.properties (keep it owner-only)",
+                error(Map.of(), "--metrics-token=scrape-token-0123456789").getMessage());
+        ConfigException weak = error(Map.of("FLOWSTAGE_METRICS_TOKEN", "short"));
+        assertEquals("invalid value for metrics-token (environment variable FLOWSTAGE_METRICS_TOKEN): use at least"
+                + " 16 printable characters without spaces", weak.getMessage());
+        properties("metrics-token=from-the-file-0123456789\n");
+        assertEquals(Optional.of("from-the-file-0123456789"), load(Map.of()).metricsToken());
+    }
+
+    @Test
     void withPortsKeepsEverythingElse() {
         ServerConfig c = load(Map.of("FLOWSTAGE_GC_PUSHES", "9"));
         ServerConfig random = c.withPorts(Port.RANDOM, Port.OFF, Port.RANDOM);
