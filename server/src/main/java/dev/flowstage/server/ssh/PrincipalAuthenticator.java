@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.session.Session;
@@ -36,6 +37,7 @@ final class PrincipalAuthenticator implements PublickeyAuthenticator, SessionLis
 
     private final Authenticator authenticator;
     private final LoginThrottle throttle;
+    private final AtomicLong closed = new AtomicLong();
 
     PrincipalAuthenticator(Authenticator authenticator, LoginThrottle throttle) {
         this.authenticator = authenticator;
@@ -95,6 +97,12 @@ final class PrincipalAuthenticator implements PublickeyAuthenticator, SessionLis
                 && !Boolean.TRUE.equals(session.getAttribute(REFUSED))) {
             throttle.failed(null, GitSshCommand.remoteAddress(session.getIoSession().getRemoteAddress()));
         }
+        closed.incrementAndGet();
+    }
+
+    /** Sessions whose close was handled (counted as a failure or not): what tests await. */
+    long sessionsClosed() {
+        return closed.get();
     }
 
     static Optional<Principal> principalOf(Session session) {

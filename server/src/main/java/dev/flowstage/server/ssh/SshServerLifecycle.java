@@ -36,6 +36,7 @@ public final class SshServerLifecycle implements AutoCloseable {
     private final ServerConfig config;
     private final SshServer sshd;
     private final ThreadPoolExecutor executor;
+    private final PrincipalAuthenticator principals;
     private volatile int boundPort;
 
     /**
@@ -58,7 +59,7 @@ public final class SshServerLifecycle implements AutoCloseable {
         sshd.setHost(config.bind());
         sshd.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
         sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
-        PrincipalAuthenticator principals = new PrincipalAuthenticator(auth, throttle);
+        principals = new PrincipalAuthenticator(auth, throttle);
         sshd.setPublickeyAuthenticator(principals);
         sshd.addSessionListener(principals);
         sshd.setPasswordAuthenticator(null);
@@ -106,6 +107,11 @@ public final class SshServerLifecycle implements AutoCloseable {
 
     public List<SocketAddress> boundAddresses() {
         return List.copyOf(sshd.getBoundAddresses());
+    }
+
+    /** Sessions closed so far, their close fully handled (a failed sign-in counted). */
+    long sessionsClosed() {
+        return principals.sessionsClosed();
     }
 
     /** The principal of each open session, empty while (or when) it has not authenticated. */

@@ -116,12 +116,13 @@ class SshAuthenticationTest {
             // The server counts a failed session when it has closed, just after the client has gone
             waitUntil(() -> failures < 3 || throttle.waitFor(null, "127.0.0.1").isPresent());
         }
+        long closedBefore = server.sessionsClosed();
         Cli.Result refused = ssh("stranger");
         assertEquals(255, refused.exitCode(), refused.toString());
         assertTrue(refused.stderr().contains("flowstage: too many failed sign-in attempts: try again in 60 seconds"),
                 refused.toString());
-        // A refused session is not counted again (which would double the wait)
-        Thread.sleep(300);
+        // A refused session is not counted again (which would double the wait): once its close is handled
+        waitUntil(() -> server.sessionsClosed() > closedBefore);
         assertTrue(throttle.waitFor(null, "127.0.0.1").orElseThrow().compareTo(Duration.ofMinutes(1)) <= 0);
         Cli.Result alice = ssh("alice");
         assertTrue(alice.stderr().contains("Hi alice! You have authenticated"), alice.toString());
@@ -129,10 +130,11 @@ class SshAuthenticationTest {
 
     @Test
     void aSessionThatSignsInIsNoFailure() throws Exception {
+        long closedBefore = server.sessionsClosed();
         for (int i = 0; i < 5; i++) {
             assertTrue(ssh("alice").stderr().contains("Hi alice!"));
         }
-        Thread.sleep(200);
+        waitUntil(() -> server.sessionsClosed() >= closedBefore + 5);
         assertEquals(Optional.empty(), throttle.waitFor(null, "127.0.0.1"));
     }
 
