@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.flowstage.hooks.outbound.AddressPolicy;
 import dev.flowstage.hooks.outbound.OutboundConnector;
+import dev.flowstage.hooks.outbound.OutboundHttp;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -48,6 +49,7 @@ class WebhookDispatcherTest {
     WebhookStore store;
     DeliveryLog log;
     WebhookDispatcher dispatcher;
+    OutboundHttp outbound;
 
     @BeforeEach
     void start() throws Exception {
@@ -70,9 +72,9 @@ class WebhookDispatcherTest {
         bus = new EventBus();
         store = new WebhookStore(fx.teams, fx.secrets, Clock.systemUTC(), AddressPolicy.parse("127.0.0.1"));
         log = new DeliveryLog(fx.repos, 3);
+        outbound = new OutboundHttp(new OutboundConnector(AddressPolicy.parse("127.0.0.1")), Duration.ofSeconds(2));
         dispatcher = new WebhookDispatcher(store, log, Clock.systemUTC(), new WebhookDispatcher.Settings(3,
-                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2), Duration.ofSeconds(2)),
-                new OutboundConnector(AddressPolicy.parse("127.0.0.1")));
+                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2)), outbound);
         dispatcher.subscribeTo(bus);
     }
 
@@ -80,6 +82,7 @@ class WebhookDispatcherTest {
     void stop() {
         bus.close();
         dispatcher.close();
+        outbound.close();
         receiver.stop(0);
         fx.close();
     }
@@ -253,9 +256,10 @@ class WebhookDispatcherTest {
     @Test
     void aDisallowedAddressIsRefusedOnceAndNeverCalled() throws Exception {
         dispatcher.close();
+        outbound.close();
+        outbound = new OutboundHttp(new OutboundConnector(AddressPolicy.PUBLIC_ONLY), Duration.ofSeconds(2));
         dispatcher = new WebhookDispatcher(store, log, Clock.systemUTC(), new WebhookDispatcher.Settings(3,
-                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2), Duration.ofSeconds(2)),
-                new OutboundConnector(AddressPolicy.PUBLIC_ONLY));
+                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2)), outbound);
         bus.close();
         bus = new EventBus();
         dispatcher.subscribeTo(bus);
