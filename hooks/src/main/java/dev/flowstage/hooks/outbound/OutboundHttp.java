@@ -21,10 +21,10 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.RedirectProtocolHandler;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
-import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -43,6 +43,7 @@ public final class OutboundHttp implements AutoCloseable {
     /** Answers larger than this are refused unless the client is made with another limit. */
     public static final int DEFAULT_MAX_ANSWER_BYTES = 64 << 20;
     private static final int MAX_THREADS = 16;
+    private static final Duration DESTINATION_IDLE = Duration.ofMinutes(5);
     /** RFC 9110's reason phrases where Jetty's table says otherwise (its 500 is "Server Error"). */
     private static final Map<Integer, String> RFC_9110_REASONS = Map.of(
             413, "Content Too Large", 422, "Unprocessable Content", 500, "Internal Server Error");
@@ -185,6 +186,8 @@ public final class OutboundHttp implements AutoCloseable {
         c.setSslContextFactory(tlsFactory);
         c.setConnectTimeout(connectTimeout.toMillis());
         c.setFollowRedirects(false);
+        // a destination (scheme, host, port) is kept per webhook URL and Node-RED: drop those unused a while
+        c.setDestinationIdleTimeout(DESTINATION_IDLE.toMillis());
         // one client serves every team: no cookies carried from one call to the next, no Jetty banner
         c.setHttpCookieStore(new HttpCookieStore.Empty());
         c.setUserAgentField(null);
