@@ -22,6 +22,10 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -250,6 +254,41 @@ class WebhookDispatcherTest {
             assertFalse(log.list("acme", "talker").toString().contains(body));
         } finally {
             talker.stop(0);
+        }
+    }
+
+    @Test
+    void deliveriesWaitingForAnAnswerHoldNoDispatcherThread() throws Exception {
+        int together = WebhookDispatcher.DELIVERY_THREADS + 1;
+        CountDownLatch arrived = new CountDownLatch(together);
+        HttpServer slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        ExecutorService handlers = Executors.newCachedThreadPool();
+        slow.setExecutor(handlers);
+        slow.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            arrived.countDown();
+            boolean all;
+            try {
+                // each answer waits for the others: with a thread per delivery they could never all be here
+                all = arrived.await(1500, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                all = false;
+            }
+            exchange.sendResponseHeaders(all ? 204 : 404, -1);
+            exchange.close();
+        });
+        slow.start();
+        try {
+            store.create("acme", "olive", "slow", "http://127.0.0.1:" + slow.getAddress().getPort() + "/",
+                    List.of("push"), null);
+            for (int i = 0; i < together; i++) {
+                bus.publish(push());
+            }
+            List<WebhookDelivery> d = awaitDeliveries("slow", together);
+            assertTrue(d.stream().allMatch(WebhookDelivery::succeeded), d.toString());
+        } finally {
+            slow.stop(0);
+            handlers.shutdownNow();
         }
     }
 
