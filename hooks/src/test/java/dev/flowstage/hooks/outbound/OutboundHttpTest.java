@@ -162,6 +162,9 @@ class OutboundHttpTest {
         assertEquals(AddressKind.LOOPBACK, e.kind());
         assertEquals(List.of(), hostHeaders);
         assertEquals(200, get(http("127.0.0.0/8"), local).getStatus());
+        OutboundRefusedException v6 = assertThrows(OutboundRefusedException.class,
+                () -> get(http("127.0.0.1"), "http://[::1]:" + port() + "/echo"));
+        assertTrue(v6.getMessage().startsWith("address ::1 is not allowed for outbound calls (loopback)"), v6.getMessage());
         assertEquals(0, lookups.get(), "an IP literal is never looked up");
     }
 
