@@ -4,6 +4,7 @@ import dev.flowstage.hooks.events.EventBus;
 import dev.flowstage.hooks.events.WebhookDispatcher;
 import dev.flowstage.hooks.events.WebhookStore;
 import dev.flowstage.hooks.nodered.NodeRedDeployer;
+import dev.flowstage.hooks.outbound.OutboundHttp;
 import dev.flowstage.hooks.pipeline.PipelineEngine;
 import dev.flowstage.hooks.trigger.PushTrigger;
 import dev.flowstage.hooks.trigger.ScheduleTrigger;
@@ -56,6 +57,7 @@ public final class FlowstageServer implements AutoCloseable {
     private final WebhookStore webhookFiles;
     private final PipelineEngine engine;
     private final ScheduleTrigger schedule;
+    private final OutboundHttp outbound;
     private Banner banner;
     private ServerLock lock;
 
@@ -63,7 +65,9 @@ public final class FlowstageServer implements AutoCloseable {
     FlowstageServer(ServerConfig config, SiteStore site, PasswordHasher hasher, GcQueue gc, JettyLauncher jetty,
                     SshServerLifecycle ssh, TlsMaterial tls, HostKey hostKey, BoundPorts ports,
                     NodeRedDeployer deployer, EventBus events, EventStreams streams, WebhookDispatcher webhooks,
-                    PipelineEngine engine, PushTrigger pushTrigger, ScheduleTrigger schedule, WebhookStore webhookFiles) {
+                    PipelineEngine engine, PushTrigger pushTrigger, ScheduleTrigger schedule, WebhookStore webhookFiles,
+                    OutboundHttp outbound) {
+        this.outbound = outbound;
         this.webhookFiles = webhookFiles;
         this.engine = engine;
         this.schedule = schedule;
@@ -243,6 +247,7 @@ public final class FlowstageServer implements AutoCloseable {
         closeQuietly(webhooks);
         closeQuietly(events);
         closeQuietly(deployer);
+        closeQuietly(outbound); // after everything that calls out
         closeQuietly(gc);
         if (site instanceof AutoCloseable c) {
             closeQuietly(c);

@@ -1,11 +1,7 @@
 package dev.flowstage.hooks.events;
 
-import dev.flowstage.hooks.outbound.OutboundConnector;
 import dev.flowstage.hooks.outbound.OutboundHttp;
 import dev.flowstage.hooks.outbound.OutboundRefusedException;
-import dev.flowstage.hooks.outbound.OutboundRequest;
-import dev.flowstage.hooks.outbound.OutboundResponse;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
@@ -13,33 +9,41 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sends each team event to the team's webhooks that want its type: one signed JSON POST per webhook,
  * retried with exponential backoff on network errors, timeouts, 5xx, 408 and 429, never following a
- * redirect; the outcome goes to the {@link DeliveryLog}. Requests go through the server's
- * {@link OutboundConnector}, so only to allowed addresses, on a few delivery threads (never the publisher's);
- * retries wait on the scheduler, not in a sleeping thread. Logged errors carry the status and a standard
- * reason, never what the receiver wrote.
+ * redirect; the outcome goes to the {@link DeliveryLog}. Requests go through the server's {@link OutboundHttp},
+ * so only to allowed addresses, and are sent without waiting: no thread is held while a receiver answers.
+ * A few threads of its own (never the publisher's) start attempts and record outcomes; retries wait on
+ * the scheduler, not in a sleeping thread. Logged errors carry the status and a standard reason, never
+ * what the receiver wrote.
  */
 public final class WebhookDispatcher implements EventListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
     public static final String EVENT_HEADER = "X-Flowstage-Event";
     public static final String DELIVERY_HEADER = "X-Flowstage-Delivery";
 
-    /** Attempts per delivery, the first retry's delay and its growth factor, and the HTTP timeouts. */
-    public record Settings(int maxAttempts, Duration firstRetryDelay, double backoffFactor,
-                           Duration connectTimeout, Duration requestTimeout) {
+    /**
+     * Attempts per delivery, the first retry's delay and its growth factor, and the time one attempt may
+     * take, connecting included (how long connecting may take is the shared {@link OutboundHttp}'s).
+     */
+    public record Settings(int maxAttempts, Duration firstRetryDelay, double backoffFactor, Duration requestTimeout) {
         /** Retries after 10 s, 1 min, 6 min and 36 min: a receiver may be down for most of an hour. */
-        public static final Settings DEFAULT = new Settings(5, Duration.ofSeconds(10), 6.0,
-                Duration.ofSeconds(5), Duration.ofSeconds(15));
+        public static final Settings DEFAULT = new Settings(5, Duration.ofSeconds(10), 6.0, Duration.ofSeconds(15));
 
         public Settings {
             if (maxAttempts < 1 || backoffFactor < 1.0) {
@@ -57,11 +61,11 @@ public final class WebhookDispatcher implements EventListener, AutoCloseable {
     private final DeliveryLog log;
     private final Clock clock;
     private final Settings settings;
-    /** Deliveries under way at once; a receiver that never answers holds one for the request timeout at most. */
-    static final int DELIVERY_THREADS = 4;
+    /** Threads that start attempts and record outcomes (a Git write); none waits for a receiver. */
+    static final int DELIVERY_THREADS = 2;
 
     private final OutboundHttp http;
-    /** Runs attempts and waits out retries; its threads start with the first delivery. */
+    /** Runs attempts, records outcomes and waits out retries; its threads start with the first delivery. */
     private final ScheduledExecutorService deliveries = Executors.newScheduledThreadPool(DELIVERY_THREADS, r -> {
         Thread t = new Thread(r, "flowstage-webhooks");
         t.setDaemon(true);
@@ -69,12 +73,12 @@ public final class WebhookDispatcher implements EventListener, AutoCloseable {
     });
 
     public WebhookDispatcher(WebhookStore webhooks, DeliveryLog log, Clock clock, Settings settings,
-                             OutboundConnector outbound) {
+                             OutboundHttp http) {
         this.webhooks = webhooks;
         this.log = log;
         this.clock = clock;
         this.settings = settings;
-        this.http = new OutboundHttp(outbound, settings.connectTimeout());
+        this.http = http;
     }
 
     /** Subscribes to every team's events on {@code bus}; close the returned subscription to stop. */
@@ -98,7 +102,7 @@ public final class WebhookDispatcher implements EventListener, AutoCloseable {
         }
     }
 
-    /** One delivery in progress; only the thread handling its current attempt touches it. */
+    /** One delivery in progress; one step at a time touches it, each handed to the next through an executor. */
     private static final class Delivery {
         final String team;
         final Webhook webhook;
@@ -121,43 +125,64 @@ public final class WebhookDispatcher implements EventListener, AutoCloseable {
 
     private void attempt(Delivery d) {
         d.attempts++;
-        OutboundRequest request = OutboundRequest.post(d.webhook.url(), d.body, settings.requestTimeout())
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "Flowstage-Webhook")
-                .header(EVENT_HEADER, d.event.type())
-                .header(DELIVERY_HEADER, d.id);
+        Optional<String> secret;
         try {
-            var secret = webhooks.secret(d.webhook);
-            if (secret.isPresent()) {
-                request = request.header(WebhookSignature.HEADER, WebhookSignature.sign(secret.get(), d.body));
-            }
+            secret = webhooks.secret(d.webhook);
         } catch (IllegalArgumentException unreadable) {
             finish(d, null, "the webhook's secret cannot be opened with this server's key");
             return;
         }
-        long start = System.nanoTime();
-        OutboundResponse rsp;
+        Request request;
         try {
-            rsp = http.sendDiscardingBody(request);
-        } catch (OutboundRefusedException e) {
-            // the policy will say the same in a minute: not retried
-            d.spentNanos += System.nanoTime() - start;
-            finish(d, null, e.getMessage());
-            return;
-        } catch (IOException | RuntimeException e) {
-            d.spentNanos += System.nanoTime() - start;
-            retryOrFinish(d, null, describe(e), true);
+            request = http.newRequest(d.webhook.url(), settings.requestTimeout()).method(HttpMethod.POST)
+                    .headers(h -> {
+                        h.put(HttpHeader.USER_AGENT, "Flowstage-Webhook");
+                        h.put(EVENT_HEADER, d.event.type());
+                        h.put(DELIVERY_HEADER, d.id);
+                        secret.ifPresent(s -> h.put(WebhookSignature.HEADER, WebhookSignature.sign(s, d.body)));
+                    })
+                    .body(new BytesRequestContent("application/json", d.body));
+        } catch (IllegalStateException stopped) {
+            finish(d, null, "not sent: the server is stopping");
             return;
         }
-        d.spentNanos += System.nanoTime() - start;
-        int code = rsp.status();
+        long start = System.nanoTime();
+        http.sendDiscardingBody(request).whenComplete((status, failure) -> onDeliveryThread(() -> {
+            d.spentNanos += System.nanoTime() - start;
+            if (failure != null) {
+                failed(d, failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure);
+            } else {
+                answered(d, status);
+            }
+        }));
+    }
+
+    /** Outcomes are recorded on the delivery threads, not Jetty's; when those are stopped, right away. */
+    private void onDeliveryThread(Runnable outcome) {
+        try {
+            deliveries.execute(outcome);
+        } catch (RejectedExecutionException closed) {
+            outcome.run();
+        }
+    }
+
+    private void failed(Delivery d, Throwable failure) {
+        if (failure instanceof OutboundRefusedException) {
+            // the policy will say the same in a minute: not retried
+            finish(d, null, failure.getMessage());
+        } else {
+            retryOrFinish(d, null, describe(failure), true);
+        }
+    }
+
+    private void answered(Delivery d, int code) {
         if (code >= 200 && code < 300) {
             finish(d, code, null);
         } else if (code >= 300 && code < 400) {
             finish(d, code, "redirect not followed (webhook URLs must answer directly)");
         } else {
             boolean retryable = code >= 500 || code == 408 || code == 429;
-            retryOrFinish(d, code, "the receiver answered " + rsp.describe(), retryable);
+            retryOrFinish(d, code, "the receiver answered " + OutboundHttp.describe(code), retryable);
         }
     }
 
@@ -184,7 +209,7 @@ public final class WebhookDispatcher implements EventListener, AutoCloseable {
     }
 
     /** What went wrong, in our words: exception messages are kept out, they may quote the remote. */
-    private static String describe(Exception failure) {
+    private static String describe(Throwable failure) {
         if (failure instanceof HttpTimeoutException) {
             return "no answer in time";
         }

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowstage.hooks.outbound.OutboundHttp;
 import dev.flowstage.hooks.outbound.OutboundRefusedException;
-import dev.flowstage.hooks.outbound.OutboundRequest;
-import dev.flowstage.hooks.outbound.OutboundResponse;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -16,6 +14,12 @@ import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Optional;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 
 /**
  * Talks to one running Node-RED through its Admin API: reads the deployed flows ({@code GET /flows}) and
@@ -51,7 +55,7 @@ public final class NodeRedClient {
 
     /** The deployed flows. */
     public NodeRedFlows flows() {
-        OutboundResponse r = send(request(OutboundRequest.get(flowsUri, timeout)), "reading the flows");
+        ContentResponse r = send(request(HttpMethod.GET), "reading the flows");
         JsonNode body = parse(r, "reading the flows");
         if (body instanceof ArrayNode array) {
             return new NodeRedFlows(null, array); // an API v1 answer: just the array
@@ -73,8 +77,8 @@ public final class NodeRedClient {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("serializing flows", e);
         }
-        OutboundRequest req = request(OutboundRequest.post(flowsUri, bytes, timeout))
-                .header(DEPLOYMENT_TYPE, "full").header("Content-Type", "application/json");
+        Request req = request(HttpMethod.POST).headers(h -> h.put(DEPLOYMENT_TYPE, "full"))
+                .body(new BytesRequestContent("application/json", bytes));
         JsonNode answer = parse(send(req, "deploying the flows"), "deploying the flows");
         return answer.path("rev").isTextual() ? answer.get("rev").asText() : null;
     }
@@ -84,13 +88,18 @@ public final class NodeRedClient {
         return shownUrl;
     }
 
-    private OutboundRequest request(OutboundRequest base) {
-        OutboundRequest r = base.header(API_VERSION, "v2").header("Accept", "application/json");
-        return token == null ? r : r.header("Authorization", "Bearer " + token);
+    private Request request(HttpMethod method) {
+        return http.newRequest(flowsUri, timeout).method(method).headers(h -> {
+            h.put(API_VERSION, "v2");
+            h.put(HttpHeader.ACCEPT, "application/json");
+            if (token != null) {
+                h.put(HttpHeader.AUTHORIZATION, "Bearer " + token);
+            }
+        });
     }
 
-    private OutboundResponse send(OutboundRequest req, String what) {
-        OutboundResponse r;
+    private ContentResponse send(Request req, String what) {
+        ContentResponse r;
         try {
             r = http.send(req);
         } catch (OutboundRefusedException e) {
@@ -98,10 +107,10 @@ public final class NodeRedClient {
                     + " was not called while " + what + ": " + e.getMessage());
         } catch (HttpConnectTimeoutException e) {
             throw new NodeRedException(NodeRedException.Reason.TIMEOUT, "Node-RED at " + shownUrl
-                    + " did not accept a connection within " + seconds() + " while " + what);
+                    + " did not accept a connection within " + seconds(connectWithin()) + " while " + what);
         } catch (HttpTimeoutException e) {
             throw new NodeRedException(NodeRedException.Reason.TIMEOUT, "Node-RED at " + shownUrl
-                    + " did not answer within " + seconds() + " while " + what);
+                    + " did not answer within " + seconds(timeout) + " while " + what);
         } catch (ConnectException e) {
             throw new NodeRedException(NodeRedException.Reason.UNREACHABLE, "Node-RED at " + shownUrl
                     + " is not reachable (connection refused) while " + what + ": is it running?");
@@ -109,12 +118,12 @@ public final class NodeRedClient {
             throw new NodeRedException(NodeRedException.Reason.UNREACHABLE, "Node-RED at " + shownUrl
                     + " is not reachable (unknown host) while " + what + ": is nodeRed.url right?");
         } catch (IOException e) {
-            // our own client's messages and the JDK's say what failed locally, never what the remote sent
+            // OutboundHttp's messages and the JDK's say what failed locally, never what the remote sent
             throw new NodeRedException(NodeRedException.Reason.UNREACHABLE, "Node-RED at " + shownUrl
                     + " could not be reached while " + what + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()));
         }
-        int status = r.status();
+        int status = r.getStatus();
         if (status == 401) {
             throw new NodeRedException(NodeRedException.Reason.UNAUTHORIZED, "Node-RED at " + shownUrl
                     + " refused " + what + " (401 Unauthorized): its Admin API needs a token; "
@@ -128,25 +137,26 @@ public final class NodeRedClient {
         // the body of whatever answers at nodeRed.url is not ours to repeat (SPEC §11)
         if (status == 400 || status == 409) {
             throw new NodeRedException(NodeRedException.Reason.REJECTED, "Node-RED at " + shownUrl + " refused "
-                    + what + " (" + r.describe() + ")");
+                    + what + " (" + OutboundHttp.describe(status) + ")");
         }
         if (status < 200 || status >= 300) {
             throw new NodeRedException(NodeRedException.Reason.BAD_RESPONSE, "Node-RED at " + shownUrl
-                    + " answered " + r.describe() + " while " + what);
+                    + " answered " + OutboundHttp.describe(status) + " while " + what);
         }
         return r;
     }
 
-    private JsonNode parse(OutboundResponse r, String what) {
+    private JsonNode parse(ContentResponse r, String what) {
         try {
-            JsonNode node = json.readTree(r.body());
+            JsonNode node = json.readTree(r.getContent());
             if (node != null && !node.isMissingNode()) {
                 return node;
             }
         } catch (IOException e) {
             // reported below
         }
-        String type = r.header("Content-Type").map(NodeRedClient::mediaType).orElse("no content type");
+        String type = Optional.ofNullable(r.getHeaders().get(HttpHeader.CONTENT_TYPE)).map(NodeRedClient::mediaType)
+                .orElse("no content type");
         throw new NodeRedException(NodeRedException.Reason.BAD_RESPONSE, "Node-RED at " + shownUrl
                 + " did not answer with JSON while " + what + " (" + type + "): is nodeRed.url the Node-RED editor's URL?");
     }
@@ -157,8 +167,13 @@ public final class NodeRedClient {
         return t.matches("[a-z0-9.+-]{1,40}/[a-z0-9.+-]{1,60}") ? t : "an unknown content type";
     }
 
-    private String seconds() {
-        return timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
+    /** The shared client's connect timeout, unless this client's whole timeout is shorter. */
+    private Duration connectWithin() {
+        return http.connectTimeout().compareTo(timeout) < 0 ? http.connectTimeout() : timeout;
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     private static String withoutUserInfo(URI uri) {

@@ -1,7 +1,6 @@
 package dev.flowstage.hooks.nodered;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flowstage.hooks.outbound.OutboundConnector;
 import dev.flowstage.hooks.outbound.OutboundHttp;
 import dev.flowstage.storage.meta.NodeRedLink;
 import dev.flowstage.storage.meta.Target;
@@ -10,11 +9,11 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Makes {@link NodeRedClient}s for instances, opening their sealed Admin API tokens; all of them connect
- * through the server's one {@link OutboundConnector}.
+ * Makes {@link NodeRedClient}s for instances, opening their sealed Admin API tokens; all of them call
+ * through the server's one {@link OutboundHttp}.
  */
 public final class NodeRedClients {
-    /** How long a Node-RED may take to accept a connection and to answer. */
+    /** How long a Node-RED may take to answer, connecting included. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private final SecretBox secrets;
@@ -22,10 +21,10 @@ public final class NodeRedClients {
     private final ObjectMapper json = NodeRedJson.MAPPER;
     private final OutboundHttp http;
 
-    public NodeRedClients(SecretBox secrets, OutboundConnector outbound, Duration timeout) {
+    public NodeRedClients(SecretBox secrets, OutboundHttp http, Duration timeout) {
         this.secrets = Objects.requireNonNull(secrets);
         this.timeout = timeout;
-        this.http = new OutboundHttp(outbound, timeout);
+        this.http = Objects.requireNonNull(http);
     }
 
     /** The client of {@code target}'s Node-RED. @throws IllegalArgumentException when it has no nodeRed link */

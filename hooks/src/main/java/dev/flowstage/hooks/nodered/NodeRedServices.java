@@ -2,7 +2,7 @@ package dev.flowstage.hooks.nodered;
 
 import dev.flowstage.hooks.events.MainMovedListener;
 import dev.flowstage.hooks.outbound.AddressPolicy;
-import dev.flowstage.hooks.outbound.OutboundConnector;
+import dev.flowstage.hooks.outbound.OutboundHttp;
 import dev.flowstage.storage.repo.RepoStore;
 import dev.flowstage.storage.secret.SecretBox;
 import java.time.Clock;
@@ -27,11 +27,11 @@ public record NodeRedServices(FlowCapture capture, InstanceStatusStore status, M
      * The services over {@code repos}, calling Node-RED through {@code outbound} and telling {@code mainMoved}
      * when a capture or import moves main.
      */
-    public static NodeRedServices create(RepoStore repos, SecretBox secrets, OutboundConnector outbound, Clock clock,
+    public static NodeRedServices create(RepoStore repos, SecretBox secrets, OutboundHttp outbound, Clock clock,
                                          MainMovedListener mainMoved) {
         InstanceStatusStore status = new InstanceStatusStore(repos);
         NodeRedClients clients = new NodeRedClients(secrets, outbound, NodeRedClients.DEFAULT_TIMEOUT);
         return new NodeRedServices(new FlowCapture(repos, clients, status, mainMoved, clock), status, mainMoved,
-                outbound.policy());
+                outbound.connector().policy());
     }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.flowstage.hooks.outbound.AddressPolicy;
 import dev.flowstage.hooks.outbound.OutboundConnector;
+import dev.flowstage.hooks.outbound.OutboundHttp;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -21,6 +22,10 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +53,7 @@ class WebhookDispatcherTest {
     WebhookStore store;
     DeliveryLog log;
     WebhookDispatcher dispatcher;
+    OutboundHttp outbound;
 
     @BeforeEach
     void start() throws Exception {
@@ -70,9 +76,9 @@ class WebhookDispatcherTest {
         bus = new EventBus();
         store = new WebhookStore(fx.teams, fx.secrets, Clock.systemUTC(), AddressPolicy.parse("127.0.0.1"));
         log = new DeliveryLog(fx.repos, 3);
+        outbound = new OutboundHttp(new OutboundConnector(AddressPolicy.parse("127.0.0.1")), Duration.ofSeconds(2));
         dispatcher = new WebhookDispatcher(store, log, Clock.systemUTC(), new WebhookDispatcher.Settings(3,
-                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2), Duration.ofSeconds(2)),
-                new OutboundConnector(AddressPolicy.parse("127.0.0.1")));
+                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2)), outbound);
         dispatcher.subscribeTo(bus);
     }
 
@@ -80,6 +86,7 @@ class WebhookDispatcherTest {
     void stop() {
         bus.close();
         dispatcher.close();
+        outbound.close();
         receiver.stop(0);
         fx.close();
     }
@@ -251,11 +258,47 @@ class WebhookDispatcherTest {
     }
 
     @Test
+    void deliveriesWaitingForAnAnswerHoldNoDispatcherThread() throws Exception {
+        int together = WebhookDispatcher.DELIVERY_THREADS + 1;
+        CountDownLatch arrived = new CountDownLatch(together);
+        HttpServer slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        ExecutorService handlers = Executors.newCachedThreadPool();
+        slow.setExecutor(handlers);
+        slow.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            arrived.countDown();
+            boolean all;
+            try {
+                // each answer waits for the others: with a thread per delivery they could never all be here
+                all = arrived.await(1500, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                all = false;
+            }
+            exchange.sendResponseHeaders(all ? 204 : 404, -1);
+            exchange.close();
+        });
+        slow.start();
+        try {
+            store.create("acme", "olive", "slow", "http://127.0.0.1:" + slow.getAddress().getPort() + "/",
+                    List.of("push"), null);
+            for (int i = 0; i < together; i++) {
+                bus.publish(push());
+            }
+            List<WebhookDelivery> d = awaitDeliveries("slow", together);
+            assertTrue(d.stream().allMatch(WebhookDelivery::succeeded), d.toString());
+        } finally {
+            slow.stop(0);
+            handlers.shutdownNow();
+        }
+    }
+
+    @Test
     void aDisallowedAddressIsRefusedOnceAndNeverCalled() throws Exception {
         dispatcher.close();
+        outbound.close();
+        outbound = new OutboundHttp(new OutboundConnector(AddressPolicy.PUBLIC_ONLY), Duration.ofSeconds(2));
         dispatcher = new WebhookDispatcher(store, log, Clock.systemUTC(), new WebhookDispatcher.Settings(3,
-                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2), Duration.ofSeconds(2)),
-                new OutboundConnector(AddressPolicy.PUBLIC_ONLY));
+                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2)), outbound);
         bus.close();
         bus = new EventBus();
         dispatcher.subscribeTo(bus);

@@ -33,6 +33,7 @@ class NodeRedClientTest {
     @AfterEach
     void stop() {
         fake.close();
+        http.close();
     }
 
     private NodeRedClient client(String token, Duration timeout) {

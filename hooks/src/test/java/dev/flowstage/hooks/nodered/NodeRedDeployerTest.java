@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowstage.hooks.outbound.AddressPolicy;
 import dev.flowstage.hooks.outbound.OutboundConnector;
+import dev.flowstage.hooks.outbound.OutboundHttp;
 import dev.flowstage.storage.meta.Application;
 import dev.flowstage.storage.meta.GitSiteStore;
 import dev.flowstage.storage.meta.GitTeamStore;
@@ -51,6 +52,7 @@ class NodeRedDeployerTest {
     private AesGcmSecretBox secrets;
     private InstanceStatusStore status;
     private NodeRedDeployer deployer;
+    private OutboundHttp outbound;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -71,14 +73,15 @@ class NodeRedDeployerTest {
             repos.create(new RepoName("acme", name)).close();
         }
         status = new InstanceStatusStore(repos);
-        deployer = new NodeRedDeployer(teams, repos, secrets, new NodeRedClients(secrets,
-                new OutboundConnector(AddressPolicy.parse("127.0.0.1")), Duration.ofSeconds(10)),
+        outbound = new OutboundHttp(new OutboundConnector(AddressPolicy.parse("127.0.0.1")), Duration.ofSeconds(10));
+        deployer = new NodeRedDeployer(teams, repos, secrets, new NodeRedClients(secrets, outbound, Duration.ofSeconds(10)),
                 status, clock, 2);
     }
 
     @AfterEach
     void tearDown() throws Exception {
         deployer.close();
+        outbound.close();
         fake.close();
         site.close();
     }

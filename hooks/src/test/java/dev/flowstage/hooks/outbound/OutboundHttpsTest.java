@@ -29,6 +29,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.jetty.client.ContentResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,7 @@ class OutboundHttpsTest {
     private static SSLContext clientTls;
     private static final List<String> sniNames = new CopyOnWriteArrayList<>();
     private static final List<String> hostHeaders = new CopyOnWriteArrayList<>();
+    private static OutboundHttp http;
 
     @BeforeAll
     static void start() throws Exception {
@@ -93,32 +95,33 @@ class OutboundHttpsTest {
             ex.close();
         });
         server.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop(0);
-    }
-
-    /** Every name resolves to the server's address, 127.0.0.1, which the allow list admits. */
-    private static OutboundHttp http() {
+        // every name resolves to the server's address, 127.0.0.1, which the allow list admits
         HostResolver toServer = host -> {
             if (host.endsWith(".test")) {
                 return new InetAddress[] {InetAddress.getLoopbackAddress()};
             }
             throw new UnknownHostException(host);
         };
-        return new OutboundHttp(new OutboundConnector(AddressPolicy.parse("127.0.0.1"), toServer),
+        http = new OutboundHttp(new OutboundConnector(AddressPolicy.parse("127.0.0.1"), toServer),
                 Duration.ofSeconds(5), clientTls, 1024);
+    }
+
+    @AfterAll
+    static void stop() {
+        http.close();
+        server.stop(0);
+    }
+
+    private static ContentResponse get(String url) throws IOException {
+        return http.send(http.newRequest(URI.create(url), Duration.ofSeconds(5)));
     }
 
     @Test
     void theCertificateAndSniAreForTheHostNameWhileTheSocketGoesToTheCheckedAddress() throws IOException {
         int port = server.getAddress().getPort();
-        OutboundResponse r = http().send(OutboundRequest.get(URI.create("https://nodered.test:" + port + "/flows"),
-                Duration.ofSeconds(5)));
-        assertEquals(200, r.status());
-        assertEquals("secure", new String(r.body(), StandardCharsets.UTF_8));
+        ContentResponse r = get("https://nodered.test:" + port + "/flows");
+        assertEquals(200, r.getStatus());
+        assertEquals("secure", new String(r.getContent(), StandardCharsets.UTF_8));
         assertTrue(sniNames.contains("nodered.test"), sniNames.toString());
         assertTrue(hostHeaders.contains("nodered.test:" + port), hostHeaders.toString());
     }
@@ -126,8 +129,8 @@ class OutboundHttpsTest {
     @Test
     void aCertificateForAnotherNameIsRefusedThoughTheAddressIsTheSame() {
         int port = server.getAddress().getPort();
-        SSLHandshakeException e = assertThrows(SSLHandshakeException.class, () -> http().send(OutboundRequest.get(
-                URI.create("https://elsewhere.test:" + port + "/flows"), Duration.ofSeconds(5))));
+        SSLHandshakeException e = assertThrows(SSLHandshakeException.class,
+                () -> get("https://elsewhere.test:" + port + "/flows"));
         assertTrue(String.valueOf(e.getMessage()).contains("elsewhere.test"), e.getMessage());
     }
 }

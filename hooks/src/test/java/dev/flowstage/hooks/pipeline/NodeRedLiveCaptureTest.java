@@ -12,6 +12,7 @@ import dev.flowstage.hooks.nodered.InstanceStatusStore;
 import dev.flowstage.hooks.nodered.NodeRedClients;
 import dev.flowstage.hooks.outbound.AddressPolicy;
 import dev.flowstage.hooks.outbound.OutboundConnector;
+import dev.flowstage.hooks.outbound.OutboundHttp;
 import dev.flowstage.storage.meta.NodeRedLink;
 import dev.flowstage.storage.meta.Target;
 import dev.flowstage.storage.repo.RepoName;
@@ -37,6 +38,7 @@ class NodeRedLiveCaptureTest {
     private PipelineFixture f;
     private HttpServer nodeRed;
     private PipelineEngine engine;
+    private OutboundHttp outbound;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -50,8 +52,8 @@ class NodeRedLiveCaptureTest {
             ex.close();
         });
         nodeRed.start();
-        FlowCapture capture = new FlowCapture(f.repos, new NodeRedClients(f.secrets,
-                new OutboundConnector(AddressPolicy.parse("127.0.0.1")), Duration.ofSeconds(5)),
+        outbound = new OutboundHttp(new OutboundConnector(AddressPolicy.parse("127.0.0.1")), Duration.ofSeconds(5));
+        FlowCapture capture = new FlowCapture(f.repos, new NodeRedClients(f.secrets, outbound, Duration.ofSeconds(5)),
                 new InstanceStatusStore(f.repos), MainMovedListener.NONE, f.clock);
         engine = f.engine(MainMovedListener.NONE, new NodeRedLiveCapture(f.teams, capture, f.clock));
         f.line("queue", "create_snapshot");
@@ -60,6 +62,7 @@ class NodeRedLiveCaptureTest {
     @AfterEach
     void tearDown() throws Exception {
         engine.close();
+        outbound.close();
         nodeRed.stop(0);
         f.close();
     }

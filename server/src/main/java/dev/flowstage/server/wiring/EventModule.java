@@ -9,6 +9,7 @@ import dev.flowstage.hooks.events.EventBus;
 import dev.flowstage.hooks.events.WebhookDispatcher;
 import dev.flowstage.hooks.events.WebhookStore;
 import dev.flowstage.hooks.outbound.OutboundConnector;
+import dev.flowstage.hooks.outbound.OutboundHttp;
 import dev.flowstage.storage.meta.TeamStore;
 import dev.flowstage.storage.repo.RepoStore;
 import dev.flowstage.storage.secret.SecretBox;
@@ -57,7 +58,7 @@ public interface EventModule {
     @Provides
     @Singleton
     static WebhookDispatcher webhookDispatcher(WebhookStore webhooks, DeliveryLog log, Clock clock, EventBus bus,
-                                               OutboundConnector outbound) {
+                                               OutboundHttp outbound) {
         WebhookDispatcher dispatcher = new WebhookDispatcher(webhooks, log, clock, WebhookDispatcher.Settings.DEFAULT,
                 outbound);
         dispatcher.subscribeTo(bus);

@@ -9,21 +9,25 @@ import dev.flowstage.hooks.nodered.NodeRedClients;
 import dev.flowstage.hooks.nodered.NodeRedDeployer;
 import dev.flowstage.hooks.nodered.NodeRedServices;
 import dev.flowstage.hooks.outbound.OutboundConnector;
+import dev.flowstage.hooks.outbound.OutboundHttp;
 import dev.flowstage.server.config.ServerConfig;
 import dev.flowstage.storage.meta.TeamStore;
 import dev.flowstage.storage.repo.RepoStore;
 import dev.flowstage.storage.secret.SecretBox;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 
 /** Live Node-RED instances: the Admin API clients, instance status, and deploy-on-main-moved. */
 @Module
 public interface LiveModule {
     int DEPLOY_THREADS = 2;
+    /** How long any remote (Node-RED, webhook receiver) has to accept a connection; answers have their own limits. */
+    Duration OUTBOUND_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     @Provides
     @Singleton
-    static NodeRedClients nodeRedClients(SecretBox secrets, OutboundConnector outbound) {
+    static NodeRedClients nodeRedClients(SecretBox secrets, OutboundHttp outbound) {
         return new NodeRedClients(secrets, outbound, NodeRedClients.DEFAULT_TIMEOUT);
     }
 
@@ -32,6 +36,13 @@ public interface LiveModule {
     @Singleton
     static OutboundConnector outbound(ServerConfig config) {
         return new OutboundConnector(config.outboundAllow());
+    }
+
+    /** The one HTTP client every outbound call shares, over {@link #outbound}; the server stops it. */
+    @Provides
+    @Singleton
+    static OutboundHttp outboundHttp(OutboundConnector outbound) {
+        return new OutboundHttp(outbound, OUTBOUND_CONNECT_TIMEOUT);
     }
 
     @Provides

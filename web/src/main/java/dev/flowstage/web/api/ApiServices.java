@@ -3,9 +3,11 @@ package dev.flowstage.web.api;
 import dev.flowstage.hooks.access.AccessControl;
 import dev.flowstage.hooks.access.Authenticator;
 import dev.flowstage.hooks.events.MainMovedListener;
+import dev.flowstage.hooks.nodered.NodeRedClients;
 import dev.flowstage.hooks.nodered.NodeRedServices;
 import dev.flowstage.hooks.outbound.AddressPolicy;
 import dev.flowstage.hooks.outbound.OutboundConnector;
+import dev.flowstage.hooks.outbound.OutboundHttp;
 import dev.flowstage.hooks.review.ReviewService;
 import dev.flowstage.storage.meta.SiteStore;
 import dev.flowstage.storage.meta.TeamStore;
@@ -28,8 +30,8 @@ public record ApiServices(SiteStore site, TeamStore teams, RepoStore repos, Auth
                        AccessControl access, PasswordHasher hasher, SecretBox secrets, Clock clock,
                        Supplier<PublicUrls> publicUrls, ReviewService reviews) {
         this(site, teams, repos, authenticator, access, hasher, secrets, clock, publicUrls, reviews,
-                NodeRedServices.create(repos, secrets, new OutboundConnector(AddressPolicy.PUBLIC_ONLY), clock,
-                        MainMovedListener.NONE));
+                NodeRedServices.create(repos, secrets, new OutboundHttp(new OutboundConnector(AddressPolicy.PUBLIC_ONLY),
+                        NodeRedClients.DEFAULT_TIMEOUT), clock, MainMovedListener.NONE));
     }
 
     /**

@@ -17,6 +17,7 @@ import dev.flowstage.hooks.git.DefaultGitAccess;
 import dev.flowstage.hooks.git.GitLimits;
 import dev.flowstage.hooks.outbound.AddressPolicy;
 import dev.flowstage.hooks.outbound.OutboundConnector;
+import dev.flowstage.hooks.outbound.OutboundHttp;
 import dev.flowstage.hooks.pipeline.ConfigPipelineStore;
 import dev.flowstage.hooks.pipeline.LiveCapture;
 import dev.flowstage.hooks.pipeline.PipelineEngine;
@@ -89,6 +90,7 @@ public final class EventsServer implements AutoCloseable {
     /** The real engine, or null. */
     public final PipelineEngine engine;
     private final WebhookDispatcher dispatcher;
+    private final OutboundHttp outbound;
     public final String base;
     private final GcQueue gc = new GcQueue(1000, Duration.ofHours(1));
     private final EventStreams streams;
@@ -142,9 +144,9 @@ public final class EventsServer implements AutoCloseable {
         PipelineRunner deploys = realEngine ? engine : runner;
         webhooks = new WebhookStore(teams, services.secrets(), clock, AddressPolicy.parse("127.0.0.1"));
         deliveries = new DeliveryLog(repos, 20);
+        outbound = new OutboundHttp(new OutboundConnector(AddressPolicy.parse("127.0.0.1")), Duration.ofSeconds(2));
         dispatcher = new WebhookDispatcher(webhooks, deliveries, clock, new WebhookDispatcher.Settings(3,
-                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2), Duration.ofSeconds(2)),
-                new OutboundConnector(AddressPolicy.parse("127.0.0.1")));
+                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2)), outbound);
         dispatcher.subscribeTo(bus);
         bus.subscribe(null, new PushTrigger(pipelines, deploys, repos));
         ApiResourceConfig api = realEngine ? new ApiResourceConfig(services, new PipelineApi(pipelines, engine))
@@ -216,6 +218,7 @@ public final class EventsServer implements AutoCloseable {
         streams.close();
         bus.close();
         dispatcher.close();
+        outbound.close();
         if (engine != null) {
             engine.close();
         }

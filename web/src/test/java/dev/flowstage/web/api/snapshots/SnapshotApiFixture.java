@@ -15,6 +15,7 @@ import dev.flowstage.hooks.nodered.NodeRedDeployer;
 import dev.flowstage.hooks.nodered.NodeRedServices;
 import dev.flowstage.hooks.outbound.AddressPolicy;
 import dev.flowstage.hooks.outbound.OutboundConnector;
+import dev.flowstage.hooks.outbound.OutboundHttp;
 import dev.flowstage.hooks.receive.ReceiveServices;
 import dev.flowstage.hooks.receive.SnapshotCheck;
 import dev.flowstage.hooks.review.ReviewService;
@@ -88,6 +89,7 @@ final class SnapshotApiFixture implements AutoCloseable {
     final MainMovedListeners mainMoved = new MainMovedListeners();
     final Map<String, String> tokens = new HashMap<>();
     final NodeRedDeployer deployer;
+    final OutboundHttp outbound;
     private final GcQueue gc = new GcQueue(1000, Duration.ofHours(1));
     private final Server server = new Server();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -130,7 +132,7 @@ final class SnapshotApiFixture implements AutoCloseable {
                 new ReceiveServices(new SnapshotCheck(), reviews, mainMoved));
         // as the server wires it: one listener for pushes, reviews and the API, the deployer registered on it
         // the fake Node-RED listens on 127.0.0.1, which the server reaches only when allowed explicitly
-        OutboundConnector outbound = new OutboundConnector(AddressPolicy.parse("127.0.0.1"));
+        outbound = new OutboundHttp(new OutboundConnector(AddressPolicy.parse("127.0.0.1")), Duration.ofSeconds(10));
         deployer = new NodeRedDeployer(teams, repos, secrets, new NodeRedClients(secrets, outbound, Duration.ofSeconds(10)),
                 new InstanceStatusStore(repos), clock, 2);
         mainMoved.add(deployer);
@@ -242,6 +244,7 @@ final class SnapshotApiFixture implements AutoCloseable {
     public void close() throws Exception {
         server.stop();
         deployer.close();
+        outbound.close();
         gc.close();
         site.close();
     }
