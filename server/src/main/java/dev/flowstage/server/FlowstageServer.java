@@ -196,6 +196,7 @@ public final class FlowstageServer implements AutoCloseable {
         // Webhook files an older version wrote with the URL in plain text get it sealed, also off that path.
         Thread catchUp = new Thread(() -> {
             sealWebhookUrls();
+            webhooks.resume(site.teams()); // deliveries a previous run left pending
             deployer.catchUp(site.teams());
         }, "flowstage-catch-up");
         catchUp.setDaemon(true);

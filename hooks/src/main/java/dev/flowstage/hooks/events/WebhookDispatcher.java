@@ -8,10 +8,13 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -65,6 +68,9 @@ public final class WebhookDispatcher implements EventListener, AutoCloseable {
     static final int DELIVERY_THREADS = 2;
 
     private final OutboundHttp http;
+    private final PendingDeliveries pending;
+    /** Deliveries started and not yet ended: what a shutdown saves for the next start. */
+    private final Set<Delivery> live = ConcurrentHashMap.newKeySet();
     /** Runs attempts, records outcomes and waits out retries; its threads start with the first delivery. */
     private final ScheduledExecutorService deliveries = Executors.newScheduledThreadPool(DELIVERY_THREADS, r -> {
         Thread t = new Thread(r, "flowstage-webhooks");
@@ -73,7 +79,8 @@ public final class WebhookDispatcher implements EventListener, AutoCloseable {
     });
 
     public WebhookDispatcher(WebhookStore webhooks, DeliveryLog log, Clock clock, Settings settings,
-                             OutboundHttp http) {
+                             OutboundHttp http, PendingDeliveries pending) {
+        this.pending = pending;
         this.webhooks = webhooks;
         this.log = log;
         this.clock = clock;
@@ -91,32 +98,76 @@ public final class WebhookDispatcher implements EventListener, AutoCloseable {
         List<Webhook> all = webhooks.list(event.team());
         for (Webhook w : all) {
             if (w.wants(event.type())) {
-                Delivery d = new Delivery(event.team(), w, event, UUID.randomUUID().toString(), EventJson.bytes(event),
-                        clock.instant());
+                Delivery d = new Delivery(event.team(), w, event.type(), event.target(), UUID.randomUUID().toString(),
+                        EventJson.bytes(event), clock.instant());
+                live.add(d);
                 try {
                     deliveries.execute(() -> attempt(d));
                 } catch (RejectedExecutionException closed) {
-                    finish(d, null, "not sent: the server is stopping");
+                    save(d, clock.instant()); // the next start sends it
                 }
             }
         }
     }
 
-    /** One delivery in progress; one step at a time touches it, each handed to the next through an executor. */
+    /**
+     * Resumes the deliveries of {@code teams} that a previous run left pending, each at its due time (at
+     * once when that has passed). Those of a webhook removed meanwhile are dropped.
+     */
+    public void resume(Collection<String> teams) {
+        Instant now = clock.instant();
+        for (String team : teams) {
+            List<PendingDeliveries.Pending> waiting;
+            try {
+                waiting = pending.list(team);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot read the pending webhook deliveries of team {}: {}", team, e.getMessage());
+                continue;
+            }
+            for (PendingDeliveries.Pending p : waiting) {
+                Optional<Webhook> w = webhooks.get(team, p.webhook());
+                if (w.isEmpty()) {
+                    forget(team, p.id());
+                    continue;
+                }
+                Delivery d = new Delivery(team, w.get(), p.type(), p.target(), p.id(), p.body(), p.started());
+                d.attempts = p.attempts();
+                d.spentNanos = TimeUnit.MILLISECONDS.toNanos(p.spentMillis());
+                d.saved = true;
+                live.add(d);
+                long delay = Math.max(0, Duration.between(now, p.dueAt()).toMillis());
+                try {
+                    deliveries.schedule(() -> attempt(d), delay, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException closed) {
+                    return; // stopping already: the entries stay for the next start
+                }
+            }
+        }
+    }
+
+    /**
+     * One delivery in progress; one step at a time touches it, each handed to the next through an
+     * executor. {@code saved}: it has an entry in {@link PendingDeliveries}; {@code ended}: its outcome
+     * is recorded. Both change under the delivery's lock, which a shutdown takes too.
+     */
     private static final class Delivery {
         final String team;
         final Webhook webhook;
-        final FlowstageEvent event;
+        final String type;
+        final String target;
         final String id;
         final byte[] body;
         final Instant started;
         int attempts;
         long spentNanos;
+        boolean saved;
+        boolean ended;
 
-        Delivery(String team, Webhook webhook, FlowstageEvent event, String id, byte[] body, Instant started) {
+        Delivery(String team, Webhook webhook, String type, String target, String id, byte[] body, Instant started) {
             this.team = team;
             this.webhook = webhook;
-            this.event = event;
+            this.type = type;
+            this.target = target;
             this.id = id;
             this.body = body;
             this.started = started;
@@ -137,13 +188,14 @@ public final class WebhookDispatcher implements EventListener, AutoCloseable {
             request = http.newRequest(d.webhook.url(), settings.requestTimeout()).method(HttpMethod.POST)
                     .headers(h -> {
                         h.put(HttpHeader.USER_AGENT, "Flowstage-Webhook");
-                        h.put(EVENT_HEADER, d.event.type());
+                        h.put(EVENT_HEADER, d.type);
                         h.put(DELIVERY_HEADER, d.id);
                         secret.ifPresent(s -> h.put(WebhookSignature.HEADER, WebhookSignature.sign(s, d.body)));
                     })
                     .body(new BytesRequestContent("application/json", d.body));
         } catch (IllegalStateException stopped) {
-            finish(d, null, "not sent: the server is stopping");
+            d.attempts--; // not made: the next start makes it
+            save(d, clock.instant());
             return;
         }
         long start = System.nanoTime();
@@ -191,15 +243,55 @@ public final class WebhookDispatcher implements EventListener, AutoCloseable {
             finish(d, code, error);
             return;
         }
+        Duration delay = settings.delayBefore(d.attempts + 1);
+        // kept in Git while it waits, so a restart (or a crash) meanwhile does not lose it
+        save(d, clock.instant().plus(delay));
         try {
-            deliveries.schedule(() -> attempt(d), settings.delayBefore(d.attempts + 1).toMillis(), TimeUnit.MILLISECONDS);
+            deliveries.schedule(() -> attempt(d), delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closed) {
-            finish(d, code, error + "; not retried: the server is stopping");
+            // stopping: the saved entry is resumed by the next start
+        }
+    }
+
+    /** Saves {@code d} as pending, due at {@code dueAt}, unless it has ended meanwhile. */
+    private void save(Delivery d, Instant dueAt) {
+        synchronized (d) {
+            if (d.ended) {
+                return;
+            }
+            try {
+                pending.save(d.team, new PendingDeliveries.Pending(d.id, d.webhook.name(), d.type, d.target, d.body,
+                        d.attempts, TimeUnit.NANOSECONDS.toMillis(d.spentNanos), d.started, dueAt));
+                d.saved = true;
+            } catch (RuntimeException e) {
+                LOG.warn("cannot save pending delivery {} to webhook {} of team {}: {}", d.id, d.webhook.name(),
+                        d.team, e.getMessage());
+            }
+        }
+    }
+
+    private void forget(String team, String id) {
+        try {
+            pending.remove(team, id);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot remove pending delivery {} of team {}: {}", id, team, e.getMessage());
         }
     }
 
     private void finish(Delivery d, Integer code, String error) {
-        WebhookDelivery result = new WebhookDelivery(d.id, d.webhook.name(), d.event.type(), d.event.target(),
+        boolean wasSaved;
+        synchronized (d) {
+            if (d.ended) {
+                return;
+            }
+            d.ended = true;
+            wasSaved = d.saved;
+        }
+        live.remove(d);
+        if (wasSaved) {
+            forget(d.team, d.id);
+        }
+        WebhookDelivery result = new WebhookDelivery(d.id, d.webhook.name(), d.type, d.target,
                 error == null, code, d.attempts, error, TimeUnit.NANOSECONDS.toMillis(d.spentNanos), d.started);
         try {
             log.record(d.team, result);
@@ -222,8 +314,21 @@ public final class WebhookDispatcher implements EventListener, AutoCloseable {
         return "request failed: " + failure.getClass().getSimpleName();
     }
 
+    /**
+     * Stops sending. Deliveries still owed an attempt (a first attempt not made or not answered, a
+     * retry that has not come due) are saved as pending, not dropped: the next start resumes them, with
+     * the same {@code X-Flowstage-Delivery} id so a receiver can tell a repeat.
+     */
     @Override
     public void close() {
         deliveries.shutdownNow();
+        Instant now = clock.instant();
+        for (Delivery d : live) {
+            synchronized (d) {
+                if (!d.ended && !d.saved) {
+                    save(d, now);
+                }
+            }
+        }
     }
 }

@@ -78,7 +78,7 @@ class WebhookDispatcherTest {
         log = new DeliveryLog(fx.repos, 3);
         outbound = new OutboundHttp(new OutboundConnector(AddressPolicy.parse("127.0.0.1")), Duration.ofSeconds(2));
         dispatcher = new WebhookDispatcher(store, log, Clock.systemUTC(), new WebhookDispatcher.Settings(3,
-                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2)), outbound);
+                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2)), outbound, new PendingDeliveries(fx.repos));
         dispatcher.subscribeTo(bus);
     }
 
@@ -147,6 +147,85 @@ class WebhookDispatcherTest {
         assertEquals("push", body.path("type").asText());
         assertEquals("acme", body.path("team").asText());
         assertEquals("a".repeat(40), body.path("data").path("new").asText());
+    }
+
+    @Test
+    void aRetryWaitingWhenTheServerStopsIsResumedByTheNextStartWithTheSameDeliveryId() throws Exception {
+        // a long first retry delay: the retry is still waiting when the dispatcher stops
+        dispatcher.close();
+        MutableClock clock = new MutableClock(Instant.parse("2026-06-01T10:00:00Z"));
+        PendingDeliveries pending = new PendingDeliveries(fx.repos);
+        dispatcher = new WebhookDispatcher(store, log, clock, new WebhookDispatcher.Settings(3, Duration.ofHours(1),
+                2.0, Duration.ofSeconds(2)), outbound, pending);
+        bus.close();
+        bus = new EventBus();
+        dispatcher.subscribeTo(bus);
+        store.create("acme", "olive", "ci", url("/hook"), List.of("push"), SECRET);
+        answer(503, 204);
+        bus.publish(push());
+        await(() -> pending.list("acme").size() == 1);
+        PendingDeliveries.Pending saved = pending.list("acme").get(0);
+        assertEquals(1, saved.attempts());
+        assertEquals(Instant.parse("2026-06-01T11:00:00Z"), saved.dueAt());
+        dispatcher.close();
+        assertEquals(List.of(), log.list("acme", "ci"), "nothing ended: nothing logged yet");
+
+        // the next start, after the due time: the retry is made at once, as attempt 2 of the same delivery
+        clock.now = Instant.parse("2026-06-01T12:00:00Z");
+        dispatcher = new WebhookDispatcher(store, log, clock, new WebhookDispatcher.Settings(3, Duration.ofHours(1),
+                2.0, Duration.ofSeconds(2)), outbound, pending);
+        dispatcher.resume(List.of("acme"));
+        WebhookDelivery d = awaitDeliveries("ci", 1).get(0);
+        assertTrue(d.succeeded(), d.toString());
+        assertEquals(2, d.attempts());
+        assertEquals(saved.id(), d.id());
+        assertEquals(2, received.size());
+        assertEquals(received.get(0).header("X-flowstage-delivery"), received.get(1).header("X-flowstage-delivery"));
+        assertEquals(WebhookSignature.sign(SECRET, received.get(1).body()), received.get(1).header("X-flowstage-signature-256"));
+        await(() -> pending.list("acme").isEmpty());
+    }
+
+    @Test
+    void aFirstAttemptCutShortByTheStopIsSavedNotDropped() throws Exception {
+        store.create("acme", "olive", "ci", url("/hook"), List.of("push"), null);
+        PendingDeliveries pending = new PendingDeliveries(fx.repos);
+        outbound.close(); // the client is gone: the attempt cannot be made
+        bus.publish(push());
+        await(() -> pending.list("acme").size() == 1);
+        assertEquals(0, pending.list("acme").get(0).attempts(), "no attempt was made");
+        assertEquals(List.of(), log.list("acme", "ci"));
+    }
+
+    /** A clock the test sets. */
+    static final class MutableClock extends Clock {
+        volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "condition not reached in time");
+            Thread.sleep(20);
+        }
     }
 
     @Test
@@ -298,7 +377,7 @@ class WebhookDispatcherTest {
         outbound.close();
         outbound = new OutboundHttp(new OutboundConnector(AddressPolicy.PUBLIC_ONLY), Duration.ofSeconds(2));
         dispatcher = new WebhookDispatcher(store, log, Clock.systemUTC(), new WebhookDispatcher.Settings(3,
-                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2)), outbound);
+                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2)), outbound, new PendingDeliveries(fx.repos));
         bus.close();
         bus = new EventBus();
         dispatcher.subscribeTo(bus);

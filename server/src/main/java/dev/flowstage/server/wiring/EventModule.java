@@ -6,6 +6,7 @@ import dev.flowstage.hooks.access.AccessControl;
 import dev.flowstage.hooks.access.Authenticator;
 import dev.flowstage.hooks.events.DeliveryLog;
 import dev.flowstage.hooks.events.EventBus;
+import dev.flowstage.hooks.events.PendingDeliveries;
 import dev.flowstage.hooks.events.WebhookDispatcher;
 import dev.flowstage.hooks.events.WebhookStore;
 import dev.flowstage.hooks.outbound.OutboundConnector;
@@ -58,9 +59,9 @@ public interface EventModule {
     @Provides
     @Singleton
     static WebhookDispatcher webhookDispatcher(WebhookStore webhooks, DeliveryLog log, Clock clock, EventBus bus,
-                                               OutboundHttp outbound) {
+                                               OutboundHttp outbound, RepoStore repos) {
         WebhookDispatcher dispatcher = new WebhookDispatcher(webhooks, log, clock, WebhookDispatcher.Settings.DEFAULT,
-                outbound);
+                outbound, new PendingDeliveries(repos));
         dispatcher.subscribeTo(bus);
         return dispatcher;
     }

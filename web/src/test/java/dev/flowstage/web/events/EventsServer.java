@@ -11,6 +11,7 @@ import dev.flowstage.hooks.events.MainMovedListener;
 import dev.flowstage.hooks.events.PushEventsGitAccess;
 import dev.flowstage.hooks.events.ReviewEventsStore;
 import dev.flowstage.hooks.events.RunEventsStore;
+import dev.flowstage.hooks.events.PendingDeliveries;
 import dev.flowstage.hooks.events.WebhookDispatcher;
 import dev.flowstage.hooks.events.WebhookStore;
 import dev.flowstage.hooks.git.DefaultGitAccess;
@@ -146,7 +147,7 @@ public final class EventsServer implements AutoCloseable {
         deliveries = new DeliveryLog(repos, 20);
         outbound = new OutboundHttp(new OutboundConnector(AddressPolicy.parse("127.0.0.1")), Duration.ofSeconds(2));
         dispatcher = new WebhookDispatcher(webhooks, deliveries, clock, new WebhookDispatcher.Settings(3,
-                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2)), outbound);
+                Duration.ofMillis(20), 2.0, Duration.ofSeconds(2)), outbound, new PendingDeliveries(repos));
         dispatcher.subscribeTo(bus);
         bus.subscribe(null, new PushTrigger(pipelines, deploys, repos));
         ApiResourceConfig api = realEngine ? new ApiResourceConfig(services, new PipelineApi(pipelines, engine))
