@@ -18,6 +18,8 @@ import dev.flowstage.server.wiring.BoundPorts;
 import dev.flowstage.server.wiring.DaggerServerComponent;
 import dev.flowstage.web.api.ApiWarmUp;
 import dev.flowstage.server.wiring.ServerComponent;
+import dev.flowstage.storage.audit.AuditQueue;
+import dev.flowstage.storage.audit.GitAuditStore;
 import dev.flowstage.storage.meta.SiteStore;
 import dev.flowstage.storage.repo.GcQueue;
 import dev.flowstage.storage.repo.HostConfigIsolation;
@@ -56,13 +58,18 @@ public final class FlowstageServer implements AutoCloseable {
     private final WebhookStore webhookFiles;
     private final PipelineEngine engine;
     private final ScheduleTrigger schedule;
+    private final AuditQueue audit;
+    private final GitAuditStore auditStore;
     private Banner banner;
 
     @Inject
     FlowstageServer(ServerConfig config, SiteStore site, PasswordHasher hasher, GcQueue gc, JettyLauncher jetty,
                     SshServerLifecycle ssh, TlsMaterial tls, HostKey hostKey, BoundPorts ports,
                     NodeRedDeployer deployer, EventBus events, EventStreams streams, WebhookDispatcher webhooks,
-                    PipelineEngine engine, PushTrigger pushTrigger, ScheduleTrigger schedule, WebhookStore webhookFiles) {
+                    PipelineEngine engine, PushTrigger pushTrigger, ScheduleTrigger schedule, WebhookStore webhookFiles,
+                    AuditQueue audit, GitAuditStore auditStore) {
+        this.audit = audit;
+        this.auditStore = auditStore;
         this.webhookFiles = webhookFiles;
         this.engine = engine;
         this.schedule = schedule;
@@ -214,10 +221,14 @@ public final class FlowstageServer implements AutoCloseable {
         closeQuietly(webhooks);
         closeQuietly(events);
         closeQuietly(deployer);
+        // after everything that records changes has stopped, before the repositories are let go
+        closeQuietly(audit);
+        closeQuietly(auditStore);
         closeQuietly(gc);
         if (site instanceof AutoCloseable c) {
             closeQuietly(c);
         }
+        LOG.info("Flowstage stopped");
     }
 
     private static void closeQuietly(AutoCloseable c) {
