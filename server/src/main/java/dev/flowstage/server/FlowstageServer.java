@@ -19,6 +19,8 @@ import dev.flowstage.server.wiring.BoundPorts;
 import dev.flowstage.server.wiring.DaggerServerComponent;
 import dev.flowstage.web.api.ApiWarmUp;
 import dev.flowstage.server.wiring.ServerComponent;
+import dev.flowstage.storage.audit.AuditQueue;
+import dev.flowstage.storage.audit.GitAuditStore;
 import dev.flowstage.storage.meta.SiteStore;
 import dev.flowstage.storage.repo.GcQueue;
 import dev.flowstage.storage.repo.HostConfigIsolation;
@@ -58,6 +60,8 @@ public final class FlowstageServer implements AutoCloseable {
     private final PipelineEngine engine;
     private final ScheduleTrigger schedule;
     private final OutboundHttp outbound;
+    private final AuditQueue audit;
+    private final GitAuditStore auditStore;
     private Banner banner;
     private ServerLock lock;
 
@@ -66,8 +70,10 @@ public final class FlowstageServer implements AutoCloseable {
                     SshServerLifecycle ssh, TlsMaterial tls, HostKey hostKey, BoundPorts ports,
                     NodeRedDeployer deployer, EventBus events, EventStreams streams, WebhookDispatcher webhooks,
                     PipelineEngine engine, PushTrigger pushTrigger, ScheduleTrigger schedule, WebhookStore webhookFiles,
-                    OutboundHttp outbound) {
+                    OutboundHttp outbound, AuditQueue audit, GitAuditStore auditStore) {
         this.outbound = outbound;
+        this.audit = audit;
+        this.auditStore = auditStore;
         this.webhookFiles = webhookFiles;
         this.engine = engine;
         this.schedule = schedule;
@@ -249,6 +255,9 @@ public final class FlowstageServer implements AutoCloseable {
         closeQuietly(events);
         closeQuietly(deployer);
         closeQuietly(outbound); // after everything that calls out
+        // after everything that records changes has stopped, before the repositories are let go
+        closeQuietly(audit);
+        closeQuietly(auditStore);
         closeQuietly(gc);
         if (site instanceof AutoCloseable c) {
             closeQuietly(c);
@@ -256,6 +265,7 @@ public final class FlowstageServer implements AutoCloseable {
         if (lock != null) {
             lock.close();
         }
+        LOG.info("Flowstage stopped");
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -38,8 +38,23 @@ public final class LoginThrottle {
     private final Clock clock;
     private final Cache<String, Failures> users;
     private final Cache<String, Failures> addresses;
+    private final FailureListener listener;
+
+    /** Told of each failed sign-in: the user name tried (null when none) and the address; never the secret. */
+    @FunctionalInterface
+    public interface FailureListener {
+        FailureListener NONE = (user, address) -> { };
+
+        void failed(String user, String address);
+    }
 
     public LoginThrottle(Limits limits, Clock clock) {
+        this(limits, clock, FailureListener.NONE);
+    }
+
+    /** With {@code listener} told of every failed sign-in counted (the audit log records them). */
+    public LoginThrottle(Limits limits, Clock clock, FailureListener listener) {
+        this.listener = Objects.requireNonNull(listener);
         this.limits = Objects.requireNonNull(limits);
         this.clock = Objects.requireNonNull(clock);
         this.users = cache();
@@ -64,6 +79,7 @@ public final class LoginThrottle {
         if (address != null) {
             addresses.asMap().compute(address, (k, f) -> next(f, now, limits.perAddress()));
         }
+        listener.failed(user, address);
     }
 
     /** A correct password: its user's failures are forgiven (the address's are not). */

@@ -18,7 +18,8 @@ public record FlowstageEvent(String type, String team, String target, Instant ti
     public static final String REVIEW = "review";
     public static final String DEVICE = "device";
     public static final String UPSTREAM = "upstream";
-    public static final Set<String> TYPES = Set.of(PUSH, RUN, REVIEW, DEVICE, UPSTREAM);
+    public static final String AUDIT = "audit";
+    public static final Set<String> TYPES = Set.of(PUSH, RUN, REVIEW, DEVICE, UPSTREAM, AUDIT);
 
     public FlowstageEvent {
         if (!TYPES.contains(type)) {
@@ -62,6 +63,17 @@ public record FlowstageEvent(String type, String team, String target, Instant ti
     /** An instance's upstream sync changed state ({@code in_sync|behind|syncing|paused|error}). */
     public static FlowstageEvent upstream(String team, String instance, String state, String commit, Instant time) {
         return new FlowstageEvent(UPSTREAM, team, instance, time, fields("state", state, "commit", commit));
+    }
+
+    /**
+     * An entry of the team's audit log: {@code action} (e.g. {@code instance.create}) by {@code actor}
+     * on {@code target}, with the entry's chosen {@code details} (never a secret).
+     */
+    public static FlowstageEvent audit(String team, String target, String actor, String action,
+                                       Map<String, String> details, Instant time) {
+        Map<String, Object> data = fields("action", action, "actor", actor);
+        data.put("details", Collections.unmodifiableMap(new LinkedHashMap<>(details)));
+        return new FlowstageEvent(AUDIT, team, target, time, data);
     }
 
     private static Map<String, Object> fields(Object... keyValues) {

@@ -68,10 +68,10 @@ class WebhookStoreTest {
         assertEquals("'url': address 10.1.2.3 is not allowed for outbound calls (private); allow it with --outbound-allow",
                 assertThrows(MetaInvalidException.class, () -> store.create("acme", "olive", "x",
                         "http://10.1.2.3:8080/hook", List.of("push"), null)).getMessage());
-        assertEquals("'deploy' is not an event type (use device, push, review, run, upstream)",
+        assertEquals("'deploy' is not an event type (use audit, device, push, review, run, upstream)",
                 assertThrows(MetaInvalidException.class, () -> store.create("acme", "olive", "x",
                         "https://example.test/", List.of("deploy"), null)).getMessage());
-        assertEquals("'events' must list at least one of device, push, review, run, upstream",
+        assertEquals("'events' must list at least one of audit, device, push, review, run, upstream",
                 assertThrows(MetaInvalidException.class, () -> store.create("acme", "olive", "x",
                         "https://example.test/", List.of(), null)).getMessage());
         assertTrue(assertThrows(MetaInvalidException.class, () -> store.create("acme", "olive", "Bad_Name",

@@ -6,6 +6,8 @@ import dev.flowstage.hooks.access.AccessControl;
 import dev.flowstage.hooks.access.Authenticator;
 import dev.flowstage.hooks.access.CachingAuthenticator;
 import dev.flowstage.hooks.access.LoginThrottle;
+import dev.flowstage.hooks.audit.AuditLog;
+import dev.flowstage.hooks.audit.FailedLogins;
 import dev.flowstage.hooks.access.TeamAccessControl;
 import dev.flowstage.hooks.access.ThrottledAuthenticator;
 import dev.flowstage.hooks.events.EventBus;
@@ -47,8 +49,8 @@ public interface AccessModule {
     /** Failed sign-ins over HTTP and SSH, counted in one place. */
     @Provides
     @Singleton
-    static LoginThrottle loginThrottle(Clock clock) {
-        return new LoginThrottle(LoginThrottle.Limits.DEFAULT, clock);
+    static LoginThrottle loginThrottle(Clock clock, AuditLog audit) {
+        return new LoginThrottle(LoginThrottle.Limits.DEFAULT, clock, new FailedLogins(audit));
     }
 
     @Provides

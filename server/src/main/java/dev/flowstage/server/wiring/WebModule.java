@@ -16,6 +16,7 @@ import dev.flowstage.storage.secret.SecretBox;
 import dev.flowstage.web.WebApp;
 import dev.flowstage.web.api.ApiResourceConfig;
 import dev.flowstage.web.api.ApiServices;
+import dev.flowstage.web.api.audit.AuditApiFeature;
 import dev.flowstage.web.git.FlowstageGitServlet;
 import dev.flowstage.web.git.GitAuthFilter;
 import dev.flowstage.web.ops.JGitCacheMetrics;
@@ -72,9 +73,10 @@ public interface WebModule {
     @Singleton
     static Handler handler(GitAccess git, Authenticator auth, ApiServices api, PrometheusMeterRegistry metrics,
                            EventStreams events, PipelineApi pipelines, EventsApiFeature eventsApi,
-                           ServerConfig config) {
+                           ServerConfig config, AuditApiFeature auditApi) {
         ApiResourceConfig rest = new ApiResourceConfig(api, pipelines);
         rest.register(eventsApi);
+        rest.register(auditApi);
         ServletContextHandler context = WebApp.create(new GitAuthFilter(auth), new FlowstageGitServlet(git),
                 rest, metrics, config.metricsToken());
         events.mount(context);

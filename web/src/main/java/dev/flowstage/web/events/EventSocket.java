@@ -36,6 +36,7 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
     private final int queueLimit;
     private final Duration pingInterval;
     private final BooleanSupplier stillAllowed;
+    private final BooleanSupplier seesAudit;
     private final Duration recheckInterval;
 
     private final ArrayDeque<String> queue = new ArrayDeque<>();
@@ -49,6 +50,14 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
 
     EventSocket(EventBus bus, String team, ScheduledExecutorService scheduler, Clock clock,
                 int queueLimit, Duration pingInterval, BooleanSupplier stillAllowed, Duration recheckInterval) {
+        this(bus, team, scheduler, clock, queueLimit, pingInterval, stillAllowed, recheckInterval, () -> true);
+    }
+
+    /** {@code seesAudit} says, at each {@code audit} event, whether this client may read the audit log (owners). */
+    EventSocket(EventBus bus, String team, ScheduledExecutorService scheduler, Clock clock,
+                int queueLimit, Duration pingInterval, BooleanSupplier stillAllowed, Duration recheckInterval,
+                BooleanSupplier seesAudit) {
+        this.seesAudit = seesAudit;
         this.stillAllowed = stillAllowed;
         this.recheckInterval = recheckInterval;
         this.bus = bus;
@@ -93,6 +102,11 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
     }
 
     private void enqueue(FlowstageEvent event) {
+        // the audit log is the owners' (its ref is hidden from the others too): asked per event, so a
+        // demoted owner stops seeing entries at once
+        if (FlowstageEvent.AUDIT.equals(event.type()) && !seesAudit.getAsBoolean()) {
+            return;
+        }
         String text = EventJson.text(event);
         boolean overflow;
         synchronized (this) {

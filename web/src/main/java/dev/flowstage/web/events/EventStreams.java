@@ -7,6 +7,7 @@ import dev.flowstage.hooks.access.LoginResult;
 import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.events.EventBus;
 import dev.flowstage.storage.Names;
+import dev.flowstage.storage.meta.Role;
 import dev.flowstage.storage.meta.TeamStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -113,8 +114,9 @@ public final class EventStreams implements AutoCloseable {
         BooleanSupplier stillAllowed = () -> authorization != null
                 && authenticator.authenticate(Credentials.parse(authorization)).filter(who::equals).isPresent()
                 && teams.team(team).isPresent() && access.role(who, team).isPresent();
+        BooleanSupplier seesAudit = () -> access.role(who, team).filter(r -> r.atLeast(Role.OWNER)).isPresent();
         return new EventSocket(bus, team, scheduler, clock, settings.queueLimit(), settings.pingInterval(),
-                stillAllowed, settings.recheckInterval());
+                stillAllowed, settings.recheckInterval(), seesAudit);
     }
 
     /** How the upgrade signed in, and the Authorization header to check the stream against later. */

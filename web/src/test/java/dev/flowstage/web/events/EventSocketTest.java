@@ -90,6 +90,25 @@ class EventSocketTest {
     }
 
     @Test
+    void auditEventsReachOwnersOnly() throws Exception {
+        start(EventStreams.Settings.DEFAULT);
+        Client vera = connect("/api/v1/teams/acme/events", basic("vera"));
+        Client olive = connect("/api/v1/teams/acme/events", basic("olive"));
+        server.bus.publish(FlowstageEvent.audit("acme", "member/bob", "olive", "member.update", Map.of("role", "owner"),
+                Instant.now()));
+        server.bus.publish(FlowstageEvent.review("acme", "qa", "8", "open", "olive", Instant.now()));
+        JsonNode audit = olive.next();
+        assertEquals("audit", audit.path("type").asText());
+        assertEquals("member.update", audit.path("data").path("action").asText());
+        assertEquals("owner", audit.path("data").path("details").path("role").asText());
+        assertEquals("review", olive.next().path("type").asText());
+        // the viewer's first event is the review: the audit entry before it was not sent
+        assertEquals("review", vera.next().path("type").asText());
+        vera.close();
+        olive.close();
+    }
+
+    @Test
     void strangersAndAnonymousCallersAreRefusedBeforeTheUpgrade() throws Exception {
         start(EventStreams.Settings.DEFAULT);
         assertEquals(404, refusal("/api/v1/teams/acme/events", basic("mallory")));
