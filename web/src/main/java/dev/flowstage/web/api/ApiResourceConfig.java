@@ -37,6 +37,7 @@ public final class ApiResourceConfig extends ResourceConfig {
         register(JacksonFeature.withoutExceptionMappers());
         register(json);
         register(new AuthFilter(services.authenticator()));
+        register(new JsonContentTypeFilter());
         ErrorMappers.all().forEach(this::register);
         // Resources are singletons built by Jersey's injector from these instances.
         register(new AbstractBinder() {

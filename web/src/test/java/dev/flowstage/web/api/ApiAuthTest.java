@@ -72,7 +72,7 @@ class ApiAuthTest {
     @Test
     void unknownPathsAnswer401BeforeAuthAnd404InJsonAfter() throws Exception {
         api.get("/no/such/thing", null).error(401, "unauthorized");
-        assertEquals("no such resource", api.get("/no/such/thing", admin()).error(404, "not_found"));
+        assertEquals("no such resource: /api/v1/no/such/thing", api.get("/no/such/thing", admin()).error(404, "not_found"));
     }
 
     @Test
