@@ -52,11 +52,11 @@ public final class AuthFilter implements ContainerRequestFilter {
         }
         Credentials credentials = Credentials.parse(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         if (credentials instanceof Credentials.None) {
-            request.abortWith(unauthorized("authentication required: use a Bearer token or Basic credentials"));
+            request.abortWith(unauthorized("authentication required: send an Authorization header with a Bearer token or Basic credentials"));
             return;
         }
         if (credentials instanceof Credentials.Malformed m) {
-            request.abortWith(unauthorized("invalid credentials: " + m.reason()));
+            request.abortWith(unauthorized("invalid Authorization header: " + m.reason()));
             return;
         }
         LoginResult login = authenticator.login(credentials, servletRequest == null ? null : servletRequest.getRemoteAddr());
