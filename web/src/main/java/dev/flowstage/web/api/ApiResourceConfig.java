@@ -1,6 +1,7 @@
 package dev.flowstage.web.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowstage.web.api.docs.OpenApiResource;
 import dev.flowstage.web.api.pipelines.PipelineApi;
 import dev.flowstage.web.api.pipelines.PipelinesResource;
 import dev.flowstage.web.api.pipelines.RunsResource;
@@ -66,6 +67,7 @@ public final class ApiResourceConfig extends ResourceConfig {
         register(SnapshotsResource.class);
         register(CompareResource.class);
         register(InstanceStatusResource.class);
+        register(OpenApiResource.class);
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         // Everything is registered above; scanning the class path for features only costs start-up time.
         property(org.glassfish.jersey.CommonProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true);
