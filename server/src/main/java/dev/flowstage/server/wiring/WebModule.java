@@ -74,7 +74,7 @@ public interface WebModule {
         ApiResourceConfig rest = new ApiResourceConfig(api, pipelines);
         rest.register(eventsApi);
         ServletContextHandler context = WebApp.create(new GitAuthFilter(auth), new FlowstageGitServlet(git),
-                rest, metrics);
+                rest, metrics, api::urls);
         events.mount(context);
         return context;
     }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The API description fetched from the shaded jar started as its own process: what is served is
- * what is in {@code flowstage.jar}.
+ * The API description, the API docs page and the pages outside the API, fetched from the shaded
+ * jar started as its own process: what is served is what is in {@code flowstage.jar}.
  */
 class ApiDocsIT {
     @TempDir
@@ -68,6 +68,47 @@ class ApiDocsIT {
         assertThat(doc.path("paths").path("/teams/{team}/pipelines/{pipeline}/hooks/{secret}").path("post")
                 .path("security")).isEmpty();
         assertThat(doc.path("paths").path("/teams").path("post").has("security")).as("the global rule applies").isFalse();
+    }
+
+    @Test
+    void theApiDocsPageAndSwaggerUiComeFromTheJar() throws Exception {
+        HttpResponse<String> page = get("/api/docs");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(page.body()).contains("/api/docs/swagger-ui-bundle.js").contains("/api/docs/swagger-ui.css")
+                .doesNotContain("https://");
+
+        HttpResponse<String> init = get("/api/docs/flowstage-init.js");
+        assertThat(init.statusCode()).isEqualTo(200);
+        assertThat(init.body()).contains("/api/v1/openapi.json");
+
+        HttpResponse<String> bundle = get("/api/docs/swagger-ui-bundle.js");
+        assertThat(bundle.statusCode()).isEqualTo(200);
+        assertThat(bundle.headers().firstValue("Content-Type").orElse("")).startsWith("text/javascript");
+        assertThat(bundle.body()).contains("SwaggerUIBundle").hasSizeGreaterThan(100_000);
+        HttpResponse<String> css = get("/api/docs/swagger-ui.css");
+        assertThat(css.statusCode()).isEqualTo(200);
+        assertThat(css.headers().firstValue("Content-Type").orElse("")).startsWith("text/css");
+
+        assertThat(get("/api/docs/no-such-file.js").statusCode()).isEqualTo(404);
+        assertThat(get("/api/docs/..%2Fpom.properties").statusCode()).isIn(400, 404);
+    }
+
+    @Test
+    void theRootLeadsToAWelcomePageAndUnknownPagesAreAPlain404() throws Exception {
+        HttpResponse<String> root = get("/");
+        assertThat(root.statusCode()).isEqualTo(302);
+        assertThat(root.headers().firstValue("Location").orElse("")).endsWith("/welcome");
+
+        HttpResponse<String> welcome = get("/welcome");
+        assertThat(welcome.statusCode()).isEqualTo(200);
+        assertThat(welcome.body()).contains("href=\"/api/docs\"").contains("href=\"/api/v1/openapi.json\"")
+                .contains("href=\"/healthz\"").contains("/git/TEAM/TARGET.git").contains("/TEAM/TARGET.git");
+
+        HttpResponse<String> missing = get("/no/such/page");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+        assertThat(missing.body()).startsWith("flowstage: no such page").doesNotContain("Jetty").doesNotContain("<");
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
