@@ -15,7 +15,9 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.Arrays;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,8 +160,8 @@ final class ErrorMappers {
             }
             if (r.getStatus() == 405 && request != null) {
                 return request.getMethod() + " is not allowed on " + path()
-                        + (allow == null ? "" : "; allowed: " + String.join(", ", new java.util.TreeSet<>(
-                                java.util.Arrays.asList(allow.split("\\s*,\\s*")))));
+                        + (allow == null ? "" : "; allowed: " + String.join(", ", new TreeSet<>(
+                                Arrays.asList(allow.split("\\s*,\\s*")))));
             }
             if (r.getStatus() >= 500) {
                 return "internal error";
