@@ -1,34 +1,43 @@
 package dev.flowstage.web;
 
+import dev.flowstage.web.api.PublicUrls;
+import dev.flowstage.web.api.docs.SwaggerUiServlet;
 import dev.flowstage.web.ops.HealthServlet;
 import dev.flowstage.web.ops.MetricsServlet;
 import dev.flowstage.web.ops.RawPathFilter;
 import dev.flowstage.web.ops.RequestMetricsFilter;
+import dev.flowstage.web.pages.NotFoundServlet;
+import dev.flowstage.web.pages.WelcomeServlet;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
 import java.util.EnumSet;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.servlet.ServletContainer;
 
-/** Assembles the one servlet context the server serves: Git smart HTTP, the REST API and operations. */
+/**
+ * Assembles the one servlet context the server serves: Git smart HTTP, the REST API and its docs,
+ * operations, and the welcome page; any other path is a plain 404.
+ */
 public final class WebApp {
     private WebApp() {}
 
     /** With {@code /metrics} for loopback clients only. */
     public static ServletContextHandler create(Filter gitAuth, HttpServlet git, ResourceConfig api,
-                                               PrometheusMeterRegistry metrics) {
-        return create(gitAuth, git, api, metrics, Optional.empty());
+                                               PrometheusMeterRegistry metrics, Supplier<PublicUrls> urls) {
+        return create(gitAuth, git, api, metrics, urls, Optional.empty());
     }
 
     /** {@code metricsToken}: the bearer token {@code /metrics} requires (see {@link MetricsServlet}). */
     public static ServletContextHandler create(Filter gitAuth, HttpServlet git, ResourceConfig api,
-                                               PrometheusMeterRegistry metrics, Optional<String> metricsToken) {
+                                               PrometheusMeterRegistry metrics, Supplier<PublicUrls> urls,
+                                               Optional<String> metricsToken) {
         ServletContextHandler ctx = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         ctx.setContextPath("/");
         ctx.addFilter(new FilterHolder(new RequestMetricsFilter(metrics)), "/*", EnumSet.of(DispatcherType.REQUEST));
@@ -41,6 +50,10 @@ public final class WebApp {
         ctx.addServlet(apiHolder, "/api/v1/*");
         ctx.addServlet(new ServletHolder("health", new HealthServlet()), "/healthz");
         ctx.addServlet(new ServletHolder("metrics", new MetricsServlet(metrics, metricsToken)), "/metrics");
+        ctx.addServlet(new ServletHolder("api-docs", new SwaggerUiServlet()), SwaggerUiServlet.PATH + "/*");
+        ctx.addServlet(new ServletHolder("welcome", new WelcomeServlet(urls)), WelcomeServlet.PATH);
+        // "/" is the servlet for whatever nothing else serves: it replaces Jetty's stock 404 page
+        ctx.addServlet(new ServletHolder("not-found", new NotFoundServlet()), "/");
         return ctx;
     }
 }

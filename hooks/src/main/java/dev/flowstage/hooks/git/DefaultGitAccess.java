@@ -27,12 +27,14 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
+import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.PostReceiveHook;
 import org.eclipse.jgit.transport.PostReceiveHookChain;
 import org.eclipse.jgit.transport.ReceivePack;
 import org.eclipse.jgit.transport.RefFilter;
+import org.eclipse.jgit.transport.TransferConfig;
 import org.eclipse.jgit.transport.UploadPack;
 import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
 
@@ -91,6 +93,9 @@ public final class DefaultGitAccess implements GitAccess {
         up.setExtraParameters(request.protocolParameters());
         up.setTimeout(jgitTimeout(request));
         up.setRefFilter(refFilter(request));
+        up.setTransferConfig(transferConfig(repository));
+        // after the transfer config, which resets it
+        up.setRequestValidator(ReachableObjectsValidator.INSTANCE);
         // Every upload-pack session counts (ref advertisements and polls too); the timer below only
         // sees sessions that sent a pack.
         metrics.counter(UPLOAD_REQUESTS, "transport", request.transport()).increment();
@@ -107,6 +112,19 @@ public final class DefaultGitAccess implements GitAccess {
     public byte[] lsRefs(GitRequest request, Repository repository, LsRefsCommand command) throws IOException {
         metrics.counter(UPLOAD_REQUESTS, "transport", request.transport()).increment();
         return command.answer(repository, refFilter(request));
+    }
+
+    /**
+     * The repository's transfer settings with object filters allowed, so {@code --filter=blob:none}
+     * and {@code --filter=tree:0} clones (devices short of storage) get only what they asked for,
+     * and lazy fetches of single objects by id are answered ({@link ReachableObjectsValidator} checks
+     * that the refs this principal sees reach them, so a device cannot fetch a file of a branch the
+     * ref filter hides).
+     */
+    private static TransferConfig transferConfig(Repository repository) {
+        Config config = new Config(repository.getConfig());
+        config.setBoolean("uploadpack", null, "allowfilter", true);
+        return new TransferConfig(config);
     }
 
     private RefFilter refFilter(GitRequest request) {

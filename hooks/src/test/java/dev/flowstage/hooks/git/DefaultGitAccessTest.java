@@ -2,6 +2,7 @@ package dev.flowstage.hooks.git;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowstage.hooks.access.DevicePrincipal;
 import dev.flowstage.hooks.access.Principal;
@@ -19,6 +20,7 @@ import dev.flowstage.storage.repo.LocalRepoStore;
 import dev.flowstage.storage.repo.RepoName;
 import dev.flowstage.storage.repo.RepoStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -39,12 +41,15 @@ import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.transport.FetchConnection;
+import org.eclipse.jgit.transport.PacketLineOut;
 import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RefAdvertiser;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.TestProtocol;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.URIish;
+import org.eclipse.jgit.transport.UploadPack;
 import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -180,6 +185,30 @@ class DefaultGitAccessTest {
                 assertEquals(who instanceof DevicePrincipal, !fast.contains("refs/heads/feature"), fast);
             }
         }
+    }
+
+    @Test
+    void objectFiltersAreOfferedInBothProtocolVersions() throws Exception {
+        try (Repository repo = access.open(MIA, DEV)) {
+            String v2 = advertisement(new GitRequest(MIA, DEV, "http", "127.0.0.1", List.of("version=2")), repo);
+            assertTrue(v2.contains("fetch=filter "), v2);
+            String v0 = advertisement(new GitRequest(MIA, DEV, "ssh", "127.0.0.1", List.of()), repo);
+            assertTrue(v0.contains(" filter"), v0);
+            // what a partial clone in protocol v0 needs to fetch a missing object by id
+            assertTrue(v0.contains(" allow-reachable-sha1-in-want"), v0);
+        }
+    }
+
+    /** What {@code request}'s UploadPack sends before the client says anything, pkt-line framing kept. */
+    private String advertisement(GitRequest request, Repository repo) throws IOException {
+        UploadPack up = access.uploadPack(request, repo);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            up.sendAdvertisedRefs(new RefAdvertiser.PacketLineOutRefAdvertiser(new PacketLineOut(out)), null);
+        } finally {
+            up.getRevWalk().close();
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     @Test

@@ -78,7 +78,7 @@ public interface WebModule {
         rest.register(eventsApi);
         rest.register(auditApi);
         ServletContextHandler context = WebApp.create(new GitAuthFilter(auth), new FlowstageGitServlet(git),
-                rest, metrics, config.metricsToken());
+                rest, metrics, api::urls, config.metricsToken());
         events.mount(context);
         return context;
     }

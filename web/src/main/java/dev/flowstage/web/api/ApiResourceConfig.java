@@ -1,6 +1,7 @@
 package dev.flowstage.web.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowstage.web.api.docs.OpenApiResource;
 import dev.flowstage.web.api.pipelines.PipelineApi;
 import dev.flowstage.web.api.pipelines.PipelinesResource;
 import dev.flowstage.web.api.pipelines.RunsResource;
@@ -37,6 +38,7 @@ public final class ApiResourceConfig extends ResourceConfig {
         register(JacksonFeature.withoutExceptionMappers());
         register(json);
         register(new AuthFilter(services.authenticator()));
+        register(new JsonContentTypeFilter());
         ErrorMappers.all().forEach(this::register);
         // Resources are singletons built by Jersey's injector from these instances.
         register(new AbstractBinder() {
@@ -65,6 +67,7 @@ public final class ApiResourceConfig extends ResourceConfig {
         register(SnapshotsResource.class);
         register(CompareResource.class);
         register(InstanceStatusResource.class);
+        register(OpenApiResource.class);
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         // Everything is registered above; scanning the class path for features only costs start-up time.
         property(org.glassfish.jersey.CommonProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true);

@@ -6,6 +6,7 @@ import dev.flowstage.hooks.access.LoginResult;
 import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.access.UserPrincipal;
 import dev.flowstage.storage.meta.TokenScope;
+import dev.flowstage.web.api.docs.OpenApiResource;
 import jakarta.annotation.Priority;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.HttpMethod;
@@ -50,13 +51,16 @@ public final class AuthFilter implements ContainerRequestFilter {
                 && SECRET_IN_URL.matcher(request.getUriInfo().getPath()).matches()) {
             return;
         }
+        if (HttpMethod.GET.equals(request.getMethod()) && isApiDescription(request.getUriInfo().getPath())) {
+            return; // it describes the calls and reveals no data
+        }
         Credentials credentials = Credentials.parse(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         if (credentials instanceof Credentials.None) {
-            request.abortWith(unauthorized("authentication required: use a Bearer token or Basic credentials"));
+            request.abortWith(unauthorized("authentication required: send an Authorization header with a Bearer token or Basic credentials"));
             return;
         }
         if (credentials instanceof Credentials.Malformed m) {
-            request.abortWith(unauthorized("invalid credentials: " + m.reason()));
+            request.abortWith(unauthorized("invalid Authorization header: " + m.reason()));
             return;
         }
         LoginResult login = authenticator.login(credentials, servletRequest == null ? null : servletRequest.getRemoteAddr());
@@ -89,5 +93,9 @@ public final class AuthFilter implements ContainerRequestFilter {
         return Response.fromResponse(ApiError.response(401, "unauthorized", message))
                 .header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE)
                 .build();
+    }
+
+    private static boolean isApiDescription(String path) {
+        return OpenApiResource.PATH.equals(path.startsWith("/") ? path.substring(1) : path);
     }
 }

@@ -9,11 +9,15 @@ import dev.flowstage.storage.InvalidNameException;
 import dev.flowstage.storage.meta.MetaConflictException;
 import dev.flowstage.storage.meta.MetaInvalidException;
 import dev.flowstage.storage.meta.MetaNotFoundException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.Arrays;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,15 +116,25 @@ final class ErrorMappers {
         }
     }
 
-    /** Jersey's own answers (unknown path, wrong method, unsupported media type, ...) in our shape. */
+    /**
+     * Jersey's own answers (unknown path, wrong method, unsupported media type, ...) in our shape, each
+     * naming what was wrong: the path, the method and what is allowed, the Content-Type expected.
+     */
     static final class Jaxrs implements ExceptionMapper<WebApplicationException> {
+        // The request Jersey refused, to name its method, path and Content-Type (a per-request proxy)
+        @Context
+        private HttpServletRequest request;
+
         @Override
         public Response toResponse(WebApplicationException e) {
             Response original = e.getResponse();
             int status = original.getStatus();
-            Response.ResponseBuilder out = Response.fromResponse(
-                    ApiError.response(status, code(status), message(original)));
+            if (status == 415 && request != null) {
+                return JsonContentTypeFilter.refusal(request.getMethod(), path(), request.getHeader(HttpHeaders.CONTENT_TYPE));
+            }
             String allow = original.getHeaderString(HttpHeaders.ALLOW);
+            Response.ResponseBuilder out = Response.fromResponse(
+                    ApiError.response(status, code(status), message(original, allow)));
             if (allow != null) {
                 out.header(HttpHeaders.ALLOW, allow);
             }
@@ -140,15 +154,24 @@ final class ErrorMappers {
             };
         }
 
-        private static String message(Response r) {
+        private String message(Response r, String allow) {
             if (r.getStatus() == 404) {
-                return "no such resource";
+                return request == null ? "no such resource" : "no such resource: " + path();
+            }
+            if (r.getStatus() == 405 && request != null) {
+                return request.getMethod() + " is not allowed on " + path()
+                        + (allow == null ? "" : "; allowed: " + String.join(", ", new TreeSet<>(
+                                Arrays.asList(allow.split("\\s*,\\s*")))));
             }
             if (r.getStatus() >= 500) {
                 return "internal error";
             }
             Response.StatusType info = r.getStatusInfo();
             return info.getReasonPhrase() == null ? "request refused" : info.getReasonPhrase().toLowerCase();
+        }
+
+        private String path() {
+            return request.getRequestURI();
         }
     }
 

@@ -36,7 +36,16 @@ public final class GitAuthFilter implements Filter {
             throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
         HttpServletResponse rsp = (HttpServletResponse) response;
-        LoginResult login = auth.login(Credentials.parse(req.getHeader("Authorization")), req.getRemoteAddr());
+        Credentials credentials = Credentials.parse(req.getHeader("Authorization"));
+        if (credentials instanceof Credentials.None) {
+            challenge(rsp, "authentication required");
+            return;
+        }
+        if (credentials instanceof Credentials.Malformed m) {
+            challenge(rsp, "invalid Authorization header: " + m.reason());
+            return;
+        }
+        LoginResult login = auth.login(credentials, req.getRemoteAddr());
         if (login instanceof LoginResult.Throttled throttled) {
             // git shows the status line ("The requested URL returned error: 429"); the body is for curl and logs
             rsp.setStatus(429);
@@ -46,17 +55,21 @@ public final class GitAuthFilter implements Filter {
             return;
         }
         if (!(login instanceof LoginResult.Success success)) {
-            challenge(rsp);
+            challenge(rsp, "invalid credentials");
             return;
         }
         req.setAttribute(PRINCIPAL, success.principal());
         chain.doFilter(request, response);
     }
 
-    private static void challenge(HttpServletResponse rsp) throws IOException {
+    /**
+     * 401 with the same words as the API. git prints a text/plain body of a 401 as
+     * {@code remote: ...} before its own "Authentication failed", so a wrong password reads as one.
+     */
+    private static void challenge(HttpServletResponse rsp, String message) throws IOException {
         rsp.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         rsp.setHeader("WWW-Authenticate", CHALLENGE);
         rsp.setContentType("text/plain; charset=UTF-8");
-        rsp.getWriter().write("flowstage: authentication required\n");
+        rsp.getWriter().write("flowstage: " + message + "\n");
     }
 }

@@ -53,9 +53,9 @@ class ApiAuthTest {
     @Test
     void malformedAuthorizationHeadersAre401SayingWhy() throws Exception {
         for (String[] c : new String[][] {
-                {"Basic !!!not-base64", "invalid credentials: the Basic credentials are not valid base64"},
-                {"Digest abc", "invalid credentials: use Basic or Bearer credentials"},
-                {"Bearer ", "invalid credentials: no token after Bearer"}}) {
+                {"Basic !!!not-base64", "invalid Authorization header: the Basic credentials are not valid base64"},
+                {"Digest abc", "invalid Authorization header: use Basic or Bearer credentials"},
+                {"Bearer ", "invalid Authorization header: no token after Bearer"}}) {
             ApiServer.Reply r = api.get("/user", c[0]);
             assertEquals(c[1], r.error(401, "unauthorized"), c[0]);
             assertEquals("Basic realm=\"flowstage\"", r.header("WWW-Authenticate"));
@@ -72,7 +72,7 @@ class ApiAuthTest {
     @Test
     void unknownPathsAnswer401BeforeAuthAnd404InJsonAfter() throws Exception {
         api.get("/no/such/thing", null).error(401, "unauthorized");
-        assertEquals("no such resource", api.get("/no/such/thing", admin()).error(404, "not_found"));
+        assertEquals("no such resource: /api/v1/no/such/thing", api.get("/no/such/thing", admin()).error(404, "not_found"));
     }
 
     @Test

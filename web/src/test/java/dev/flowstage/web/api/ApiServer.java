@@ -111,7 +111,7 @@ final class ApiServer implements AutoCloseable {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
+        if (body != null && contentType != null) {
             b.header("Content-Type", contentType);
         }
         if (auth != null) {

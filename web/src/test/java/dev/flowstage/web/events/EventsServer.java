@@ -160,7 +160,7 @@ public final class EventsServer implements AutoCloseable {
                 new GitLimits(64L << 20, 1L << 20, Duration.ofMinutes(1)),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), bus, clock);
         ServletContextHandler context = WebApp.create(new GitAuthFilter(auth), new FlowstageGitServlet(git), api,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), services::urls);
         streams = new EventStreams(bus, auth, access, teams, tickets, clock, settings);
         streams.mount(context);
         connector = new ServerConnector(server);

@@ -152,6 +152,8 @@ class GitOverHttpTest {
                             URI.create("http://" + base + "acme/dev.git/info/refs?service=git-upload-pack"))
                     .header("Authorization", header).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(401, bad.statusCode(), header);
+            assertTrue(bad.body().startsWith(header.startsWith("Bearer") ? "flowstage: invalid credentials\n"
+                    : "flowstage: invalid Authorization header: "), header + ": " + bad.body());
         }
 
         GitCli.Result anonymous = git.run(tmp, "ls-remote", "http://" + base + "acme/dev.git");
@@ -181,6 +183,9 @@ class GitOverHttpTest {
         GitCli.Result r = git.run(tmp, "ls-remote", url("alice", "not-the-password", "acme/dev"));
         assertFalse(r.ok());
         assertTrue(r.output().contains("Authentication failed"), r.output());
+        // git prints the 401's text/plain body before its own line: the same words as the API
+        assertTrue(r.output().contains("remote: flowstage: invalid credentials"), r.output());
+        assertFalse(r.output().contains("authentication required"), r.output());
         assertFalse(r.output().contains("not-the-password@"), "git must not echo the secret: " + r.output());
     }
 
