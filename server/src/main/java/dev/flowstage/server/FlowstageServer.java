@@ -228,6 +228,11 @@ public final class FlowstageServer implements AutoCloseable {
         return banner;
     }
 
+    /** Writes the audit entries still queued (they are written in batches); false when that took too long. */
+    public boolean flushAudit(java.time.Duration timeout) {
+        return audit.flush(timeout);
+    }
+
     public int httpPort() {
         return jetty.httpPort();
     }

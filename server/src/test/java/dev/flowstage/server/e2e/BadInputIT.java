@@ -68,6 +68,8 @@ class BadInputIT {
             "/git//acme/dev.git/info/refs?service=git-upload-pack"})
     void oddRepositoryPathsAreRefusedAndTouchNothing(String path) throws Exception {
         Path parent = server.dataDir().getParent();
+        // audit entries of earlier calls are written in batches: let them land before looking
+        assertThat(server.server().flushAudit(java.time.Duration.ofSeconds(20))).isTrue();
         TreeSet<String> before = filesUnder(parent.resolve("data"));
         TreeSet<String> siblings = filesUnder(parent);
         int status = RawHttp.status(server.httpPort(), "GET", path, alice.name(), alice.token());
@@ -141,6 +143,7 @@ class BadInputIT {
     @ParameterizedTest
     @ValueSource(strings = {"acme/../acme/dev.git", "../../etc/passwd", "ACME/dev.git", "acme/dev.git.git", "acme"})
     void sshOddPathsAreNotFound(String path) throws Exception {
+        assertThat(server.server().flushAudit(java.time.Duration.ofSeconds(20))).isTrue();
         TreeSet<String> before = filesUnder(server.dataDir());
         ProcessResult r = git.run(server.workDir(), Map.of("GIT_SSH_COMMAND",
                         SshKeyPairs.sshCommand(alice.sshKey(), server.sshPort(), server.workDir().resolve("known_hosts"))),
