@@ -1,7 +1,9 @@
 package dev.flowstage.server.crash;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -14,6 +16,8 @@ import java.util.stream.Stream;
 final class GcScenario implements Scenario {
     private static final List<String> TARGETS = List.of("g0", "g1", "g2");
     private final List<WorkClone> clones = new ArrayList<>();
+    /** When the current trial's loop began: older gc_ files were left by an earlier killed GC. */
+    private volatile FileTime trialStart = FileTime.fromMillis(0);
 
     @Override
     public List<String> serverArgs() {
@@ -37,6 +41,11 @@ final class GcScenario implements Scenario {
     }
 
     @Override
+    public void prepare(CrashRig rig, int mode) {
+        trialStart = FileTime.fromMillis(System.currentTimeMillis() - 1000);
+    }
+
+    @Override
     public void round(CrashRig rig, int mode) throws Exception {
         for (WorkClone clone : clones) {
             clone.commitFlows();
@@ -49,12 +58,21 @@ final class GcScenario implements Scenario {
         List<String> busy = new ArrayList<>();
         for (String t : TARGETS) {
             try (Stream<Path> s = Files.list(rig.repo(t).resolve("objects/pack"))) {
-                if (s.anyMatch(p -> p.getFileName().toString().startsWith("gc_"))) {
+                // JGit deletes the temporary pack of a killed GC only when it is a day old
+                if (s.anyMatch(p -> p.getFileName().toString().startsWith("gc_") && newer(p))) {
                     busy.add(t);
                 }
             }
         }
         return busy.isEmpty() ? null : "gc writing a pack in " + String.join(", ", busy);
+    }
+
+    private boolean newer(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).compareTo(trialStart) >= 0;
+        } catch (IOException gone) {
+            return false;
+        }
     }
 
     @Override
