@@ -23,16 +23,27 @@ public final class ServerProcess implements AutoCloseable {
     private final int httpPort;
     private final int sshPort;
     private final Map<String, String> env;
+    private final List<String> extraArgs;
     private Process process;
 
     public ServerProcess(Path dataDir, Path log) {
-        this(dataDir, log, Map.of("FLOWSTAGE_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD));
+        this(dataDir, log, Map.of("FLOWSTAGE_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD), List.of());
     }
 
     /** @param env the server's environment on top of this JVM's (none of it sets the admin password) */
     public ServerProcess(Path dataDir, Path log, Map<String, String> env) {
+        this(dataDir, log, env, List.of());
+    }
+
+    /** {@code extraArgs} are appended to {@code serve} (e.g. {@code --gc-pushes 1}). */
+    public ServerProcess(Path dataDir, Path log, List<String> extraArgs) {
+        this(dataDir, log, Map.of("FLOWSTAGE_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD), extraArgs);
+    }
+
+    public ServerProcess(Path dataDir, Path log, Map<String, String> env, List<String> extraArgs) {
         this.dataDir = dataDir;
         this.log = log;
+        this.extraArgs = List.copyOf(extraArgs);
         this.httpPort = freePort();
         this.sshPort = freePort();
         this.env = Map.copyOf(env);
@@ -76,12 +87,14 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts the jar and waits until /healthz answers 200. */
     public void start() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(List.of(
+        List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "-jar", jar().toString(), "serve",
                 "--data", dataDir.toString(), "--bind", "127.0.0.1",
                 "--http-port", Integer.toString(httpPort), "--https-port", "0",
                 "--ssh-port", Integer.toString(sshPort)));
+        command.addAll(extraArgs);
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("FLOWSTAGE_ADMIN_PASSWORD");
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);
