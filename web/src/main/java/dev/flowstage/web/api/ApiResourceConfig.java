@@ -38,6 +38,7 @@ public final class ApiResourceConfig extends ResourceConfig {
         register(JacksonFeature.withoutExceptionMappers());
         register(json);
         register(new AuthFilter(services.authenticator()));
+        register(UnreadBodyDrain.class);
         register(new JsonContentTypeFilter());
         ErrorMappers.all().forEach(this::register);
         // Resources are singletons built by Jersey's injector from these instances.
