@@ -43,6 +43,9 @@ class LogFileTest {
             assertThat(policy).extracting("totalSizeCap").isEqualTo(FileSize.valueOf("2GB"));
             assertEquals(100L * 1024 * 1024, FileSize.valueOf(LogFile.MAX_FILE_SIZE).getSize());
             assertEquals(2L * 1024 * 1024 * 1024, FileSize.valueOf(LogFile.TOTAL_SIZE_CAP).getSize());
+            // serve --help says the same
+            assertThat(dev.flowstage.server.config.ConfigOption.LOG_FILE.description())
+                    .contains("rolled daily and at 100 MiB").contains("at most 2 GiB in all");
         }
     }
 
