@@ -12,6 +12,7 @@ import dev.flowstage.web.events.EventStreams;
 import dev.flowstage.server.config.ConfigLoader;
 import dev.flowstage.server.config.ServerConfig;
 import dev.flowstage.server.http.JettyLauncher;
+import dev.flowstage.server.logging.LogFile;
 import dev.flowstage.server.ssh.HostKey;
 import dev.flowstage.server.ssh.SshServerLifecycle;
 import dev.flowstage.server.tls.TlsMaterial;
@@ -64,6 +65,7 @@ public final class FlowstageServer implements AutoCloseable {
     private final GitAuditStore auditStore;
     private Banner banner;
     private ServerLock lock;
+    private Optional<LogFile> logFile = Optional.empty();
 
     @Inject
     FlowstageServer(ServerConfig config, SiteStore site, PasswordHasher hasher, GcQueue gc, JettyLauncher jetty,
@@ -103,13 +105,21 @@ public final class FlowstageServer implements AutoCloseable {
      * @throws dev.flowstage.server.config.ListenException when a port cannot be bound
      */
     public static FlowstageServer start(ServerConfig config) throws Exception {
-        ServerLock lock = ServerLock.acquire(config.dataDir());
+        // First, so that what the start logs is in the file too (what was logged before is on the console)
+        Optional<LogFile> logFile = config.logFile().flatMap(f -> LogFile.open(f, config.logKeepDays()));
         try {
-            FlowstageServer server = startLocked(config);
-            server.lock = lock;
-            return server;
+            ServerLock lock = ServerLock.acquire(config.dataDir());
+            try {
+                FlowstageServer server = startLocked(config);
+                server.lock = lock;
+                server.logFile = logFile;
+                return server;
+            } catch (Exception | Error e) {
+                lock.close();
+                throw e;
+            }
         } catch (Exception | Error e) {
-            lock.close();
+            logFile.ifPresent(LogFile::close);
             throw e;
         }
     }
@@ -271,6 +281,7 @@ public final class FlowstageServer implements AutoCloseable {
             lock.close();
         }
         LOG.info("Flowstage stopped");
+        logFile.ifPresent(LogFile::close); // after the last line
     }
 
     private static void closeQuietly(AutoCloseable c) {

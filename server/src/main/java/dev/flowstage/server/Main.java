@@ -15,8 +15,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** The command line: {@code flowstage serve [options]} and {@code flowstage admin …}. */
-@Command(name = "flowstage", mixinStandardHelpOptions = true, version = "flowstage 0.1.0",
-        description = "Git-native backend for Node-RED DevOps.", subcommands = {Main.Serve.class, AdminCommand.class})
+// scope INHERIT: every subcommand, present and future, gets --help and --version / -V from here
+@Command(name = "flowstage", mixinStandardHelpOptions = true, versionProvider = FlowstageVersion.class,
+        scope = CommandLine.ScopeType.INHERIT, description = "Git-native backend for Node-RED DevOps.",
+        subcommands = {Main.Serve.class, AdminCommand.class, HealthCheckCommand.class})
 public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

@@ -97,7 +97,11 @@ public final class ConfigLoader {
                 r.require(ConfigOption.SSH_IDLE_TIMEOUT_SECONDS).intAtLeast(1),
                 r.require(ConfigOption.SSH_AUTH_TIMEOUT_SECONDS).intAtLeast(1),
                 r.find(ConfigOption.OUTBOUND_ALLOW).map(RawValue::addressPolicy).orElse(AddressPolicy.PUBLIC_ONLY),
-                r.find(ConfigOption.METRICS_TOKEN).map(RawValue::token));
+                r.find(ConfigOption.METRICS_TOKEN).map(RawValue::token),
+                r.find(ConfigOption.ACCESS_LOG).map(v -> v.path(relativeBase(v, dataDir))),
+                r.require(ConfigOption.ACCESS_LOG_KEEP_DAYS).intAtLeast(1),
+                r.find(ConfigOption.LOG_FILE).map(v -> v.path(relativeBase(v, dataDir))),
+                r.require(ConfigOption.LOG_KEEP_DAYS).intAtLeast(1));
     }
 
     /**

@@ -35,7 +35,14 @@ public enum ConfigOption {
                     + " addresses; link-local/metadata only when listed explicitly"),
     METRICS_TOKEN("metrics-token", null,
             "bearer token /metrics requires from every client; without it only loopback clients may scrape"
-                    + " (environment or properties file only)");
+                    + " (environment or properties file only)"),
+    ACCESS_LOG("access-log", null,
+            "request log file, one line per HTTP request; rolled daily with the date in its name"
+                    + " (access.log is written as access.yyyy_mm_dd.log)"),
+    ACCESS_LOG_KEEP_DAYS("access-log-keep-days", "14", "days of request log files kept"),
+    LOG_FILE("log-file", null,
+            "server log file besides the console; rolled daily and at 100 MiB, gzipped, at most 2 GiB in all"),
+    LOG_KEEP_DAYS("log-keep-days", "14", "days of rolled server log files kept");
 
     private final String key;
     private final String defaultValue;

@@ -32,7 +32,11 @@ public record ServerConfig(
         int sshIdleTimeoutSeconds,
         int sshAuthTimeoutSeconds,
         AddressPolicy outboundAllow,
-        Optional<String> metricsToken) {
+        Optional<String> metricsToken,
+        Optional<Path> accessLog,
+        int accessLogKeepDays,
+        Optional<Path> logFile,
+        int logKeepDays) {
 
     public static final String PROPERTIES_FILE = "flowstage.properties";
 
@@ -48,6 +52,8 @@ public record ServerConfig(
         Objects.requireNonNull(adminPassword, "adminPassword");
         Objects.requireNonNull(outboundAllow, "outboundAllow");
         Objects.requireNonNull(metricsToken, "metricsToken");
+        Objects.requireNonNull(accessLog, "accessLog");
+        Objects.requireNonNull(logFile, "logFile");
         if (tlsCert.isPresent() != tlsKey.isPresent()) {
             throw new ConfigException("tls-cert and tls-key must be given together");
         }
@@ -87,7 +93,8 @@ public record ServerConfig(
     public ServerConfig withOutboundAllow(AddressPolicy policy) {
         return new ServerConfig(dataDir, bind, httpPort, httpsPort, sshPort, tlsCert, tlsKey, maxPushSize, publicHost,
                 adminPassword, gcPushes, gcIntervalMinutes, windowCacheMb, windowCacheOpenFiles, httpThreads,
-                httpIdleTimeoutSeconds, sshThreads, sshIdleTimeoutSeconds, sshAuthTimeoutSeconds, policy, metricsToken);
+                httpIdleTimeoutSeconds, sshThreads, sshIdleTimeoutSeconds, sshAuthTimeoutSeconds, policy, metricsToken,
+                accessLog, accessLogKeepDays, logFile, logKeepDays);
     }
 
     /** A copy listening on other ports; end-to-end tests use {@link Port#RANDOM} for all three. */
@@ -95,7 +102,7 @@ public record ServerConfig(
         return new ServerConfig(dataDir, bind, http, https, ssh, tlsCert, tlsKey, maxPushSize, publicHost,
                 adminPassword, gcPushes, gcIntervalMinutes, windowCacheMb, windowCacheOpenFiles, httpThreads,
                 httpIdleTimeoutSeconds, sshThreads, sshIdleTimeoutSeconds, sshAuthTimeoutSeconds, outboundAllow,
-                metricsToken);
+                metricsToken, accessLog, accessLogKeepDays, logFile, logKeepDays);
     }
 
     @Override
@@ -109,6 +116,8 @@ public record ServerConfig(
                 + ", httpThreads=" + httpThreads + ", httpIdleTimeoutSeconds=" + httpIdleTimeoutSeconds
                 + ", sshThreads=" + sshThreads + ", sshIdleTimeoutSeconds=" + sshIdleTimeoutSeconds
                 + ", sshAuthTimeoutSeconds=" + sshAuthTimeoutSeconds + ", outboundAllow=" + outboundAllow
-                + ", metricsToken=" + (metricsToken.isPresent() ? "(set)" : "(unset)") + "]";
+                + ", metricsToken=" + (metricsToken.isPresent() ? "(set)" : "(unset)")
+                + ", accessLog=" + accessLog.orElse(null) + ", accessLogKeepDays=" + accessLogKeepDays
+                + ", logFile=" + logFile.orElse(null) + ", logKeepDays=" + logKeepDays + "]";
     }
 }

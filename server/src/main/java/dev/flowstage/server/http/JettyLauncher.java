@@ -19,7 +19,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * One Jetty server with an HTTP and an HTTPS connector (either may be off), both bound to
- * {@code bind}, on a thread pool of at most {@code http-threads}; persistent connections with an idle timeout. The ports
+ * {@code bind}, on a thread pool of at most {@code http-threads}; persistent connections with an idle timeout; with
+ * {@code --access-log}, a line per request in the {@link AccessLog}. The ports
  * actually bound are readable after {@link #start()}, which is how tests use {@code random} ports.
  */
 public final class JettyLauncher implements AutoCloseable {
@@ -69,6 +70,7 @@ public final class JettyLauncher implements AutoCloseable {
         } else {
             https = null;
         }
+        config.accessLog().ifPresent(file -> server.setRequestLog(new AccessLog(file, config.accessLogKeepDays())));
         GracefulHandler graceful = new GracefulHandler();
         graceful.setHandler(handler);
         server.setHandler(graceful);

@@ -57,6 +57,10 @@ class ConfigLoaderTest {
         assertEquals(600, c.sshIdleTimeoutSeconds());
         assertEquals(30, c.sshAuthTimeoutSeconds());
         assertEquals(AddressPolicy.PUBLIC_ONLY, c.outboundAllow(), "outbound calls reach public addresses only");
+        assertEquals(Optional.empty(), c.accessLog(), "no request log unless asked for");
+        assertEquals(14, c.accessLogKeepDays());
+        assertEquals(Optional.empty(), c.logFile(), "the console only unless asked for");
+        assertEquals(14, c.logKeepDays());
         assertEquals(data.toAbsolutePath().normalize().resolve("tls"), c.tlsDir());
         assertEquals(data.toAbsolutePath().normalize().resolve("ssh"), c.sshDir());
     }
@@ -235,6 +239,39 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void logFilesComeFromEverySourceAndAreRelativeToTheDataDirInThePropertiesFile() throws Exception {
+        properties("access-log=logs/access.log\naccess-log-keep-days=3\nlog-file=logs/flowstage.log\nlog-keep-days=4\n");
+        ServerConfig fromFile = load(Map.of());
+        Path base = data.toAbsolutePath().normalize();
+        assertEquals(Optional.of(base.resolve("logs/access.log")), fromFile.accessLog());
+        assertEquals(Optional.of(base.resolve("logs/flowstage.log")), fromFile.logFile());
+        assertEquals(List.of(3, 4), List.of(fromFile.accessLogKeepDays(), fromFile.logKeepDays()));
+
+        ServerConfig fromEnv = load(Map.of("FLOWSTAGE_ACCESS_LOG", "/var/log/fs/access.log",
+                "FLOWSTAGE_ACCESS_LOG_KEEP_DAYS", "30", "FLOWSTAGE_LOG_FILE", "/var/log/fs/flowstage.log",
+                "FLOWSTAGE_LOG_KEEP_DAYS", "31"));
+        assertEquals(Optional.of(Path.of("/var/log/fs/access.log")), fromEnv.accessLog());
+        assertEquals(Optional.of(Path.of("/var/log/fs/flowstage.log")), fromEnv.logFile());
+        assertEquals(List.of(30, 31), List.of(fromEnv.accessLogKeepDays(), fromEnv.logKeepDays()));
+
+        ServerConfig fromFlags = load(Map.of(), "--access-log=a.log", "--log-file", "f.log", "--log-keep-days=2");
+        assertEquals(Optional.of(Path.of("a.log").toAbsolutePath()), fromFlags.accessLog(), "flags: relative to the working dir");
+        assertEquals(Optional.of(Path.of("f.log").toAbsolutePath()), fromFlags.logFile());
+        assertEquals(2, fromFlags.logKeepDays());
+        assertTrue(fromFlags.toString().contains("logFile=" + Path.of("f.log").toAbsolutePath()), fromFlags.toString());
+    }
+
+    @Test
+    void logRetentionIsAtLeastADay() {
+        assertEquals("invalid value '0' for access-log-keep-days (command-line flag --access-log-keep-days): expected a"
+                + " whole number >= 1", error(Map.of(), "--access-log-keep-days=0").getMessage());
+        assertEquals("invalid value 'x' for log-keep-days (environment variable FLOWSTAGE_LOG_KEEP_DAYS): expected a"
+                + " whole number >= 1", error(Map.of("FLOWSTAGE_LOG_KEEP_DAYS", "x")).getMessage());
+        assertEquals("invalid value ' ' for log-file (command-line flag --log-file): expected a file path",
+                error(Map.of(), "--log-file= ").getMessage());
+    }
+
+    @Test
     void withPortsKeepsEverythingElse() {
         ServerConfig c = load(Map.of("FLOWSTAGE_GC_PUSHES", "9"));
         ServerConfig random = c.withPorts(Port.RANDOM, Port.OFF, Port.RANDOM);
@@ -253,7 +290,15 @@ class ConfigLoaderTest {
 
     @Test
     void theConfigurationDocumentListsEveryOptionWithItsDefault() throws Exception {
-        String doc = Files.readString(Path.of("../README.md"));
+        // the README, and the pages under docs/ that it links (options of one feature are documented with it)
+        StringBuilder all = new StringBuilder(Files.readString(Path.of("../README.md")));
+        Path docs = Path.of("../docs");
+        try (var pages = Files.isDirectory(docs) ? Files.list(docs) : java.util.stream.Stream.<Path>empty()) {
+            for (Path page : pages.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+                all.append('\n').append(Files.readString(page));
+            }
+        }
+        String doc = all.toString();
         for (ConfigOption option : ConfigOption.values()) {
             assertTrue(doc.contains("`" + option.environmentVariable() + "`"), option.environmentVariable());
             if (option.allowedAsFlag()) {

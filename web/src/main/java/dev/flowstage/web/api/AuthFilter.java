@@ -7,6 +7,7 @@ import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.access.UserPrincipal;
 import dev.flowstage.storage.meta.TokenScope;
 import dev.flowstage.web.api.docs.OpenApiResource;
+import dev.flowstage.web.git.GitAuthFilter;
 import jakarta.annotation.Priority;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.HttpMethod;
@@ -83,6 +84,8 @@ public final class AuthFilter implements ContainerRequestFilter {
         boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
         String scheme = credentials instanceof Credentials.Bearer ? "Bearer" : SecurityContext.BASIC_AUTH;
         request.setSecurityContext(new ApiSecurityContext(principal, secure, scheme));
+        // who it was, for the request log (the same attribute as Git over HTTP)
+        request.setProperty(GitAuthFilter.PRINCIPAL, principal);
     }
 
     private static boolean isReadingPost(ContainerRequestContext request) {

@@ -104,6 +104,8 @@ public final class EventStreams implements AutoCloseable {
                     + " from POST /api/v1/teams/" + team + "/events/ticket");
             return null;
         }
+        // who it was, for the request log
+        request.getHttpServletRequest().setAttribute(dev.flowstage.web.git.GitAuthFilter.PRINCIPAL, principal.get());
         // Non-members and devices see no team at all, exactly like a team that does not exist
         if (!Names.isValid(team) || teams.team(team).isEmpty() || access.role(principal.get(), team).isEmpty()) {
             response.sendError(404, "team '" + team + "' not found");
