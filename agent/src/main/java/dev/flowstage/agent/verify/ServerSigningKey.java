@@ -30,6 +30,10 @@ public final class ServerSigningKey {
 
     /** Parses an armored public key block holding exactly one key ring. */
     public static ServerSigningKey parse(String armored) {
+        if (armored == null || !armored.contains("-----BEGIN PGP PUBLIC KEY BLOCK-----")) {
+            throw new AgentException("the signing key is not an armored OpenPGP public key"
+                    + " (no -----BEGIN PGP PUBLIC KEY BLOCK----- line)");
+        }
         try (InputStream in = new ArmoredInputStream(new ByteArrayInputStream(armored.getBytes(StandardCharsets.US_ASCII)))) {
             PGPPublicKeyRingCollection rings = new PGPPublicKeyRingCollection(in, new JcaKeyFingerprintCalculator());
             Iterator<PGPPublicKeyRing> it = rings.getKeyRings();
