@@ -83,9 +83,22 @@ public final class DeviceRepository implements AutoCloseable {
             }
             return Optional.ofNullable(ref(local)).filter(id -> id.equals(advertised.getObjectId()));
         } catch (TransportException e) {
+            if (!remoteHas(remote)) {
+                return Optional.empty(); // JGit refuses to fetch a ref the server does not have
+            }
             throw new GitFetchException("fetching " + remote + " from " + access.url() + " failed: " + clean(e));
         } catch (GitAPIException e) {
             throw new GitFetchException("fetching " + remote + " from " + access.url() + " failed: " + clean(e));
+        }
+    }
+
+    /** Whether the server advertises {@code remote}; true when that cannot be told (the fetch's error stands). */
+    private boolean remoteHas(String remote) {
+        try {
+            return access.apply(Git.lsRemoteRepository()).setRemote(access.url()).setHeads(true).call().stream()
+                    .anyMatch(r -> r.getName().equals(remote));
+        } catch (GitAPIException e) {
+            return true;
         }
     }
 

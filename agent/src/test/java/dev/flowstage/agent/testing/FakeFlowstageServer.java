@@ -57,6 +57,8 @@ public final class FakeFlowstageServer implements AutoCloseable {
     private final AtomicInteger watches = new AtomicInteger();
     private final Object mainMoved = new Object();
     private volatile String token = "device-token-1";
+    private volatile boolean unavailable;
+    private final AtomicInteger refused = new AtomicInteger();
     private Server server;
     private int port;
 
@@ -81,6 +83,7 @@ public final class FakeFlowstageServer implements AutoCloseable {
         connector.setPort(port);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
+        context.addFilter(new FilterHolder(availability()), "/*", EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(gitServlet()), "/git/*");
         context.addFilter(new FilterHolder(basicAuth()), "/git/*", EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new Api()), "/api/v1/*");
@@ -103,6 +106,15 @@ public final class FakeFlowstageServer implements AutoCloseable {
 
     public String token() {
         return token;
+    }
+
+    /** While set, every request is answered 503 (a server that is up but cannot serve); counted by {@link #refused()}. */
+    public void setUnavailable(boolean unavailable) {
+        this.unavailable = unavailable;
+    }
+
+    public int refused() {
+        return refused.get();
     }
 
     public void revokeToken() {
@@ -178,6 +190,17 @@ public final class FakeFlowstageServer implements AutoCloseable {
                 HttpServletResponse res = (HttpServletResponse) response;
                 res.setHeader("WWW-Authenticate", "Basic realm=\"flowstage\"");
                 res.sendError(401);
+                return;
+            }
+            chain.doFilter(request, response);
+        };
+    }
+
+    private Filter availability() {
+        return (request, response, chain) -> {
+            if (unavailable) {
+                refused.incrementAndGet();
+                ((HttpServletResponse) response).sendError(503);
                 return;
             }
             chain.doFilter(request, response);
