@@ -50,7 +50,8 @@ public final class InitCommand implements Callable<Integer> {
     @Option(names = "--device", required = true, paramLabel = "TEAM/NAME", description = "The device, as team/name.")
     String device;
 
-    @Option(names = "--token", required = true, paramLabel = "TOKEN", description = "The device token the server showed when the device was created.")
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:FLOWSTAGE_DEVICE_TOKEN}",
+            description = "The device token the server showed when the device was created (or set FLOWSTAGE_DEVICE_TOKEN, which keeps it out of the process list).")
     String token;
 
     @Option(names = "--node-red", required = true, paramLabel = "URL", description = "The local Node-RED's editor URL, e.g. http://127.0.0.1:1880")
@@ -94,6 +95,9 @@ public final class InitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (token == null || token.isBlank()) {
+            throw new AgentException("give the device token with --token or the FLOWSTAGE_DEVICE_TOKEN environment variable");
+        }
         URI serverUri = httpUrl(server, "--server");
         httpUrl(nodeRed, "--node-red");
         String[] teamAndName = device.split("/", -1);

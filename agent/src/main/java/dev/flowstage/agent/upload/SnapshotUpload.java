@@ -2,7 +2,10 @@ package dev.flowstage.agent.upload;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowstage.agent.AgentException;
@@ -45,7 +48,12 @@ public final class SnapshotUpload {
     public record Uploaded(ObjectId commit, String credentialsSource, boolean changed) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Node-RED's own flows.json layout (4-space indent, {@code "key": value}), so diffs stay small. */
+    private static final ObjectWriter FLOWS_WRITER = JSON.writer(new DefaultPrettyPrinter(
+            Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                    .withObjectEmptySeparator("").withArrayEmptySeparator(""))
+            .withArrayIndenter(new DefaultIndenter("    ", "\n"))
+            .withObjectIndenter(new DefaultIndenter("    ", "\n")));
 
     private final DeviceRepository repo;
     private final GitAccess access;
@@ -166,7 +174,7 @@ public final class SnapshotUpload {
 
     private static byte[] pretty(ArrayNode flows) {
         try {
-            return PRETTY.writeValueAsBytes(flows);
+            return FLOWS_WRITER.writeValueAsBytes(flows);
         } catch (IOException e) {
             throw new IllegalStateException("serializing flows", e);
         }

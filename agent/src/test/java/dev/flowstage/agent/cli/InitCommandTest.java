@@ -147,6 +147,8 @@ class InitCommandTest {
                 .isEqualTo("flowstage-agent: --device 'pi-1' is not TEAM/NAME (lower-case letters, digits and dashes)");
         assertThat(agent("init", "--server", "https://x", "--device", "team/pi-1", "--token", "t", "--node-red", "localhost:1880").err().strip())
                 .isEqualTo("flowstage-agent: --node-red 'localhost:1880' is not an http:// or https:// URL with a host");
+        assertThat(agent("init", "--server", "https://x", "--device", "team/pi-1", "--node-red", "http://x").err().strip())
+                .isEqualTo("flowstage-agent: give the device token with --token or the FLOWSTAGE_DEVICE_TOKEN environment variable");
         Result missing = agent("init", "--server", "https://x");
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("Missing required options");
