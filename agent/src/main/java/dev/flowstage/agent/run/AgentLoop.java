@@ -63,11 +63,23 @@ public final class AgentLoop {
                 backoff.reset();
                 fetch = waitForChange();
             } catch (DeviceApiException | GitFetchException | NodeRedException e) {
-                problems.failure(e.getMessage());
+                problems.failure(kind(e), e.getMessage());
                 Thread.sleep(backoff.next().toMillis());
                 fetch = true;
             }
         }
+    }
+
+    /** What state a failure shows, so the watch and the fetch failing for one reason log one line. */
+    static String kind(RuntimeException e) {
+        if (e instanceof DeviceApiException d) {
+            return "server " + d.kind();
+        }
+        if (e instanceof GitFetchException g) {
+            return g.getMessage().contains("not authorized") ? "server " + DeviceApiException.Kind.UNAUTHORIZED
+                    : "server " + DeviceApiException.Kind.UNAVAILABLE;
+        }
+        return "node-red";
     }
 
     /** One fetch and, when main moved, one deploy attempt. */

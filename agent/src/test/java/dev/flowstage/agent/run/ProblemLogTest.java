@@ -23,7 +23,7 @@ class ProblemLogTest {
     @Test
     void aFailureIsLoggedOnceHoweverOftenItIsRetried() {
         for (int i = 0; i < 100; i++) {
-            log.failure("the server is not reachable");
+            log.failure("away", "the server is not reachable");
         }
         assertThat(lines).containsExactly("WARN the server is not reachable (retrying with backoff; logged again only when it changes)");
         assertThat(log.failing()).isTrue();
@@ -31,13 +31,13 @@ class ProblemLogTest {
 
     @Test
     void aChangedFailureIsLoggedAndRecoveryOnce() {
-        log.failure("the server is not reachable");
-        log.failure("the server is not reachable");
-        log.failure("the server refused the device token (401)");
-        log.failure("the server refused the device token (401)");
+        log.failure("away", "the server is not reachable");
+        log.failure("away", "fetching from the server failed: connection refused"); // same state, another call
+        log.failure("token", "the server refused the device token (401)");
+        log.failure("token", "the server refused the device token (401)");
         log.recovered("talking to the server works");
         log.recovered("talking to the server works");
-        assertThat(lines).hasSize(3);
+        assertThat(lines).hasSize(3); // one per state, one for the recovery
         assertThat(lines.get(1)).startsWith("WARN the server refused the device token (401)");
         assertThat(lines.get(2)).isEqualTo("INFO talking to the server works again, after 2 failed attempts"
                 + " (last: the server refused the device token (401))");
