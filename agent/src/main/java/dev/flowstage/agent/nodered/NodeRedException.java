@@ -18,8 +18,13 @@ public final class NodeRedException extends AgentException {
         return status;
     }
 
-    /** Whether Node-RED answered at all (it may come back: the loop retries those that did not). */
+    /** Whether Node-RED answered at all. */
     public boolean answered() {
         return status != 0;
+    }
+
+    /** Whether Node-RED refused the request itself (4xx): sending the same again gets the same answer. */
+    public boolean refused() {
+        return status >= 400 && status < 500;
     }
 }

@@ -111,10 +111,11 @@ public final class AgentLoop {
         } catch (SignatureRefusedException e) {
             refuse(commit, e.getMessage() + "; Node-RED keeps running " + running(applied));
         } catch (NodeRedException e) {
-            if (!e.answered()) {
-                reporter.report(new StatusReport(applied == null ? null : applied.name(), StatusReport.STOPPED,
-                        e.getMessage(), null));
-                throw e; // Node-RED is away: retried with backoff
+            if (!e.refused()) {
+                // away (no answer) or failing (5xx): retried with backoff; the server learns what runs meanwhile
+                reporter.report(e.answered() ? StatusReport.error(commit.name(), e.getMessage())
+                        : new StatusReport(applied == null ? null : applied.name(), StatusReport.STOPPED, e.getMessage(), null));
+                throw e;
             }
             refuse(commit, "Node-RED rejected commit " + shortId + ": " + e.getMessage() + "; it keeps running "
                     + running(applied));
