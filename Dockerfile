@@ -8,11 +8,13 @@ WORKDIR /src
 # resolves the modules' dependencies on each other, which are not built yet)
 COPY pom.xml ./
 COPY storage/pom.xml storage/
+COPY agent/pom.xml agent/
 COPY hooks/pom.xml hooks/
 COPY web/pom.xml web/
 COPY server/pom.xml server/
-RUN mvn -B -q -DskipTests package && rm -rf storage/target hooks/target web/target server/target
+RUN mvn -B -q -DskipTests package && rm -rf storage/target agent/target hooks/target web/target server/target
 COPY storage/src storage/src
+COPY agent/src agent/src
 COPY hooks/src hooks/src
 COPY web/src web/src
 COPY server/src server/src
