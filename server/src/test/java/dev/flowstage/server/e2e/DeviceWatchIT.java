@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowstage.server.FlowstageServer;
 import dev.flowstage.server.testing.ApiClient;
 import dev.flowstage.server.testing.FlowstageExtension;
 import dev.flowstage.server.testing.TestServer;
@@ -11,9 +12,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -21,6 +24,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The long-poll watch of a device's main over the real server: answered at once, on the ref update,
@@ -142,6 +146,25 @@ class DeviceWatchIT {
             assertThat(JSON.readTree(r.body()).get("commit").asText()).isEqualTo(next.get(i % devices));
         }
         awaitWaiting(0);
+    }
+
+    @Test
+    void aWatchLongerThanTheConnectionIdleTimeoutStillEndsWith204(@TempDir Path dir) throws Exception {
+        // a waiting watch moves no bytes: Jetty's idle timeout must not cut it short
+        try (FlowstageServer idle = FlowstageServer.start(List.of("--data", dir.resolve("data").toString(),
+                "--bind", "127.0.0.1", "--http-port", "random", "--https-port", "random", "--ssh-port", "random",
+                "--http-idle-timeout-seconds", "1"), Map.of("FLOWSTAGE_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD))) {
+            String base = "http://127.0.0.1:" + idle.httpPort();
+            ApiClient admin = ApiClient.basic(base, "admin", TestServer.ADMIN_PASSWORD);
+            admin.expect(201, "POST", "/api/v1/teams", "{\"name\":\"idle\"}");
+            admin.expect(201, "POST", "/api/v1/teams/idle/applications", "{\"name\":\"line\"}");
+            String token = admin.expect(201, "POST", "/api/v1/teams/idle/devices",
+                    "{\"name\":\"pi\",\"application\":\"line\"}").get("token").asText();
+            HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1/devices/self/watch?timeout=3"))
+                    .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(60)).GET().build();
+            HttpResponse<String> r = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
+        }
     }
 
     private static CompletableFuture<HttpResponse<String>> watch(String token, String after, int timeout) {
