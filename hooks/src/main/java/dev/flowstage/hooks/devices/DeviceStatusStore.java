@@ -87,13 +87,6 @@ public final class DeviceStatusStore implements ActiveCommits, AutoCloseable {
         return status(team, device).map(DeviceStatus::activeCommit).map(ObjectId::fromString);
     }
 
-    /** Forgets a device (deleted): a device re-created under its name starts without a status. */
-    public void forget(String team, String device) {
-        if (statuses.remove(key(team, device)) != null) {
-            changes.incrementAndGet();
-        }
-    }
-
     /** Writes the statuses when they changed since the last write; synchronized so writes never interleave. */
     public synchronized void flush() throws IOException {
         if (file == null) {

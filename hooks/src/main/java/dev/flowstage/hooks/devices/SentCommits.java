@@ -41,23 +41,19 @@ public final class SentCommits {
 
     public boolean wasSent(RepoName device, ObjectId commit) throws IOException {
         String key = device + "@" + commit.name();
-        if (confirmed.getIfPresent(key) != null) {
-            return true;
-        }
         boolean sent;
         try (Repository repo = repos.open(device)) {
+            // a remembered commit must still be in the repository (a device re-created under the same name
+            // starts with a new one)
+            if (confirmed.getIfPresent(key) != null && repo.getObjectDatabase().has(commit)) {
+                return true;
+            }
             sent = reachable(repo, commit);
         }
         if (sent) {
             confirmed.put(key, Boolean.TRUE);
         }
         return sent;
-    }
-
-    /** Forgets what was confirmed for a device (deleted: a new device of that name has new history). */
-    public void forget(RepoName device) {
-        String prefix = device + "@";
-        confirmed.asMap().keySet().removeIf(k -> k.startsWith(prefix));
     }
 
     private boolean reachable(Repository repo, ObjectId commit) throws IOException {
