@@ -32,12 +32,15 @@ import org.slf4j.LoggerFactory;
  * waiters of a repository: {@link MainMovedListener} (pushes, reviews, promotions) and JGit's
  * {@link RefsChangedEvent} of every repository (any other writer in this process, e.g. a fan-out);
  * both only re-read {@code main}. Every {@code recheckEvery} each waiter's own check is run again, so a
- * deletion or revocation ends its wait within that period.
+ * deletion or revocation ends its wait within that period, and every {@value #MAIN_EVERY_ROUNDS} periods
+ * each waited-on {@code main} is read again, so a move no signal reported is still seen.
  */
 public final class DeviceWatches implements MainMovedListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceWatches.class);
     public static final Duration DEFAULT_RECHECK_EVERY = Duration.ofSeconds(1);
     private static final String MAIN = "refs/heads/main";
+    /** Every this many rechecks each waited-on main is read even without a signal. */
+    static final int MAIN_EVERY_ROUNDS = 10;
 
     /** How a wait ends (the timeout is the caller's: it {@link Watch#cancel cancels}). */
     public sealed interface Outcome {
@@ -60,6 +63,7 @@ public final class DeviceWatches implements MainMovedListener, AutoCloseable {
     private final Map<Path, RepoName> byDirectory = new ConcurrentHashMap<>();
     private final ScheduledExecutorService worker;
     private final ListenerHandle refsListener;
+    private long rounds; // only the worker thread touches it
 
     public DeviceWatches(RepoStore repos, Duration recheckEvery) {
         this.repos = Objects.requireNonNull(repos);
@@ -149,6 +153,10 @@ public final class DeviceWatches implements MainMovedListener, AutoCloseable {
     }
 
     private void recheckAll() {
+        // main itself is re-read only every few rounds: a safety net for a writer no signal reached
+        if (++rounds % MAIN_EVERY_ROUNDS == 0) {
+            waiting.keySet().forEach(this::check);
+        }
         for (Set<Waiter> ws : waiting.values()) {
             for (Waiter w : ws) {
                 try {

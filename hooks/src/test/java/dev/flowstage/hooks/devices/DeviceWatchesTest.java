@@ -71,6 +71,8 @@ class DeviceWatchesTest {
 
     @Test
     void theMainMovedNotificationWakesTheWaiter() throws Exception {
+        watches.close();
+        watches = new DeviceWatches(repos, Duration.ofHours(1)); // no periodic re-read during this test
         CompletableFuture<DeviceWatches.Outcome> answer = new CompletableFuture<>();
         watches.watch(PI, first.name(), Optional::empty, answer::complete);
         // main moved behind JGit's back (no ref-change event): only the notification can wake the waiter
@@ -81,6 +83,18 @@ class DeviceWatchesTest {
         Files.writeString(repos.path(PI).resolve("refs/heads/main"), second.name() + "\n");
         assertFalse(answer.isDone());
         watches.onMainMoved("t", "pi", first.name(), second.name(), "test");
+        assertEquals(new DeviceWatches.Outcome.Moved(second.name()), answer.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aMoveNoSignalReportedIsSeenByThePeriodicReRead() throws Exception {
+        CompletableFuture<DeviceWatches.Outcome> answer = new CompletableFuture<>();
+        watches.watch(PI, first.name(), Optional::empty, answer::complete);
+        ObjectId second;
+        try (Repository repo = repos.open(PI)) {
+            second = Commits.commit(repo, "refs/heads/staging", "two");
+        }
+        Files.writeString(repos.path(PI).resolve("refs/heads/main"), second.name() + "\n");
         assertEquals(new DeviceWatches.Outcome.Moved(second.name()), answer.get(10, TimeUnit.SECONDS));
     }
 
