@@ -6,8 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.flowstage.server.testing.ApiClient;
 import dev.flowstage.server.testing.FlowstageExtension;
 import dev.flowstage.server.testing.TestServer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -82,6 +92,42 @@ class DeviceStatusIT {
         assertThat(summary.get("behind").asInt()).isEqualTo(1);
         assertThat(summary.get("error").asInt()).isEqualTo(1);
         assertThat(summary.get("offline").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void eachReportIsADeviceEventOnTheTeamStream() throws Exception {
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        String basic = Base64.getEncoder().encodeToString(("admin:" + TestServer.ADMIN_PASSWORD)
+                .getBytes(StandardCharsets.UTF_8));
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Basic " + basic)
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.httpPort() + "/api/v1/teams/" + TEAM + "/events"),
+                        new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                                received.add(data.toString());
+                                socket.request(1);
+                                return null;
+                            }
+                        })
+                .get(20, TimeUnit.SECONDS);
+        try {
+            assertThat(pi1().post("/api/v1/devices/self/status", "{\"commit\":\"" + pi1Main
+                    + "\",\"state\":\"running\",\"message\":\"3 flows\"}").status()).isEqualTo(200);
+            JsonNode event = null;
+            for (String m = received.poll(30, TimeUnit.SECONDS); m != null && event == null;
+                 m = event == null ? received.poll(30, TimeUnit.SECONDS) : null) {
+                JsonNode e = new ObjectMapper().readTree(m);
+                if ("device".equals(e.path("type").asText())) {
+                    event = e;
+                }
+            }
+            assertThat(event).as("a device event within 30 s").isNotNull();
+            assertThat(event.path("target").asText()).isEqualTo("pi-1");
+            assertThat(event.toString()).contains(pi1Main).contains("\"running\"").contains("3 flows");
+        } finally {
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+        }
     }
 
     @Test
