@@ -92,10 +92,13 @@ public final class DeviceStatusStore implements ActiveCommits, AutoCloseable {
         if (file == null) {
             return;
         }
-        statuses.keySet().removeIf(k -> {
+        boolean pruned = statuses.keySet().removeIf(k -> {
             int slash = k.indexOf('/');
             return !deviceExists.test(k.substring(0, slash), k.substring(slash + 1));
         });
+        if (pruned) {
+            changes.incrementAndGet();
+        }
         long seen = changes.get();
         if (seen == flushed) {
             return;

@@ -93,6 +93,18 @@ class DeviceStatusStoreTest {
     }
 
     @Test
+    void aDeviceDeletedAfterTheLastReportIsDroppedFromTheFileToo() throws Exception {
+        Set<String> existing = new java.util.concurrent.CopyOnWriteArraySet<>(Set.of("t/pi"));
+        try (DeviceStatusStore store = store(existing)) {
+            store.report("t", "pi", A, DeviceState.RUNNING, null, null);
+            store.flush();
+            existing.clear();
+            store.flush();
+        }
+        assertFalse(Files.readString(dir.resolve("devices/status.json")).contains("t/pi"));
+    }
+
+    @Test
     void anUnreadableFileIsSetAsideAndTheStoreStartsEmpty() throws Exception {
         Files.createDirectories(dir.resolve("devices"));
         Files.writeString(dir.resolve("devices/status.json"), "{\"devices\":{\"t/pi\":{\"state\":\"dancing\"");
