@@ -1,5 +1,7 @@
 package dev.flowstage.server;
 
+import dev.flowstage.hooks.devices.DeviceStatusStore;
+import dev.flowstage.hooks.devices.DeviceWatches;
 import dev.flowstage.hooks.events.EventBus;
 import dev.flowstage.hooks.events.WebhookDispatcher;
 import dev.flowstage.hooks.events.WebhookStore;
@@ -63,6 +65,8 @@ public final class FlowstageServer implements AutoCloseable {
     private final OutboundHttp outbound;
     private final AuditQueue audit;
     private final GitAuditStore auditStore;
+    private final DeviceStatusStore deviceStatuses;
+    private final DeviceWatches deviceWatches;
     private Banner banner;
     private ServerLock lock;
     private Optional<LogFile> logFile = Optional.empty();
@@ -72,7 +76,10 @@ public final class FlowstageServer implements AutoCloseable {
                     SshServerLifecycle ssh, TlsMaterial tls, HostKey hostKey, BoundPorts ports,
                     NodeRedDeployer deployer, EventBus events, EventStreams streams, WebhookDispatcher webhooks,
                     PipelineEngine engine, PushTrigger pushTrigger, ScheduleTrigger schedule, WebhookStore webhookFiles,
-                    OutboundHttp outbound, AuditQueue audit, GitAuditStore auditStore) {
+                    OutboundHttp outbound, AuditQueue audit, GitAuditStore auditStore,
+                    DeviceStatusStore deviceStatuses, DeviceWatches deviceWatches) {
+        this.deviceStatuses = deviceStatuses;
+        this.deviceWatches = deviceWatches;
         this.outbound = outbound;
         this.audit = audit;
         this.auditStore = auditStore;
@@ -263,6 +270,8 @@ public final class FlowstageServer implements AutoCloseable {
     public void close() {
         closeQuietly(jetty);
         closeQuietly(ssh);
+        closeQuietly(deviceWatches);
+        closeQuietly(deviceStatuses); // after Jetty: the last reports are in the file
         closeQuietly(schedule);
         closeQuietly(engine);
         closeQuietly(streams);

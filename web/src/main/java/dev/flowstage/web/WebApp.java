@@ -40,13 +40,19 @@ public final class WebApp {
                                                Optional<String> metricsToken) {
         ServletContextHandler ctx = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         ctx.setContextPath("/");
-        ctx.addFilter(new FilterHolder(new RequestMetricsFilter(metrics)), "/*", EnumSet.of(DispatcherType.REQUEST));
-        ctx.addFilter(new FilterHolder(new RawPathFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        FilterHolder requestMetrics = new FilterHolder(new RequestMetricsFilter(metrics));
+        requestMetrics.setAsyncSupported(true);
+        ctx.addFilter(requestMetrics, "/*", EnumSet.of(DispatcherType.REQUEST));
+        FilterHolder rawPath = new FilterHolder(new RawPathFilter());
+        rawPath.setAsyncSupported(true);
+        ctx.addFilter(rawPath, "/*", EnumSet.of(DispatcherType.REQUEST));
         ctx.addFilter(new FilterHolder(gitAuth), "/git/*", EnumSet.of(DispatcherType.REQUEST));
         ServletHolder gitHolder = new ServletHolder("git", git);
         gitHolder.setAsyncSupported(false);
         ctx.addServlet(gitHolder, "/git/*");
         ServletHolder apiHolder = new ServletHolder("api", new ServletContainer(api));
+        // the device watch is a long poll answered later, without holding a thread while it waits
+        apiHolder.setAsyncSupported(true);
         ctx.addServlet(apiHolder, "/api/v1/*");
         ctx.addServlet(new ServletHolder("health", new HealthServlet()), "/healthz");
         ctx.addServlet(new ServletHolder("metrics", new MetricsServlet(metrics, metricsToken)), "/metrics");

@@ -26,10 +26,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.AdvertiseRefsHook;
 import org.eclipse.jgit.transport.PostReceiveHook;
 import org.eclipse.jgit.transport.PostReceiveHookChain;
 import org.eclipse.jgit.transport.ReceivePack;
@@ -156,6 +158,9 @@ public final class DefaultGitAccess implements GitAccess {
         rp.setAllowNonFastForwards(true);
         rp.setTimeout(jgitTimeout(request));
         rp.setRefLogIdent(new PersonIdent(request.principal().displayName(), ""));
+        if (request.principal() instanceof DevicePrincipal) {
+            isolateDevice(rp);
+        }
         boolean owner = access.role(request.principal(), name.team()).filter(r -> r.atLeast(Role.OWNER)).isPresent();
         rp.setPreReceiveHook(new PushRules(request.principal(), owner, name, served.get().target(), receive,
                 limits.maxFileBytes()));
@@ -177,6 +182,28 @@ public final class DefaultGitAccess implements GitAccess {
         }
         rp.setPostReceiveHook(PostReceiveHookChain.newChain(after));
         return rp;
+    }
+
+    /**
+     * A device pushing (to its own {@code refs/heads/device}) sees in the advertisement what it sees when
+     * fetching, and nothing of other repositories ({@code .have} lines of alternates are left out); a
+     * pushed pack may only lean on objects reachable from what was advertised, so a device cannot point
+     * its branch at, or build on, an object it could not fetch.
+     */
+    private static void isolateDevice(ReceivePack rp) {
+        rp.setRefFilter(DeviceRefFilter.INSTANCE);
+        rp.setCheckReferencedObjectsAreReachable(true);
+        rp.setAdvertiseRefsHook(new AdvertiseRefsHook() {
+            @Override
+            public void advertiseRefs(UploadPack uploadPack) {
+                // receive-pack only
+            }
+
+            @Override
+            public void advertiseRefs(ReceivePack receivePack) throws IOException {
+                receivePack.setAdvertisedRefs(null, Set.of());
+            }
+        });
     }
 
     /**

@@ -17,6 +17,7 @@ import dev.flowstage.web.WebApp;
 import dev.flowstage.web.api.ApiResourceConfig;
 import dev.flowstage.web.api.ApiServices;
 import dev.flowstage.web.api.audit.AuditApiFeature;
+import dev.flowstage.web.api.devices.DeviceApiFeature;
 import dev.flowstage.web.git.FlowstageGitServlet;
 import dev.flowstage.web.git.GitAuthFilter;
 import dev.flowstage.web.ops.JGitCacheMetrics;
@@ -73,10 +74,12 @@ public interface WebModule {
     @Singleton
     static Handler handler(GitAccess git, Authenticator auth, ApiServices api, PrometheusMeterRegistry metrics,
                            EventStreams events, PipelineApi pipelines, EventsApiFeature eventsApi,
-                           ServerConfig config, AuditApiFeature auditApi) {
+                           ServerConfig config, AuditApiFeature auditApi,
+                           DeviceApiFeature deviceApi) {
         ApiResourceConfig rest = new ApiResourceConfig(api, pipelines);
         rest.register(eventsApi);
         rest.register(auditApi);
+        rest.register(deviceApi);
         ServletContextHandler context = WebApp.create(new GitAuthFilter(auth), new FlowstageGitServlet(git),
                 rest, metrics, api::urls, config.metricsToken());
         events.mount(context);

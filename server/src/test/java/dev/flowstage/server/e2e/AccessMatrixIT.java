@@ -90,6 +90,9 @@ class AccessMatrixIT {
                 new Row("PATCH", "teams/{team}/{kind}/{name}", T + "/instances/nope", "{}", Role.OWNER, Scope.WRITE),
                 new Row("DELETE", "teams/{team}/{kind}/{name}", T + "/instances/nope", null, Role.OWNER, Scope.WRITE),
                 new Row("POST", "teams/{team}/{kind}/{name}/token", T + "/devices/nope/token", null, Role.OWNER, Scope.ADMIN),
+                new Row("POST", "teams/{team}/devices/{name}/keys", T + "/devices/nope/keys", "{}", Role.OWNER, Scope.ADMIN),
+                new Row("DELETE", "teams/{team}/devices/{name}/keys/{title}", T + "/devices/nope/keys/x", null,
+                        Role.OWNER, Scope.ADMIN),
                 new Row("POST", "teams/{team}/{kind}/{name}/snapshots", snap, "{}", Role.MEMBER, Scope.WRITE),
                 new Row("POST", "teams/{team}/{kind}/{name}/snapshots/{id}/export", snap + "/deadbeef/export", "{}",
                         Role.MEMBER, Scope.WRITE),
@@ -123,7 +126,9 @@ class AccessMatrixIT {
     private static final Set<String> SITE_CALLS = Set.of("POST teams", "POST users", "PATCH users/{name}",
             "DELETE users/{name}", "POST user/keys", "DELETE user/keys/{title}", "POST tokens", "DELETE tokens/{name}",
             // authenticated by the secret in its path, not by a credential (PipelineHookResource)
-            "POST teams/{team}/pipelines/{pipeline}/hooks/{secret}");
+            "POST teams/{team}/pipelines/{pipeline}/hooks/{secret}",
+            // a device's own report, with its device token; people get 403 (DeviceStatusIT)
+            "POST devices/self/status");
 
     @Test
     void everyStateChangingCallHasARow() throws Exception {

@@ -32,6 +32,11 @@ public final class Tokens {
         return base62(40);
     }
 
+    /** A Node-RED credentialSecret generated for a device created without one: 48 base62 characters. */
+    public static String newCredentialSecret() {
+        return base62(48);
+    }
+
     /** A generated password (e.g. the first admin's), 24 base62 characters. */
     public static String randomPassword() {
         return base62(24);

@@ -2,6 +2,7 @@ package dev.flowstage.web.api;
 
 import dev.flowstage.hooks.access.Authenticator;
 import dev.flowstage.hooks.access.Credentials;
+import dev.flowstage.hooks.access.DevicePrincipal;
 import dev.flowstage.hooks.access.LoginResult;
 import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.access.UserPrincipal;
@@ -36,6 +37,9 @@ public final class AuthFilter implements ContainerRequestFilter {
     private static final Pattern SECRET_IN_URL = Pattern.compile("/?teams/[^/]+/pipelines/[^/]+/hooks/[^/]+");
     // A ticket for the event stream only lets its holder read, so a read-scope token may ask for one
     private static final Pattern READING_POST = Pattern.compile("/?teams/[^/]+/events/ticket");
+
+    // A device's token is for its own endpoints only (SPEC §4): every other API is for people
+    private static final Pattern DEVICE_PATHS = Pattern.compile("/?devices/self(/.*)?");
 
     private final Authenticator authenticator;
     // The caller's address, for counting failed sign-ins (a proxy Jersey resolves per request)
@@ -76,6 +80,11 @@ public final class AuthFilter implements ContainerRequestFilter {
             return;
         }
         Principal principal = success.principal();
+        if (principal instanceof DevicePrincipal && !DEVICE_PATHS.matcher(request.getUriInfo().getPath()).matches()) {
+            request.abortWith(ApiError.response(403, "forbidden",
+                    "a device token works only on the device API (/api/v1/devices/self...)"));
+            return;
+        }
         if (principal instanceof UserPrincipal u && !u.scope().allows(TokenScope.WRITE)
                 && !READING.contains(request.getMethod()) && !isReadingPost(request)) {
             request.abortWith(ApiError.response(403, "forbidden", "a read-scope token can only read"));

@@ -3,6 +3,8 @@ package dev.flowstage.web.ops;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.servlet.Filter;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
@@ -38,17 +40,40 @@ public final class RequestMetricsFilter implements Filter {
         try {
             chain.doFilter(req, res);
         } finally {
-            HttpServletRequest http = (HttpServletRequest) req;
-            String area = area(http.getRequestURI());
-            String method = METHODS.contains(http.getMethod()) ? http.getMethod() : "OTHER";
-            int status = ((HttpServletResponse) res).getStatus();
-            timers.computeIfAbsent(area + ' ' + method + ' ' + status, k -> Timer.builder("http.server.requests")
-                            .tag("area", area)
-                            .tag("method", method)
-                            .tag("status", Integer.toString(status))
-                            .register(registry))
-                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            if (req.isAsyncStarted()) {
+                // a long poll (the device watch): measured when it is answered, with its real status
+                req.getAsyncContext().addListener(new AsyncListener() {
+                    @Override
+                    public void onComplete(AsyncEvent event) {
+                        record(req, res, start);
+                    }
+
+                    @Override
+                    public void onTimeout(AsyncEvent event) { }
+
+                    @Override
+                    public void onError(AsyncEvent event) { }
+
+                    @Override
+                    public void onStartAsync(AsyncEvent event) { }
+                });
+            } else {
+                record(req, res, start);
+            }
         }
+    }
+
+    private void record(ServletRequest req, ServletResponse res, long start) {
+        HttpServletRequest http = (HttpServletRequest) req;
+        String area = area(http.getRequestURI());
+        String method = METHODS.contains(http.getMethod()) ? http.getMethod() : "OTHER";
+        int status = ((HttpServletResponse) res).getStatus();
+        timers.computeIfAbsent(area + ' ' + method + ' ' + status, k -> Timer.builder("http.server.requests")
+                        .tag("area", area)
+                        .tag("method", method)
+                        .tag("status", Integer.toString(status))
+                        .register(registry))
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
 
     static String area(String uri) {

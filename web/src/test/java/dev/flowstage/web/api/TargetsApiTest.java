@@ -85,10 +85,11 @@ class TargetsApiTest {
         assertEquals(Tokens.hash(token), api.services.site().device("acme", "pi-1").orElseThrow().tokenHash());
         assertFalse(api.get("/teams/acme/devices/pi-1", owner).json().has("token"));
 
-        // the device authenticates, but the team API is for people: it sees nothing there
-        api.get("/teams/acme/devices/pi-1", bearer(token)).error(404, "not_found");
-        assertEquals("devices cannot use this endpoint", api.get("/user", bearer(token)).error(403, "forbidden"));
-        assertEquals(0, api.get("/teams", basic("pi-1", token)).expect(200).path("items").size());
+        // the device authenticates, but the team API is for people: its token is refused there
+        assertEquals("a device token works only on the device API (/api/v1/devices/self...)",
+                api.get("/teams/acme/devices/pi-1", bearer(token)).error(403, "forbidden"));
+        api.get("/user", bearer(token)).error(403, "forbidden");
+        api.get("/teams", basic("pi-1", token)).error(403, "forbidden");
         api.get("/teams/acme/devices/pi-1", basic("pi-1", "wrong")).error(401, "unauthorized");
 
         String fresh = api.post("/teams/acme/devices/pi-1/token", owner, null).expect(200).path("token").asText();

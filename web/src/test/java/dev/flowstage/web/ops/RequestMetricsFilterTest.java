@@ -31,11 +31,42 @@ class RequestMetricsFilterTest {
         assertEquals(3, registry.getMeters().stream().map(Meter::getId).distinct().count());
     }
 
+    @Test
+    void aSuspendedRequestIsMeasuredWhenItCompletesWithItsFinalStatus() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        RequestMetricsFilter filter = new RequestMetricsFilter(registry);
+        java.util.concurrent.atomic.AtomicReference<jakarta.servlet.AsyncListener> listener =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        jakarta.servlet.AsyncContext async = (jakarta.servlet.AsyncContext) Proxy.newProxyInstance(
+                RequestMetricsFilterTest.class.getClassLoader(), new Class<?>[] {jakarta.servlet.AsyncContext.class},
+                (p, m, a) -> {
+                    if (m.getName().equals("addListener")) {
+                        listener.set((jakarta.servlet.AsyncListener) a[0]);
+                    }
+                    return null;
+                });
+        HttpServletRequest watch = (HttpServletRequest) Proxy.newProxyInstance(
+                RequestMetricsFilterTest.class.getClassLoader(), new Class<?>[] {HttpServletRequest.class},
+                (p, m, a) -> switch (m.getName()) {
+                    case "getMethod" -> "GET";
+                    case "getRequestURI" -> "/api/v1/devices/self/watch";
+                    case "isAsyncStarted" -> true;
+                    case "getAsyncContext" -> async;
+                    default -> null;
+                });
+        filter.doFilter(watch, response(204), (req, rsp) -> { });
+        assertEquals(0, registry.getMeters().size(), "not measured while it waits");
+        listener.get().onComplete(null);
+        assertEquals(1.0, registry.get("http.server.requests").tags("area", "api", "method", "GET", "status", "204")
+                .timer().count());
+    }
+
     private static HttpServletRequest request(String method, String uri) {
         return (HttpServletRequest) Proxy.newProxyInstance(RequestMetricsFilterTest.class.getClassLoader(),
                 new Class<?>[] {HttpServletRequest.class}, (p, m, a) -> switch (m.getName()) {
                     case "getMethod" -> method;
                     case "getRequestURI" -> uri;
+                    case "isAsyncStarted" -> false;
                     default -> null;
                 });
     }

@@ -15,10 +15,14 @@ final class AuditRoutes {
     /** What a route records; {@code site} routes go to the site's log, the others to their team's. */
     record Route(String action, String target, boolean site) {}
 
-    /** POSTs that change nothing: a stream ticket, an export (it only reads). */
+    /**
+     * POSTs that change nothing: a stream ticket, an export (it only reads); and a device's status
+     * report, which is frequent, kept off the Git write path and streamed as a {@code device} event.
+     */
     static final Set<String> NOT_CHANGES = Set.of(
             "POST teams/{team}/events/ticket",
-            "POST teams/{team}/{kind}/{name}/snapshots/{id}/export");
+            "POST teams/{team}/{kind}/{name}/snapshots/{id}/export",
+            "POST devices/self/status");
 
     private static final Map<String, Route> ROUTES = new HashMap<>();
 
@@ -42,6 +46,8 @@ final class AuditRoutes {
         team("PATCH teams/{team}/{kind}/{name}", "{kind}.update", "{kind}/{name}");
         team("DELETE teams/{team}/{kind}/{name}", "{kind}.delete", "{kind}/{name}");
         team("POST teams/{team}/{kind}/{name}/token", "device.token", "device/{name}");
+        team("POST teams/{team}/devices/{name}/keys", "device.key.create", "device/{name}");
+        team("DELETE teams/{team}/devices/{name}/keys/{title}", "device.key.delete", "device/{name}");
         team("POST teams/{team}/{kind}/{name}/snapshots", "snapshot.create", "{kind}/{name}");
         team("POST teams/{team}/{kind}/{name}/snapshots/import", "snapshot.import", "{kind}/{name}");
         team("POST teams/{team}/pipelines", "pipeline.create", "pipeline/{name}");

@@ -13,6 +13,7 @@ import dev.flowstage.storage.meta.Target;
 import dev.flowstage.storage.meta.TargetKind;
 import dev.flowstage.storage.meta.TeamConfig;
 import dev.flowstage.storage.secret.SecretBox;
+import dev.flowstage.storage.secret.Tokens;
 import dev.flowstage.web.api.ApiException;
 import dev.flowstage.web.api.Bodies;
 import java.time.Instant;
@@ -28,7 +29,7 @@ final class TargetBodies {
     record InstanceBody(String name, String application, @JsonProperty("protected") Boolean protectedMain,
                         NodeRedBody nodeRed, String credentialSecret) {}
 
-    record DeviceBody(String name, String application, String instance, String group) {}
+    record DeviceBody(String name, String application, String instance, String group, String credentialSecret) {}
 
     record GroupBody(String name, String application) {}
 
@@ -80,7 +81,14 @@ final class TargetBodies {
         String name = name(TargetKind.DEVICE, base, b.name());
         String instance = reference(b.instance(), base == null ? null : base.instance());
         String group = reference(b.group(), base == null ? null : base.group());
-        return new Target(TargetKind.DEVICE, name, application(base, b.application()), false, null, null,
+        // The agent decrypts flows_cred.json with it: a device without one gets one at creation
+        String secret = base == null ? null : base.sealedCredentialSecret();
+        if (b.credentialSecret() != null && !b.credentialSecret().isEmpty()) {
+            secret = secrets.seal(b.credentialSecret());
+        } else if (secret == null) {
+            secret = secrets.seal(Tokens.newCredentialSecret());
+        }
+        return new Target(TargetKind.DEVICE, name, application(base, b.application()), false, null, secret,
                 instance, group, createdAt);
     }
 

@@ -40,7 +40,7 @@ public final class CurrentUserResource {
 
     /** A key as listed. */
     public record KeyView(String title, String type, String fingerprint, String key, Instant createdAt) {
-        static KeyView of(SshKey k) {
+        public static KeyView of(SshKey k) {
             int space = k.publicKey().indexOf(' ');
             String type = space < 0 ? k.publicKey() : k.publicKey().substring(0, space);
             return new KeyView(k.title(), type, k.fingerprint(), k.publicKey(), k.createdAt());

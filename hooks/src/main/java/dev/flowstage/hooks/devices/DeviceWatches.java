@@ -1,0 +1,225 @@
+package dev.flowstage.hooks.devices;
+
+import dev.flowstage.hooks.events.MainMovedListener;
+import dev.flowstage.storage.repo.RepoName;
+import dev.flowstage.storage.repo.RepoStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.eclipse.jgit.errors.RepositoryNotFoundException;
+import org.eclipse.jgit.events.ListenerHandle;
+import org.eclipse.jgit.events.RefsChangedEvent;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Devices waiting for their {@code main} to move (the long-poll watch). A waiter is a callback, not a
+ * thread: it is answered once, with the new {@code main} as soon as it differs from the commit the device
+ * has, or with why it may no longer wait (its device deleted, its token revoked). Two signals wake the
+ * waiters of a repository: {@link MainMovedListener} (pushes, reviews, promotions) and JGit's
+ * {@link RefsChangedEvent} of every repository (any other writer in this process, e.g. a fan-out);
+ * both only re-read {@code main}. Every {@code recheckEvery} each waiter's own check is run again, so a
+ * deletion or revocation ends its wait within that period, and every {@value #MAIN_EVERY_ROUNDS} periods
+ * each waited-on {@code main} is read again, so a move no signal reported is still seen.
+ */
+public final class DeviceWatches implements MainMovedListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceWatches.class);
+    public static final Duration DEFAULT_RECHECK_EVERY = Duration.ofSeconds(1);
+    private static final String MAIN = "refs/heads/main";
+    /** Every this many rechecks each waited-on main is read even without a signal. */
+    static final int MAIN_EVERY_ROUNDS = 10;
+
+    /** How a wait ends (the timeout is the caller's: it {@link Watch#cancel cancels}). */
+    public sealed interface Outcome {
+        /** {@code main} is now {@code commit}. */
+        record Moved(String commit) implements Outcome {}
+
+        /** The waiter may no longer wait; {@code reason} says why, {@code message} says it to the device. */
+        record Ended(Reason reason, String message) implements Outcome {}
+    }
+
+    public enum Reason { DEVICE_GONE, UNAUTHORIZED }
+
+    /** A registered wait; cancelling an answered one does nothing. */
+    public interface Watch {
+        void cancel();
+    }
+
+    private final RepoStore repos;
+    private final Map<RepoName, Set<Waiter>> waiting = new ConcurrentHashMap<>();
+    private final Map<Path, RepoName> byDirectory = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService worker;
+    private final ListenerHandle refsListener;
+    private long rounds; // only the worker thread touches it
+
+    public DeviceWatches(RepoStore repos, Duration recheckEvery) {
+        this.repos = Objects.requireNonNull(repos);
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "flowstage-device-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = recheckEvery.toMillis();
+        worker.scheduleWithFixedDelay(this::recheckAll, ms, ms, TimeUnit.MILLISECONDS);
+        this.refsListener = Repository.getGlobalListenerList().addRefsChangedListener(this::onRefsChanged);
+    }
+
+    /**
+     * Waits for {@code device}'s {@code main} to differ from {@code after} (null: answers with the current
+     * {@code main} at once, when there is one). {@code stillAllowed} is asked again every recheck period:
+     * an {@link Outcome.Ended} it returns ends the wait. {@code answer} is called exactly once unless the
+     * watch is cancelled first, on this thread or the watch's own.
+     */
+    public Watch watch(RepoName device, String after, Supplier<Optional<Outcome.Ended>> stillAllowed,
+                       Consumer<Outcome> answer) {
+        Waiter w = new Waiter(device, after, stillAllowed, answer);
+        waiting.compute(device, (d, ws) -> {
+            Set<Waiter> set = ws == null ? ConcurrentHashMap.newKeySet() : ws;
+            set.add(w);
+            byDirectory.put(directory(d), d);
+            return set;
+        });
+        // registered first, read second: a move between the two is seen by one or the other
+        check(device);
+        return w;
+    }
+
+    /** How many devices are waiting (for metrics and tests). */
+    public int waiting() {
+        return waiting.values().stream().mapToInt(Set::size).sum();
+    }
+
+    @Override
+    public void onMainMoved(String team, String target, String oldSha, String newSha, String actor) {
+        RepoName name = new RepoName(team, target);
+        if (waiting.containsKey(name)) {
+            worker.execute(() -> check(name));
+        }
+    }
+
+    private void onRefsChanged(RefsChangedEvent event) {
+        if (waiting.isEmpty() || event.getRepository().getDirectory() == null) {
+            return;
+        }
+        RepoName name = byDirectory.get(event.getRepository().getDirectory().toPath().toAbsolutePath().normalize());
+        if (name != null && waiting.containsKey(name)) {
+            worker.execute(() -> check(name));
+        }
+    }
+
+    /** Answers the waiters of {@code device} whose commit is no longer {@code main}. */
+    private void check(RepoName device) {
+        Set<Waiter> ws = waiting.get(device);
+        if (ws == null || ws.isEmpty()) {
+            return;
+        }
+        String main;
+        try {
+            main = readMain(device);
+        } catch (RepositoryNotFoundException gone) {
+            return; // deleted: the recheck ends the waits with the waiters' own reason
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not read main of {} for its watchers: {}", device, e.toString());
+            return;
+        }
+        if (main == null) {
+            return;
+        }
+        for (Waiter w : ws) {
+            if (!main.equals(w.after)) {
+                w.finish(new Outcome.Moved(main));
+            }
+        }
+    }
+
+    private String readMain(RepoName device) throws IOException {
+        try (Repository repo = repos.open(device)) {
+            Ref ref = repo.exactRef(MAIN);
+            return ref == null || ref.getObjectId() == null ? null : ref.getObjectId().name();
+        }
+    }
+
+    private void recheckAll() {
+        // main itself is re-read only every few rounds: a safety net for a writer no signal reached
+        if (++rounds % MAIN_EVERY_ROUNDS == 0) {
+            waiting.keySet().forEach(this::check);
+        }
+        for (Set<Waiter> ws : waiting.values()) {
+            for (Waiter w : ws) {
+                try {
+                    w.stillAllowed.get().ifPresent(w::finish);
+                } catch (RuntimeException e) {
+                    LOG.warn("could not recheck a watcher of {}: {}", w.device, e.toString());
+                }
+            }
+        }
+    }
+
+    private Path directory(RepoName device) {
+        return repos.path(device).toAbsolutePath().normalize();
+    }
+
+    private void remove(Waiter w) {
+        waiting.computeIfPresent(w.device, (d, ws) -> {
+            ws.remove(w);
+            if (ws.isEmpty()) {
+                byDirectory.remove(directory(d));
+                return null;
+            }
+            return ws;
+        });
+    }
+
+    @Override
+    public void close() {
+        refsListener.remove();
+        worker.shutdownNow();
+    }
+
+    private final class Waiter implements Watch {
+        final RepoName device;
+        final String after;
+        final Supplier<Optional<Outcome.Ended>> stillAllowed;
+        final Consumer<Outcome> answer;
+        final AtomicBoolean done = new AtomicBoolean();
+
+        Waiter(RepoName device, String after, Supplier<Optional<Outcome.Ended>> stillAllowed,
+               Consumer<Outcome> answer) {
+            this.device = device;
+            this.after = after;
+            this.stillAllowed = stillAllowed;
+            this.answer = answer;
+        }
+
+        void finish(Outcome outcome) {
+            if (done.compareAndSet(false, true)) {
+                remove(this);
+                try {
+                    answer.accept(outcome);
+                } catch (RuntimeException e) {
+                    LOG.warn("a watcher of {} could not be answered: {}", device, e.toString());
+                }
+            }
+        }
+
+        @Override
+        public void cancel() {
+            if (done.compareAndSet(false, true)) {
+                remove(this);
+            }
+        }
+    }
+}
