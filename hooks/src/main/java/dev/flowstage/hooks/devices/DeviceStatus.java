@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The last status report of one device: the {@code commit} and {@code state} it reported, its
+ * The last status report of one device: the {@code commit} (null when a device that has applied
+ * nothing yet reports {@code stopped} or {@code error}) and {@code state} it reported, its
  * {@code message} (may be null) and {@code modules} (node module name to version), when it was seen,
  * and {@code activeCommit}: the last commit it reported {@code running} (kept across later
  * {@code error} or {@code stopped} reports, since an agent that fails to apply a deploy keeps the old
@@ -14,8 +15,10 @@ import java.util.Objects;
 public record DeviceStatus(String commit, DeviceState state, String message, Map<String, String> modules,
                            Instant lastSeen, String activeCommit) {
     public DeviceStatus {
-        Objects.requireNonNull(commit, "commit");
         Objects.requireNonNull(state, "state");
+        if (commit == null && state == DeviceState.RUNNING) {
+            throw new IllegalArgumentException("a running device reports the commit it runs");
+        }
         Objects.requireNonNull(lastSeen, "lastSeen");
         modules = modules == null ? Map.of() : Map.copyOf(modules);
     }

@@ -88,7 +88,7 @@ final class DeviceStatusFile {
         n.path("modules").fields().forEachRemaining(e -> modules.put(e.getKey(), e.getValue().asText()));
         DeviceState state = DeviceState.parse(n.path("state").asText())
                 .orElseThrow(() -> new IllegalArgumentException("unknown state " + n.path("state")));
-        return new DeviceStatus(n.path("commit").asText(), state, text(n, "message"), modules,
+        return new DeviceStatus(text(n, "commit"), state, text(n, "message"), modules,
                 Instant.parse(n.path("lastSeen").asText()), text(n, "activeCommit"));
     }
 

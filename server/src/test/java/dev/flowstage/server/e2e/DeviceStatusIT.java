@@ -150,6 +150,8 @@ class DeviceStatusIT {
                 .isEqualTo("commit must be a full 40-character lower-case commit sha, got 'abc123'");
         assertThat(message(pi1().post("/api/v1/devices/self/status", "{\"state\":\"running\"}")))
                 .isEqualTo("field 'commit' is required");
+        assertThat(message(pi1().post("/api/v1/devices/self/status", "{\"state\":\"stopped\",\"commit\":\"abc\"}")))
+                .isEqualTo("commit must be a full 40-character lower-case commit sha, got 'abc'");
         String longMessage = "x".repeat(2001);
         assertThat(message(pi1().post("/api/v1/devices/self/status", "{\"commit\":\"" + pi1Main
                 + "\",\"state\":\"error\",\"message\":\"" + longMessage + "\"}")))
@@ -157,6 +159,19 @@ class DeviceStatusIT {
         assertThat(message(pi1().post("/api/v1/devices/self/status", "{\"commit\":\"" + pi1Main
                 + "\",\"state\":\"running\",\"modules\":[\"a\"]}")))
                 .startsWith("modules must be an object of node module names to version strings");
+    }
+
+    @Test
+    void aDeviceThatAppliedNothingYetReportsWithoutACommit() {
+        String token = DeviceFleet.create(server, TEAM, "line", "pi-fresh", null);
+        ApiClient.Response r = DeviceFleet.device(server, token).post("/api/v1/devices/self/status",
+                "{\"state\":\"stopped\",\"message\":\"Node-RED is not reachable\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("commit").isNull()).isTrue();
+        JsonNode view = DeviceFleet.get(server, TEAM, "devices", "pi-fresh");
+        assertThat(view.path("state").asText()).isEqualTo("stopped");
+        assertThat(view.path("message").asText()).isEqualTo("Node-RED is not reachable");
+        assertThat(view.path("activeCommit").isNull()).isTrue();
     }
 
     @Test

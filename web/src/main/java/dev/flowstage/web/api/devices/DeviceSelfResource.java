@@ -109,21 +109,23 @@ public final class DeviceSelfResource {
         DevicePrincipal device = device(sc);
         existing(device);
         Bodies.require(body);
-        String commit = Bodies.field("commit", body.commit());
-        if (!SHA.matcher(commit).matches()) {
-            throw ApiException.invalid("invalid_field", "commit must be a full 40-character lower-case commit"
-                    + " sha, got '" + shorten(commit) + "'");
-        }
         String stateText = Bodies.field("state", body.state());
         DeviceState state = DeviceState.parse(stateText).orElseThrow(() -> ApiException.invalid("invalid_field",
                 "state must be " + DeviceState.choices() + ", got '" + shorten(stateText) + "'"));
+        // a device that has applied nothing yet reports stopped or error without a commit
+        String commit = state == DeviceState.RUNNING || body.commit() != null
+                ? Bodies.field("commit", body.commit()) : null;
+        if (commit != null && !SHA.matcher(commit).matches()) {
+            throw ApiException.invalid("invalid_field", "commit must be a full 40-character lower-case commit"
+                    + " sha, got '" + shorten(commit) + "'");
+        }
         if (body.message() != null && body.message().length() > MAX_MESSAGE) {
             throw ApiException.invalid("invalid_field", "message is " + body.message().length()
                     + " characters long; at most " + MAX_MESSAGE + " are kept");
         }
         Map<String, String> modules = modules(body.modules());
         RepoName repo = new RepoName(device.team(), device.name());
-        if (!devices.sent().wasSent(repo, ObjectId.fromString(commit))) {
+        if (commit != null && !devices.sent().wasSent(repo, ObjectId.fromString(commit))) {
             throw ApiException.invalid("unknown_commit", "commit " + commit + " was never sent to device '"
                     + repo + "': it is not on the device's main or device branch");
         }
