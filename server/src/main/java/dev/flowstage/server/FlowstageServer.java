@@ -6,6 +6,7 @@ import dev.flowstage.hooks.events.WebhookStore;
 import dev.flowstage.hooks.nodered.NodeRedDeployer;
 import dev.flowstage.hooks.outbound.OutboundHttp;
 import dev.flowstage.hooks.pipeline.PipelineEngine;
+import dev.flowstage.storage.signing.SigningKey;
 import dev.flowstage.hooks.trigger.PushTrigger;
 import dev.flowstage.hooks.trigger.ScheduleTrigger;
 import dev.flowstage.web.events.EventStreams;
@@ -62,6 +63,7 @@ public final class FlowstageServer implements AutoCloseable {
     private final OutboundHttp outbound;
     private final AuditQueue audit;
     private final GitAuditStore auditStore;
+    private final SigningKey signingKey;
     private Banner banner;
     private ServerLock lock;
 
@@ -70,7 +72,8 @@ public final class FlowstageServer implements AutoCloseable {
                     SshServerLifecycle ssh, TlsMaterial tls, HostKey hostKey, BoundPorts ports,
                     NodeRedDeployer deployer, EventBus events, EventStreams streams, WebhookDispatcher webhooks,
                     PipelineEngine engine, PushTrigger pushTrigger, ScheduleTrigger schedule, WebhookStore webhookFiles,
-                    OutboundHttp outbound, AuditQueue audit, GitAuditStore auditStore) {
+                    OutboundHttp outbound, AuditQueue audit, GitAuditStore auditStore, SigningKey signingKey) {
+        this.signingKey = signingKey;
         this.outbound = outbound;
         this.audit = audit;
         this.auditStore = auditStore;
@@ -192,7 +195,7 @@ public final class FlowstageServer implements AutoCloseable {
         jetty.start();
         banner = new Banner(config.publicHost(), jetty.httpPort(), jetty.httpsPort(), ssh.port(),
                 tls.sha256Fingerprint(), hostKey.fingerprint(), admin.generated(),
-                initial.exists() ? Optional.of(initial.file()) : Optional.empty());
+                initial.exists() ? Optional.of(initial.file()) : Optional.empty(), signingKey.fingerprint());
         LOG.info("Flowstage started in {} ms (listeners {} ms{}): HTTP {}, HTTPS {}, SSH {}",
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
                 (System.nanoTime() - t0) / 1_000_000, recovery.isDone() ? "" : ", run recovery going on",

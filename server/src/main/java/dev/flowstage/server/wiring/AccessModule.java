@@ -37,6 +37,7 @@ import dev.flowstage.storage.secret.PasswordHasher;
 import dev.flowstage.storage.secret.SecretBox;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
+import dev.flowstage.storage.meta.TargetListeners;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -95,10 +96,11 @@ public interface AccessModule {
     @Singleton
     static GitAccess gitAccess(RepoStore repos, TeamStore teams, AccessControl access, ServerConfig config,
                                MeterRegistry metrics, ReviewStore reviews, MainMovedListeners mainMoved,
-                               SiteStore site, SecretBox secrets, EventBus events, Clock clock) {
+                               SiteStore site, SecretBox secrets, EventBus events, Clock clock,
+                               TargetListeners targets) {
         GitLimits limits = new GitLimits(config.maxPushSize(), MAX_FILE_BYTES, Duration.ofMinutes(10));
         ConfigPush configPush = new ConfigPush(site, secrets, repos, List.of(new PipelineConfigRule(),
-                new WebhookConfigRule(secrets, config.outboundAllow()), new NodeRedUrlConfigRule(config.outboundAllow())));
+                new WebhookConfigRule(secrets, config.outboundAllow()), new NodeRedUrlConfigRule(config.outboundAllow())), targets);
         return new PushEventsGitAccess(new DefaultGitAccess(repos, teams, access, limits, metrics,
                 new ReceiveServices(new SnapshotCheck(), reviews, mainMoved, configPush)), events, clock);
     }

@@ -15,6 +15,7 @@ import dev.flowstage.storage.secret.PasswordHasher;
 import dev.flowstage.storage.secret.SecretBox;
 import dev.flowstage.web.WebApp;
 import dev.flowstage.web.api.ApiResourceConfig;
+import dev.flowstage.web.api.signing.SigningKeyFeature;
 import dev.flowstage.web.api.ApiServices;
 import dev.flowstage.web.api.audit.AuditApiFeature;
 import dev.flowstage.web.git.FlowstageGitServlet;
@@ -73,10 +74,11 @@ public interface WebModule {
     @Singleton
     static Handler handler(GitAccess git, Authenticator auth, ApiServices api, PrometheusMeterRegistry metrics,
                            EventStreams events, PipelineApi pipelines, EventsApiFeature eventsApi,
-                           ServerConfig config, AuditApiFeature auditApi) {
+                           ServerConfig config, AuditApiFeature auditApi, SigningKeyFeature signingKeyApi) {
         ApiResourceConfig rest = new ApiResourceConfig(api, pipelines);
         rest.register(eventsApi);
         rest.register(auditApi);
+        rest.register(signingKeyApi);
         ServletContextHandler context = WebApp.create(new GitAuthFilter(auth), new FlowstageGitServlet(git),
                 rest, metrics, api::urls, config.metricsToken());
         events.mount(context);
