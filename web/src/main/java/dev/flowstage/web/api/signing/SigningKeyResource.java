@@ -5,8 +5,11 @@ import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,15 +31,16 @@ public final class SigningKeyResource {
         this.key = key;
     }
 
+    /** Armored unless the client asks for JSON first ({@code Accept: application/json}). */
     @GET
-    @Produces({PGP_KEYS, MediaType.TEXT_PLAIN})
-    public Response armored() {
-        return Response.ok(key.armored()).header("X-Flowstage-Key-Fingerprint", key.fingerprint()).build();
-    }
-
-    @GET
-    @Produces(MediaType.APPLICATION_JSON)
-    public Map<String, String> json() {
-        return Map.of("fingerprint", key.fingerprint(), "algorithm", "ed25519", "publicKey", key.armored());
+    @Produces({PGP_KEYS, MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+    public Response get(@Context HttpHeaders headers) {
+        List<MediaType> accepted = headers.getAcceptableMediaTypes();
+        if (!accepted.isEmpty() && MediaType.APPLICATION_JSON_TYPE.isCompatible(accepted.get(0))
+                && !accepted.get(0).isWildcardType()) {
+            return Response.ok(Map.of("fingerprint", key.fingerprint(), "algorithm", "ed25519",
+                    "publicKey", key.armored()), MediaType.APPLICATION_JSON_TYPE).build();
+        }
+        return Response.ok(key.armored(), PGP_KEYS).header("X-Flowstage-Key-Fingerprint", key.fingerprint()).build();
     }
 }
