@@ -152,16 +152,30 @@ class SharedObjectsTest {
     }
 
     @Test
-    void gcOfADeviceThatBorrowsLeavesItReadable() throws Exception {
+    void gcOfADeviceThatBorrowsPacksOnlyItsOwnObjectsAndLeavesItReadable() throws Exception {
         RepoName pi1 = new RepoName("acme", "pi-1");
         ObjectId c1 = commit(group, "[1]");
         shared.lend(pi1, List.of(group));
         mains.move("acme", group, Map.of("pi-1", c1), WHO, "deploy");
         ObjectId own = commit(pi1, "refs/heads/device", "[\"from the device\"]");
-        try (Repository d = repos.open(pi1)) {
-            GC collect = new GC((FileRepository) d);
-            collect.setExpire(Instant.now().plusSeconds(60));
-            collect.gc().get();
+        commit(pi1, "refs/heads/device", "[\"again\"]");
+        try (GcQueue queue = new GcQueue(1, Duration.ofHours(1))) {
+            queue.start();
+            LocalRepoStore store = new LocalRepoStore(data.resolve("repos"), queue);
+            store.pushed(pi1);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> queue.completed() == 1);
+            assertEquals(0, queue.failed());
+        }
+        Path objects = repos.path(pi1).resolve("objects");
+        try (Stream<Path> loose = looseFiles(repos.path(pi1)); Stream<Path> packs = Files.list(objects.resolve("pack"))) {
+            assertEquals(0, loose.count(), "loose objects went into the pack");
+            List<Path> packFiles = packs.filter(p -> p.toString().endsWith(".pack")).toList();
+            assertEquals(1, packFiles.size());
+            String listed = git(repos.path(pi1), "verify-pack", "-v",
+                    packFiles.get(0).toString().replace(".pack", ".idx"));
+            long packed = listed.lines().filter(l -> l.matches("^[0-9a-f]{40} .*")).count();
+            assertEquals(6, packed, "two commits, two trees and two blobs of the device's own: " + listed);
+            assertFalse(listed.contains(c1.name()), "the group's commit stays borrowed, not copied");
         }
         assertEquals("[1]", file(pi1, c1, "flows.json"));
         assertEquals("[\"from the device\"]", file(pi1, own, "flows.json"));
