@@ -154,6 +154,32 @@ class DeviceStagesTest {
     }
 
     @Test
+    void anApprovedGroupDeployFansOutWhenTheReviewIsApproved() throws Exception {
+        devices("pis", null, "pi-1", "pi-2");
+        f.pipeline("{\"name\":\"fleet\",\"application\":\"factory\",\"stages\":[{\"name\":\"dev\",\"instance\":\"dev\"},"
+                + "{\"name\":\"pis\",\"group\":\"pis\",\"approval\":{\"required\":1}}]}");
+        f.commit("dev", PipelineFixture.flows(FLOWS), "dev");
+        dev.flowstage.hooks.review.ReviewService reviews = new dev.flowstage.hooks.review.ReviewService(f.reviews,
+                f.repos, new dev.flowstage.hooks.access.TeamAccessControl(f.teams), f.clock, MainMovedListener.NONE,
+                new CommitSignatures(key, f.clock));
+        reviews.addListener(engine);
+        Run waiting = f.await(engine.deploy("acme", "fleet", "dev", Optional.empty(), "olga", "api").id(),
+                r -> r.status() == RunStatus.AWAITING_APPROVAL);
+        assertEquals(null, f.main("pi-1"), "nothing reaches the devices before the approval");
+
+        reviews.approve("acme", waiting.reviewId(), new dev.flowstage.hooks.access.UserPrincipal("oscar", false,
+                dev.flowstage.storage.meta.TokenScope.WRITE));
+        Run done = f.awaitEnd(waiting.id());
+        assertEquals(RunStatus.SUCCEEDED, done.status(), done.toString());
+        ObjectId group = f.main("pis");
+        assertTrue(signed("pis", group));
+        assertEquals(group, f.main("pi-1"));
+        assertEquals(group, f.main("pi-2"));
+        assertTrue(lines(done).contains("Fan-out: 2 device(s) of group pis: 2 moved to " + group.name().substring(0, 7)),
+                lines(done).toString());
+    }
+
+    @Test
     void deployToDevicesSendsTheInstancesSignedCommitToItsConnectedDevices() throws Exception {
         devices(null, "qa", "kiosk-1", "kiosk-2");
         devices(null, null, "loner");

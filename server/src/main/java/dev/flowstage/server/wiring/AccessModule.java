@@ -38,6 +38,7 @@ import dev.flowstage.storage.secret.SecretBox;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 import dev.flowstage.storage.meta.TargetListeners;
+import dev.flowstage.storage.signing.CommitSignatures;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -88,8 +89,8 @@ public interface AccessModule {
     @Provides
     @Singleton
     static ReviewService reviewService(ReviewStore reviews, RepoStore repos, AccessControl access, Clock clock,
-                                       MainMovedListeners mainMoved) {
-        return new ReviewService(reviews, repos, access, clock, mainMoved);
+                                       MainMovedListeners mainMoved, CommitSignatures signer) {
+        return new ReviewService(reviews, repos, access, clock, mainMoved, signer);
     }
 
     @Provides
