@@ -119,6 +119,19 @@ class DeviceDeployIT {
         assertThat(git.ok(clone, "show", "origin/main:flows.json")).isEqualTo(FLOWS);
         assertThat(git.run(clone, Map.of("GNUPGHOME", gnupg.toString()), "verify-commit", "origin/main").ok())
                 .as("the rollback commit is signed too").isTrue();
+
+        // pi-2 rejoins through a push to _config.git: it gets the group's current commit
+        Path config = server.workDir().resolve("fab-config");
+        git.ok(server.workDir(), "clone", "-q", Transport.HTTP.url(server, alice, "fab", "_config"), config.toString());
+        Path pi2 = config.resolve("devices/pi-2.json");
+        com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(pi2));
+        json.put("group", "pis");
+        Files.writeString(pi2, json.toPrettyString() + "\n");
+        git.ok(config, "commit", "-q", "-am", "pi-2 rejoins the line");
+        git.ok(config, "push", "-q", "origin", "HEAD:main");
+        assertThat(lsRemote(server, git, "pi-2", tokens.get("pi-2"), "fab", "pi-2")).isEqualTo(restored);
+        assertThat(ownObjects(server, "fab", "pi-2")).as("pi-2 keeps what it copied while away").isNotEmpty();
     }
 
     @Test
