@@ -4,6 +4,7 @@ import dev.flowstage.storage.repo.RepoLocks;
 import dev.flowstage.storage.repo.RepoName;
 import dev.flowstage.storage.repo.RepoStore;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,6 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -42,6 +47,9 @@ public final class DeviceMains {
         }
     }
 
+    /** Ref writes in flight at once during a move. */
+    static final int PARALLEL = 8;
+
     private final RepoStore repos;
     private final SharedObjects shared;
 
@@ -57,47 +65,93 @@ public final class DeviceMains {
     public Moved move(String team, RepoName lender, Map<String, ObjectId> targets, PersonIdent who, String reason)
             throws IOException {
         Path lenderObjects = shared.objectsDir(lender);
+        List<Map.Entry<String, ObjectId>> todo = new ArrayList<>(targets.entrySet());
+        Outcome[] outcomes = new Outcome[todo.size()];
+        // a ref write is a lock file, a write and a rename: latency of the file system, not CPU, so a few
+        // run at once (devices are separate repositories and separate files)
+        int threads = Math.min(PARALLEL, todo.size());
+        if (threads <= 1) {
+            for (int i = 0; i < todo.size(); i++) {
+                outcomes[i] = moveOne(team, lenderObjects, todo.get(i), who, reason);
+            }
+        } else {
+            ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "device-fan-out");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                List<Future<Outcome>> futures = new ArrayList<>();
+                for (Map.Entry<String, ObjectId> e : todo) {
+                    futures.add(pool.submit(() -> moveOne(team, lenderObjects, e, who, reason)));
+                }
+                for (int i = 0; i < futures.size(); i++) {
+                    outcomes[i] = futures.get(i).get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while moving device mains");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw new IOException("cannot move device mains: " + e.getCause(), e.getCause());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
         Map<String, ObjectId> previous = new LinkedHashMap<>();
         List<String> unchanged = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        for (Map.Entry<String, ObjectId> e : targets.entrySet()) {
-            RepoName device = new RepoName(team, e.getKey());
-            Repository repo;
-            try {
-                repo = repos.open(device);
-            } catch (RepositoryNotFoundException gone) {
-                skipped.add(e.getKey());
-                continue;
-            }
-            try (repo; RepoLocks.Held writing = RepoLocks.writing(repo.getDirectory())) {
-                if (!Alternates.read(repo.getDirectory().toPath()).contains(lenderObjects)) {
-                    skipped.add(e.getKey());
-                    continue;
-                }
-                Ref main = repo.exactRef(MAIN);
-                ObjectId old = main == null ? null : main.getObjectId();
-                if (e.getValue().equals(old)) {
-                    unchanged.add(e.getKey());
-                    continue;
-                }
-                RefUpdate ru = repo.updateRef(MAIN);
-                ru.setExpectedOldObjectId(old == null ? ObjectId.zeroId() : old);
-                ru.setNewObjectId(e.getValue());
-                ru.setForceUpdate(true);
-                ru.setRefLogIdent(who);
-                ru.setRefLogMessage(reason, false);
-                RefUpdate.Result result;
-                try (RevWalk walk = new RevWalk(repo)) {
-                    result = ru.update(walk);
-                }
-                switch (result) {
-                    case NEW, FAST_FORWARD, FORCED -> previous.put(e.getKey(), old);
-                    case NO_CHANGE -> unchanged.add(e.getKey());
-                    default -> throw new IOException("cannot move main of " + device + ": " + result);
-                }
+        for (int i = 0; i < outcomes.length; i++) {
+            String device = todo.get(i).getKey();
+            switch (outcomes[i].kind()) {
+                case MOVED -> previous.put(device, outcomes[i].old());
+                case UNCHANGED -> unchanged.add(device);
+                case SKIPPED -> skipped.add(device);
             }
         }
         return new Moved(previous, unchanged, skipped);
+    }
+
+    private enum Kind { MOVED, UNCHANGED, SKIPPED }
+
+    private record Outcome(Kind kind, ObjectId old) {}
+
+    private Outcome moveOne(String team, Path lenderObjects, Map.Entry<String, ObjectId> e, PersonIdent who,
+            String reason) throws IOException {
+        RepoName device = new RepoName(team, e.getKey());
+        Repository repo;
+        try {
+            repo = repos.open(device);
+        } catch (RepositoryNotFoundException gone) {
+            return new Outcome(Kind.SKIPPED, null);
+        }
+        try (repo; RepoLocks.Held writing = RepoLocks.writing(repo.getDirectory())) {
+            if (!Alternates.read(repo.getDirectory().toPath()).contains(lenderObjects)) {
+                return new Outcome(Kind.SKIPPED, null);
+            }
+            Ref main = repo.exactRef(MAIN);
+            ObjectId old = main == null ? null : main.getObjectId();
+            if (e.getValue().equals(old)) {
+                return new Outcome(Kind.UNCHANGED, old);
+            }
+            RefUpdate ru = repo.updateRef(MAIN);
+            ru.setExpectedOldObjectId(old == null ? ObjectId.zeroId() : old);
+            ru.setNewObjectId(e.getValue());
+            ru.setForceUpdate(true);
+            ru.setRefLogIdent(who);
+            ru.setRefLogMessage(reason, false);
+            RefUpdate.Result result;
+            try (RevWalk walk = new RevWalk(repo)) {
+                result = ru.update(walk);
+            }
+            return switch (result) {
+                case NEW, FAST_FORWARD, FORCED -> new Outcome(Kind.MOVED, old);
+                case NO_CHANGE -> new Outcome(Kind.UNCHANGED, old);
+                default -> throw new IOException("cannot move main of " + device + ": " + result);
+            };
+        }
     }
 
     /** The current {@code main} of each device (null when it has none or no repository). */
