@@ -18,8 +18,15 @@ import java.util.Optional;
  */
 public record Banner(String publicHost, int httpPort, int httpsPort, int sshPort, String tlsFingerprint,
                      String sshFingerprint, Optional<String> generatedAdminPassword,
-                     Optional<Path> initialPasswordFile) {
+                     Optional<Path> initialPasswordFile, String signingKeyFingerprint) {
     public static final String ADMIN_USER = "admin";
+
+    /** Without a signing key line. */
+    public Banner(String publicHost, int httpPort, int httpsPort, int sshPort, String tlsFingerprint,
+                  String sshFingerprint, Optional<String> generatedAdminPassword, Optional<Path> initialPasswordFile) {
+        this(publicHost, httpPort, httpsPort, sshPort, tlsFingerprint, sshFingerprint, generatedAdminPassword,
+                initialPasswordFile, null);
+    }
 
     public Banner {
         Objects.requireNonNull(publicHost, "publicHost");
@@ -39,6 +46,10 @@ public record Banner(String publicHost, int httpPort, int httpsPort, int sshPort
         lines.add("  SSH    " + (sshPort > 0 ? "ssh://git@" + host + ":" + sshPort + "/" : "off"));
         if (sshPort > 0) {
             lines.add("         SSH host key fingerprint " + sshFingerprint);
+        }
+        if (signingKeyFingerprint != null) {
+            lines.add("  Deploys to devices are signed with OpenPGP key " + signingKeyFingerprint
+                    + " (GET /api/v1/signing-key)");
         }
         List<String> git = new ArrayList<>();
         if (httpsPort > 0) {

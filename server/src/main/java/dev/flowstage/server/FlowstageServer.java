@@ -8,6 +8,7 @@ import dev.flowstage.hooks.events.WebhookStore;
 import dev.flowstage.hooks.nodered.NodeRedDeployer;
 import dev.flowstage.hooks.outbound.OutboundHttp;
 import dev.flowstage.hooks.pipeline.PipelineEngine;
+import dev.flowstage.storage.signing.SigningKey;
 import dev.flowstage.hooks.trigger.PushTrigger;
 import dev.flowstage.hooks.trigger.ScheduleTrigger;
 import dev.flowstage.web.events.EventStreams;
@@ -67,6 +68,7 @@ public final class FlowstageServer implements AutoCloseable {
     private final GitAuditStore auditStore;
     private final DeviceStatusStore deviceStatuses;
     private final DeviceWatches deviceWatches;
+    private final SigningKey signingKey;
     private Banner banner;
     private ServerLock lock;
     private Optional<LogFile> logFile = Optional.empty();
@@ -77,7 +79,9 @@ public final class FlowstageServer implements AutoCloseable {
                     NodeRedDeployer deployer, EventBus events, EventStreams streams, WebhookDispatcher webhooks,
                     PipelineEngine engine, PushTrigger pushTrigger, ScheduleTrigger schedule, WebhookStore webhookFiles,
                     OutboundHttp outbound, AuditQueue audit, GitAuditStore auditStore,
-                    DeviceStatusStore deviceStatuses, DeviceWatches deviceWatches) {
+                    DeviceStatusStore deviceStatuses, DeviceWatches deviceWatches,
+                    SigningKey signingKey) {
+        this.signingKey = signingKey;
         this.deviceStatuses = deviceStatuses;
         this.deviceWatches = deviceWatches;
         this.outbound = outbound;
@@ -209,7 +213,7 @@ public final class FlowstageServer implements AutoCloseable {
         jetty.start();
         banner = new Banner(config.publicHost(), jetty.httpPort(), jetty.httpsPort(), ssh.port(),
                 tls.sha256Fingerprint(), hostKey.fingerprint(), admin.generated(),
-                initial.exists() ? Optional.of(initial.file()) : Optional.empty());
+                initial.exists() ? Optional.of(initial.file()) : Optional.empty(), signingKey.fingerprint());
         LOG.info("Flowstage started in {} ms (listeners {} ms{}): HTTP {}, HTTPS {}, SSH {}",
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
                 (System.nanoTime() - t0) / 1_000_000, recovery.isDone() ? "" : ", run recovery going on",

@@ -1,11 +1,13 @@
 package dev.flowstage.hooks.devices;
 
+import dev.flowstage.hooks.events.DevicesMovedListener;
 import dev.flowstage.hooks.events.MainMovedListener;
 import dev.flowstage.storage.repo.RepoName;
 import dev.flowstage.storage.repo.RepoStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,13 +31,14 @@ import org.slf4j.LoggerFactory;
  * Devices waiting for their {@code main} to move (the long-poll watch). A waiter is a callback, not a
  * thread: it is answered once, with the new {@code main} as soon as it differs from the commit the device
  * has, or with why it may no longer wait (its device deleted, its token revoked). Two signals wake the
- * waiters of a repository: {@link MainMovedListener} (pushes, reviews, promotions) and JGit's
+ * waiters of a repository: {@link MainMovedListener} (pushes, reviews, promotions), {@link DevicesMovedListener}
+ * (a fan-out batch) and JGit's
  * {@link RefsChangedEvent} of every repository (any other writer in this process, e.g. a fan-out);
  * both only re-read {@code main}. Every {@code recheckEvery} each waiter's own check is run again, so a
  * deletion or revocation ends its wait within that period, and every {@value #MAIN_EVERY_ROUNDS} periods
  * each waited-on {@code main} is read again, so a move no signal reported is still seen.
  */
-public final class DeviceWatches implements MainMovedListener, AutoCloseable {
+public final class DeviceWatches implements MainMovedListener, DevicesMovedListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceWatches.class);
     public static final Duration DEFAULT_RECHECK_EVERY = Duration.ofSeconds(1);
     private static final String MAIN = "refs/heads/main";
@@ -107,6 +110,18 @@ public final class DeviceWatches implements MainMovedListener, AutoCloseable {
         RepoName name = new RepoName(team, target);
         if (waiting.containsKey(name)) {
             worker.execute(() -> check(name));
+        }
+    }
+
+    @Override
+    public void onDevicesMoved(String team, List<DeviceMove> moves, String actor) {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        List<RepoName> waited = moves.stream().map(m -> new RepoName(team, m.device()))
+                .filter(waiting::containsKey).toList();
+        if (!waited.isEmpty()) {
+            worker.execute(() -> waited.forEach(this::check));
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.flowstage.hooks.pipeline;
 
+import dev.flowstage.hooks.devices.ActiveCommits;
 import dev.flowstage.hooks.events.MainMovedListener;
+import dev.flowstage.hooks.fleet.Fleet;
+import dev.flowstage.storage.signing.CommitSignatures;
 import dev.flowstage.hooks.review.ReviewListener;
 import dev.flowstage.storage.meta.Role;
 import dev.flowstage.storage.meta.TeamStore;
@@ -33,7 +36,21 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
 
     public PipelineEngine(TeamStore teams, RunStore runs, ReviewStore reviews, RepoStore repos, SecretBox secrets,
             Clock clock, MainMovedListener mainMoved, LiveCapture capture, int threads) {
-        Promoter promoter = new Promoter(repos, clock);
+        this(teams, runs, reviews, repos, secrets, clock, mainMoved, capture, threads, new Devices(null, null,
+                ActiveCommits.NONE));
+    }
+
+    /**
+     * What the engine needs for device and group stages: the fleet that moves device mains (null: none are
+     * moved), the key that signs what devices run (null: deploys that must be signed fail), and the devices'
+     * reported running commits.
+     */
+    public record Devices(Fleet fleet, CommitSignatures signer, ActiveCommits active) {}
+
+    public PipelineEngine(TeamStore teams, RunStore runs, ReviewStore reviews, RepoStore repos, SecretBox secrets,
+            Clock clock, MainMovedListener mainMoved, LiveCapture capture, int threads, Devices devices) {
+        Promoter promoter = new Promoter(repos, clock, devices.signer());
+        DeviceFanOut fanOut = new DeviceFanOut(teams, devices.fleet());
         PendingRuns pending = new PendingRuns();
         // one thread for the "running" writes that overlap a promotion: they serialize on the run store anyway
         this.writer = Executors.newSingleThreadExecutor(r -> {
@@ -42,12 +59,12 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
             return t;
         });
         RunExecutor executor = new RunExecutor(teams, runs, reviews, promoter, secrets, clock, mainMoved, capture,
-                pending::release, writer);
+                pending::release, writer, devices.active(), fanOut);
         RecoveryGate gate = new RecoveryGate();
         this.queue = new RunQueue(executor, threads);
         this.admission = new RunAdmission(teams, runs, promoter, pending, queue, gate, clock);
-        this.outcomes = new ReviewOutcomes(runs, reviews, executor, pending, queue, gate, clock);
-        this.recovery = new RunRecovery(teams, runs, reviews, promoter, pending, queue, outcomes, gate, clock);
+        this.outcomes = new ReviewOutcomes(runs, reviews, executor, pending, queue, gate, clock, fanOut);
+        this.recovery = new RunRecovery(teams, runs, reviews, promoter, pending, queue, outcomes, gate, clock, fanOut);
         this.queries = new RunQueries(runs, pending);
     }
 

@@ -6,6 +6,7 @@ import dev.flowstage.storage.meta.MetaInvalidException;
 import dev.flowstage.storage.meta.MetaNotFoundException;
 import dev.flowstage.storage.repo.RepoName;
 import dev.flowstage.storage.repo.RepoStore;
+import dev.flowstage.storage.signing.CommitSignatures;
 import dev.flowstage.storage.snapshot.SnapshotFiles;
 import java.io.IOException;
 import java.time.Clock;
@@ -55,10 +56,17 @@ public final class Promoter {
 
     private final RepoStore repos;
     private final Clock clock;
+    private final CommitSignatures signer;
 
     public Promoter(RepoStore repos, Clock clock) {
+        this(repos, clock, null);
+    }
+
+    /** With {@code signer} (nullable) signing the commits built with {@code sign} set: those for devices. */
+    public Promoter(RepoStore repos, Clock clock, CommitSignatures signer) {
         this.repos = Objects.requireNonNull(repos);
         this.clock = Objects.requireNonNull(clock);
+        this.signer = signer;
     }
 
     /**
@@ -68,6 +76,12 @@ public final class Promoter {
      */
     public Candidate promotion(String team, Source source, String target, String targetSecret, Trailers t)
             throws IOException {
+        return promotion(team, source, target, targetSecret, t, false);
+    }
+
+    /** As {@link #promotion(String, Source, String, String, Trailers)}; {@code sign}: signed with the server's key. */
+    public Candidate promotion(String team, Source source, String target, String targetSecret, Trailers t,
+            boolean sign) throws IOException {
         try (Repository src = open(team, source.target()); Repository dst = open(team, target);
                 RepoLocks.Held writing = RepoLocks.writing(dst.getDirectory());
                 ObjectReader sr = src.newObjectReader(); ObjectInserter ins = dst.newObjectInserter();
@@ -102,7 +116,7 @@ public final class Promoter {
                     + "\n\nFlowstage-Pipeline: " + t.pipeline() + "\nFlowstage-Stage: " + t.stage()
                     + "\nFlowstage-Source: " + team + "/" + source.target() + "@" + source.commit().name()
                     + "\nFlowstage-Run: " + t.runId() + "\nFlowstage-Actor: " + t.actor() + "\n";
-            ObjectId commit = insertCommit(ins, tree(ins, files), base, t.actor(), message);
+            ObjectId commit = insertCommit(ins, tree(ins, files), base, t.actor(), message, sign);
             ins.flush();
             return new Candidate(team, target, commit, base);
         }
@@ -111,6 +125,12 @@ public final class Promoter {
     /** A new commit on {@code target}'s current main whose tree is that of {@code restore} (a commit of the target). */
     public Candidate rollback(String team, String target, ObjectId restore, String rolledBackRun, Trailers t)
             throws IOException {
+        return rollback(team, target, restore, rolledBackRun, t, false);
+    }
+
+    /** As {@link #rollback(String, String, ObjectId, String, Trailers)}; {@code sign}: signed with the server's key. */
+    public Candidate rollback(String team, String target, ObjectId restore, String rolledBackRun, Trailers t,
+            boolean sign) throws IOException {
         try (Repository dst = open(team, target); RepoLocks.Held writing = RepoLocks.writing(dst.getDirectory());
                 ObjectInserter ins = dst.newObjectInserter(); ObjectReader dr = ins.newReader()) {
             RevCommit old = commit(dr, restore, target);
@@ -120,7 +140,7 @@ public final class Promoter {
                     + "\nFlowstage-Pipeline: " + t.pipeline() + "\nFlowstage-Stage: " + t.stage()
                     + "\nFlowstage-Run: " + t.runId() + "\nFlowstage-Rollback-Of: " + rolledBackRun
                     + "\nFlowstage-Actor: " + t.actor() + "\n";
-            ObjectId commit = insertCommit(ins, old.getTree(), base, t.actor(), message);
+            ObjectId commit = insertCommit(ins, old.getTree(), base, t.actor(), message, sign);
             ins.flush();
             return new Candidate(team, target, commit, base);
         }
@@ -155,6 +175,29 @@ public final class Promoter {
     public ObjectId main(String team, String target) throws IOException {
         try (Repository repo = open(team, target)) {
             return main(repo);
+        }
+    }
+
+    /** Where {@code ref} of the target points, or null when it does not exist. */
+    public ObjectId head(String team, String target, String ref) throws IOException {
+        try (Repository repo = open(team, target)) {
+            Ref r = repo.exactRef(ref);
+            return r == null ? null : r.getObjectId();
+        }
+    }
+
+    /** Whether {@code commit} is {@code ref} of the target or one of its ancestors. */
+    public boolean onRef(String team, String target, String ref, ObjectId commit) throws IOException {
+        try (Repository repo = open(team, target); RevWalk walk = new RevWalk(repo)) {
+            Ref r = repo.exactRef(ref);
+            if (r == null) {
+                return false;
+            }
+            try {
+                return walk.isMergedInto(walk.parseCommit(commit), walk.parseCommit(r.getObjectId()));
+            } catch (MissingObjectException | org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+                return false;
+            }
         }
     }
 
@@ -199,8 +242,8 @@ public final class Promoter {
         return ref == null ? null : ref.getObjectId();
     }
 
-    private ObjectId insertCommit(ObjectInserter ins, ObjectId tree, ObjectId parent, String actor, String message)
-            throws IOException {
+    private ObjectId insertCommit(ObjectInserter ins, ObjectId tree, ObjectId parent, String actor, String message,
+            boolean sign) throws IOException {
         CommitBuilder cb = new CommitBuilder();
         cb.setTreeId(tree);
         if (parent != null) {
@@ -209,6 +252,12 @@ public final class Promoter {
         cb.setAuthor(ident(actor));
         cb.setCommitter(new PersonIdent("flowstage", "flowstage@flowstage", clock.instant(), ZoneOffset.UTC));
         cb.setMessage(message);
+        if (sign) {
+            if (signer == null) {
+                throw new IllegalStateException("a commit for devices must be signed, and this server has no signing key");
+            }
+            signer.sign(cb);
+        }
         return ins.insert(cb);
     }
 

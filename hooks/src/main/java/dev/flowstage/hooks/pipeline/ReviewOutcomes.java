@@ -29,9 +29,11 @@ final class ReviewOutcomes implements ReviewListener, MainMovedListener {
     private final RunQueue queue;
     private final RecoveryGate recovery;
     private final Clock clock;
+    private final DeviceFanOut fanOut;
 
     ReviewOutcomes(RunStore runs, ReviewStore reviews, RunExecutor executor, PendingRuns pending, RunQueue queue,
-            RecoveryGate recovery, Clock clock) {
+            RecoveryGate recovery, Clock clock, DeviceFanOut fanOut) {
+        this.fanOut = fanOut;
         this.runs = runs;
         this.reviews = reviews;
         this.executor = executor;
@@ -85,6 +87,9 @@ final class ReviewOutcomes implements ReviewListener, MainMovedListener {
         if (run.isEmpty() || run.get().status().isTerminal()) {
             return;
         }
+        // the approved commit is on main: the group's devices (or the instance's, with deployToDevices) follow it
+        DeviceFanOut.Outcome devices = status == RunStatus.SUCCEEDED
+                ? fanOut.after(run.get(), org.eclipse.jgit.lib.ObjectId.fromString(commit)) : DeviceFanOut.Outcome.NONE;
         pending.release(run.get());
         runs.update(review.team(), review.runId(), cur -> {
             if (cur.status().isTerminal()) {
@@ -97,6 +102,13 @@ final class ReviewOutcomes implements ReviewListener, MainMovedListener {
                                     + "; main of " + cur.target() + " is now " + commit.substring(0, 7))
                     : cur.withLog(clock.instant(), "Review " + review.id() + " rejected"
                             + (review.comment() == null ? "" : ": " + review.comment()));
+            for (String line : devices.lines()) {
+                next = next.withLog(clock.instant(), line);
+            }
+            if (devices.failure() != null) {
+                return next.finished(RunStatus.FAILED, clock.instant(), devices.failure())
+                        .withLog(clock.instant(), "Failed: " + devices.failure());
+            }
             return next.finished(status, clock.instant(), status == RunStatus.REJECTED
                     ? "review " + review.id() + " was rejected" : null);
         });

@@ -71,14 +71,15 @@ final class RunAdmission implements PipelineRunner {
                 "stage '" + stage + "' does not exist in pipeline '" + pipeline + "'"));
         Stage into = p.next(stage).orElseThrow(() -> new MetaInvalidException("stage '" + stage
                 + "' is the last stage of pipeline '" + pipeline + "': there is nothing after it to deploy to"));
-        if (from.kind() != StageKind.INSTANCE || into.kind() != StageKind.INSTANCE) {
+        if (from.kind() == StageKind.GIT || into.kind() == StageKind.GIT) {
             throw new MetaInvalidException("deploying from a " + from.kind().json() + " stage into a " + into.kind().json()
-                    + " stage is not supported yet: this version deploys between instance stages");
+                    + " stage is not supported yet: this version deploys between instance, device and group stages");
         }
         Target target = existingTarget(config, into);
         existingTarget(config, from);
         checkRole(role, target, "deploy into");
-        String action = from.effectiveAction();
+        // a group stage has no action of its own: it deploys the group's current main, its latest snapshot
+        String action = from.kind() == StageKind.GROUP ? "use_latest_snapshot" : from.effectiveAction();
         Run run = Run.queued(team, pipeline, stage, from.target(), into.target(), action, actor);
         if ("prompt_snapshot".equals(action)) {
             run = run.withCommits(promptedSnapshot(team, from, snapshotSha), null, null);
@@ -137,12 +138,12 @@ final class RunAdmission implements PipelineRunner {
             return;
         }
         if (!role.atLeast(Role.MEMBER)) {
-            throw new PipelineForbiddenException("viewers cannot run pipelines: to " + verb + " instance '"
-                    + target.name() + "' you need the member role");
+            throw new PipelineForbiddenException("viewers cannot run pipelines: to " + verb + " " + target.kind().json()
+                    + " '" + target.name() + "' you need the member role");
         }
         if (target.protectedMain() && !role.atLeast(Role.OWNER)) {
-            throw new PipelineForbiddenException("instance '" + target.name() + "' is protected: only owners " + verb
-                    + " it");
+            throw new PipelineForbiddenException(target.kind().json() + " '" + target.name() + "' is protected: only owners "
+                    + verb + " it");
         }
     }
 
@@ -152,13 +153,21 @@ final class RunAdmission implements PipelineRunner {
         if (!ObjectId.isId(sha)) {
             throw new MetaInvalidException("snapshot '" + sha + "' is not a full commit id (40 hex digits)");
         }
+        ObjectId id = ObjectId.fromString(sha);
         try {
-            if (!promoter.onMain(team, from.target(), ObjectId.fromString(sha))) {
-                throw new MetaInvalidException("snapshot " + sha + " is not a commit on the main of instance '"
-                        + from.target() + "'");
+            if (from.kind() == StageKind.DEVICE) {
+                // a device's snapshots: what the server deployed to it, and what it uploaded itself
+                if (!promoter.onMain(team, from.target(), id)
+                        && !promoter.onRef(team, from.target(), RunExecutor.DEVICE_REF, id)) {
+                    throw new MetaInvalidException("snapshot " + sha + " is neither on the main nor on refs/heads/device"
+                            + " of device '" + from.target() + "'");
+                }
+            } else if (!promoter.onMain(team, from.target(), id)) {
+                throw new MetaInvalidException("snapshot " + sha + " is not a commit on the main of "
+                        + from.kind().json() + " '" + from.target() + "'");
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read instance '" + from.target() + "'", e);
+            throw new UncheckedIOException("cannot read " + from.kind().json() + " '" + from.target() + "'", e);
         }
         return sha;
     }
@@ -177,7 +186,7 @@ final class RunAdmission implements PipelineRunner {
 
     private static Target existingTarget(TeamConfig config, Stage s) {
         Target t = config.targets().get(s.target());
-        if (t == null) {
+        if (t == null || !t.kind().json().equals(s.kind().json())) {
             throw new MetaInvalidException("stage '" + s.name() + "': " + s.kind().json() + " '" + s.target()
                     + "' does not exist in team " + config.name());
         }

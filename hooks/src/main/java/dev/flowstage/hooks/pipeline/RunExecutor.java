@@ -1,10 +1,12 @@
 package dev.flowstage.hooks.pipeline;
 
+import dev.flowstage.hooks.devices.ActiveCommits;
 import dev.flowstage.hooks.events.MainMovedListener;
 import dev.flowstage.storage.meta.MetaConflictException;
 import dev.flowstage.storage.meta.MetaInvalidException;
 import dev.flowstage.storage.meta.MetaNotFoundException;
 import dev.flowstage.storage.meta.Target;
+import dev.flowstage.storage.meta.TargetKind;
 import dev.flowstage.storage.meta.TeamConfig;
 import dev.flowstage.storage.meta.TeamStore;
 import dev.flowstage.storage.review.Review;
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 final class RunExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(RunExecutor.class);
+    /** Where a device uploads its own snapshots (developer mode). */
+    static final String DEVICE_REF = "refs/heads/device";
     private static final int APPLY_ATTEMPTS = 10;
     private static final long LOCK_WAIT_MS = 20;
 
@@ -46,9 +50,14 @@ final class RunExecutor {
     private final LiveCapture capture;
     private final Consumer<Run> onEnd;
     private final Executor writer;
+    private final ActiveCommits active;
+    private final DeviceFanOut fanOut;
 
     RunExecutor(TeamStore teams, RunStore runs, ReviewStore reviews, Promoter promoter, SecretBox secrets, Clock clock,
-            MainMovedListener mainMoved, LiveCapture capture, Consumer<Run> onEnd, Executor writer) {
+            MainMovedListener mainMoved, LiveCapture capture, Consumer<Run> onEnd, Executor writer,
+            ActiveCommits active, DeviceFanOut fanOut) {
+        this.active = active;
+        this.fanOut = fanOut;
         this.teams = teams;
         this.runs = runs;
         this.reviews = reviews;
@@ -98,9 +107,16 @@ final class RunExecutor {
                 c = built.candidate();
             }
             notifyMoved(r, c);
+            r = r.withLog(clock.instant(), "main of " + r.target() + " is now " + c.commit().abbreviate(7).name());
+            DeviceFanOut.Outcome devices = fanOut.after(r, c.commit());
+            for (String line : devices.lines()) {
+                r = r.withLog(clock.instant(), line);
+            }
             running.join();
-            return finish(r.finished(RunStatus.SUCCEEDED, clock.instant(), null).withLog(clock.instant(),
-                    "main of " + r.target() + " is now " + c.commit().abbreviate(7).name()));
+            if (devices.failure() != null) {
+                return fail(r, devices.failure());
+            }
+            return finish(r.finished(RunStatus.SUCCEEDED, clock.instant(), null));
         } catch (MetaInvalidException | MetaNotFoundException | MetaConflictException | CredentialsException e) {
             return failAfter(running, r, e.getMessage());
         } catch (InterruptedException e) {
@@ -179,24 +195,26 @@ final class RunExecutor {
         Stage into = p.stages().stream().filter(s -> r.target().equals(s.target())).findFirst()
                 .orElseThrow(() -> new MetaInvalidException("pipeline '" + r.pipeline() + "' no longer deploys into '"
                         + r.target() + "'"));
-        Target target = instance(config, r.target());
+        Target target = target(config, r.target());
         int approvals = Math.max(into.requiredApprovals(), target.protectedMain() ? 1 : 0);
+        // what devices run is signed: device and group mains, and an instance commit that deployToDevices sends on
+        boolean sign = target.kind() != TargetKind.INSTANCE || into.deployToDevices();
         Promoter.Trailers trailers = new Promoter.Trailers(r.pipeline(), r.stage(), r.id(), r.actor());
         if (r.rollbackOf() != null) {
             Run original = runs.get(r.team(), r.rollbackOf()).orElseThrow(() -> new MetaNotFoundException(
                     "run " + r.rollbackOf() + " no longer exists"));
             ObjectId restore = ObjectId.fromString(original.targetBefore());
-            Promoter.Candidate c = promoter.rollback(r.team(), r.target(), restore, original.id(), trailers);
+            Promoter.Candidate c = promoter.rollback(r.team(), r.target(), restore, original.id(), trailers, sign);
             return new Built(r.withCommits(original.targetBefore(), r.targetBefore(), r.targetAfter()), c, approvals);
         }
-        Target source = instance(config, r.sourceTarget());
+        Target source = target(config, r.sourceTarget());
         Run withSource = r;
         if (r.sourceCommit() == null) {
             withSource = chooseSource(r);
         }
         ObjectId commit = ObjectId.fromString(withSource.sourceCommit());
         Promoter.Candidate c = promoter.promotion(r.team(),
-                new Promoter.Source(source.name(), commit, secret(source)), target.name(), secret(target), trailers);
+                new Promoter.Source(source.name(), commit, secret(source)), target.name(), secret(target), trailers, sign);
         return new Built(withSource, c, approvals);
     }
 
@@ -212,25 +230,47 @@ final class RunExecutor {
             } else {
                 how = "instance " + r.sourceTarget() + " has no live Node-RED to capture here: used its current main";
             }
+        } else if ("use_active_snapshot".equals(r.action())) {
+            commit = active.active(r.team(), r.sourceTarget()).orElseThrow(() -> new MetaInvalidException("device '"
+                    + r.sourceTarget() + "' has not reported running any snapshot yet: use_active_snapshot has nothing"
+                    + " to deploy"));
+            if (!promoter.onMain(r.team(), r.sourceTarget(), commit)
+                    && !promoter.onRef(r.team(), r.sourceTarget(), DEVICE_REF, commit)) {
+                throw new MetaInvalidException("device '" + r.sourceTarget() + "' reports running "
+                        + commit.name() + ", which is not one of its snapshots");
+            }
+            how = "Snapshot device " + r.sourceTarget() + " reported running (" + commit.abbreviate(7).name() + ")";
+        } else if ("use_latest_device_snapshot".equals(r.action())) {
+            commit = promoter.head(r.team(), r.sourceTarget(), DEVICE_REF);
+            if (commit == null) {
+                throw new MetaInvalidException("device '" + r.sourceTarget() + "' has not uploaded a snapshot yet"
+                        + " (its refs/heads/device is empty)");
+            }
+            how = "Latest snapshot device " + r.sourceTarget() + " uploaded (" + commit.abbreviate(7).name() + ")";
         } else {
             how = "Latest snapshot of " + r.sourceTarget();
         }
         if (commit == null) {
             commit = promoter.main(r.team(), r.sourceTarget());
             if (commit == null) {
-                throw new MetaInvalidException("instance '" + r.sourceTarget() + "' has no snapshot yet (its main is empty)");
+                throw new MetaInvalidException(kind(r.sourceTarget(), r.team()) + " '" + r.sourceTarget()
+                        + "' has no snapshot yet (its main is empty)");
             }
             how += " (" + commit.abbreviate(7).name() + ")";
         }
         return r.withCommits(commit.name(), r.targetBefore(), r.targetAfter()).withLog(clock.instant(), how);
     }
 
-    private Target instance(TeamConfig config, String name) {
+    private Target target(TeamConfig config, String name) {
         Target t = config.targets().get(name);
         if (t == null) {
-            throw new MetaNotFoundException("instance '" + name + "' no longer exists in team " + config.name());
+            throw new MetaNotFoundException("target '" + name + "' no longer exists in team " + config.name());
         }
         return t;
+    }
+
+    private String kind(String target, String team) {
+        return teams.team(team).map(c -> c.targets().get(target)).map(t -> t.kind().json()).orElse("target");
     }
 
     /** The target's credentialSecret, or null when none is set or it cannot be opened (then credentials are copied). */

@@ -35,9 +35,11 @@ final class RunRecovery {
     private final ReviewOutcomes outcomes;
     private final RecoveryGate gate;
     private final Clock clock;
+    private final DeviceFanOut fanOut;
 
     RunRecovery(TeamStore teams, RunStore runs, ReviewStore reviews, Promoter promoter, PendingRuns pending,
-            RunQueue queue, ReviewOutcomes outcomes, RecoveryGate gate, Clock clock) {
+            RunQueue queue, ReviewOutcomes outcomes, RecoveryGate gate, Clock clock, DeviceFanOut fanOut) {
+        this.fanOut = fanOut;
         this.teams = teams;
         this.runs = runs;
         this.reviews = reviews;
@@ -71,11 +73,22 @@ final class RunRecovery {
                 Optional<ObjectId> applied = promoter.findRunCommit(r.team(), r.target(), r.id(), RECOVERY_DEPTH);
                 if (applied.isPresent()) {
                     String commit = applied.get().name();
-                    runs.update(r.team(), r.id(), cur -> cur.status().isTerminal() ? cur
-                            : cur.withCommits(cur.sourceCommit(), cur.targetBefore(), commit)
-                                    .finished(RunStatus.SUCCEEDED, clock.instant(), null)
-                                    .withLog(clock.instant(), "Server stopped during the run; main of " + cur.target()
-                                            + " had already moved to " + commit.substring(0, 7)));
+                    // the stop may have come between main moving and the devices following it: they follow now
+                    DeviceFanOut.Outcome devices = fanOut.after(r, applied.get());
+                    runs.update(r.team(), r.id(), cur -> {
+                        if (cur.status().isTerminal()) {
+                            return cur;
+                        }
+                        Run next = cur.withCommits(cur.sourceCommit(), cur.targetBefore(), commit)
+                                .withLog(clock.instant(), "Server stopped during the run; main of " + cur.target()
+                                        + " had already moved to " + commit.substring(0, 7));
+                        for (String line : devices.lines()) {
+                            next = next.withLog(clock.instant(), line);
+                        }
+                        return devices.failure() != null
+                                ? next.finished(RunStatus.FAILED, clock.instant(), devices.failure())
+                                : next.finished(RunStatus.SUCCEEDED, clock.instant(), null);
+                    });
                 } else if (r.status() == RunStatus.RUNNING) {
                     runs.update(r.team(), r.id(), cur -> cur.status().isTerminal() ? cur
                             : cur.finished(RunStatus.FAILED, clock.instant(), "server stopped during the run")

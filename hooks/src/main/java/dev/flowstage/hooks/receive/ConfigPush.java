@@ -5,6 +5,7 @@ import dev.flowstage.storage.meta.MetaRef;
 import dev.flowstage.storage.meta.SiteStore;
 import dev.flowstage.storage.meta.Target;
 import dev.flowstage.storage.meta.TargetKind;
+import dev.flowstage.storage.meta.TargetListener;
 import dev.flowstage.storage.meta.TeamConfig;
 import dev.flowstage.storage.meta.TeamConfigFiles;
 import dev.flowstage.storage.repo.RepoName;
@@ -35,8 +36,16 @@ public final class ConfigPush {
     private final SecretBox secrets;
     private final RepoStore repos;
     private final List<ConfigRule> rules;
+    private final TargetListener listener;
 
     public ConfigPush(SiteStore site, SecretBox secrets, RepoStore repos, List<ConfigRule> rules) {
+        this(site, secrets, repos, rules, new TargetListener() { });
+    }
+
+    /** With {@code listener} told of each stored configuration push (after target repositories were created). */
+    public ConfigPush(SiteStore site, SecretBox secrets, RepoStore repos, List<ConfigRule> rules,
+            TargetListener listener) {
+        this.listener = Objects.requireNonNull(listener);
         this.site = Objects.requireNonNull(site);
         this.secrets = Objects.requireNonNull(secrets);
         this.repos = Objects.requireNonNull(repos);
@@ -87,8 +96,10 @@ public final class ConfigPush {
     /** After {@code main} moved from {@code oldCommit} (null when created) to {@code newCommit}: create and remove target repositories. */
     public void applied(Repository repository, String team, ObjectId oldCommit, ObjectId newCommit) {
         try {
-            Map<String, Target> before = oldCommit == null ? Map.of() : read(repository, team, oldCommit).targets();
-            Map<String, Target> after = read(repository, team, newCommit).targets();
+            TeamConfig beforeConfig = oldCommit == null ? null : read(repository, team, oldCommit);
+            TeamConfig afterConfig = read(repository, team, newCommit);
+            Map<String, Target> before = beforeConfig == null ? Map.of() : beforeConfig.targets();
+            Map<String, Target> after = afterConfig.targets();
             for (String name : after.keySet()) {
                 RepoName repo = new RepoName(team, name);
                 if (!before.containsKey(name) && !repos.exists(repo)) {
@@ -102,6 +113,9 @@ public final class ConfigPush {
                         site.removeDevice(team, gone.getKey());
                     }
                 }
+            }
+            if (beforeConfig != null) {
+                listener.configChanged(team, beforeConfig, afterConfig);
             }
         } catch (IOException | RuntimeException e) {
             LOG.error("applying the pushed configuration of team {} failed", team, e);

@@ -211,6 +211,12 @@ public final class PushRules implements PreReceiveHook {
                         ? (ObjectId.zeroId().equals(cmd.getOldId()) ? null : cmd.getOldId())
                         : currentMain;
                 lines = content.invalidSnapshots(walk.getObjectReader(), shortName(cmd.getRefName()), cmd.getNewId(), base);
+            } else if (lines.isEmpty() && target != null && target.kind() == TargetKind.DEVICE
+                    && DEVICE_BRANCH.equals(cmd.getRefName())) {
+                // what a device uploads is a snapshot a pipeline may deploy (use_latest_device_snapshot)
+                // (what main already holds was checked when the server wrote it)
+                lines = content.invalidSnapshots(walk.getObjectReader(), shortName(cmd.getRefName()), cmd.getNewId(),
+                        ObjectId.zeroId().equals(cmd.getOldId()) ? currentMain : cmd.getOldId());
             } else if (lines.isEmpty() && target != null && cmd.getRefName().startsWith(TAGS)) {
                 lines = content.invalidSnapshot(walk.getObjectReader(), cmd.getRefName(), cmd.getNewId());
             }

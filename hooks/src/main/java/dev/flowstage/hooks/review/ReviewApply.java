@@ -5,6 +5,7 @@ import dev.flowstage.storage.meta.MetaNotFoundException;
 import dev.flowstage.storage.repo.RepoName;
 import dev.flowstage.storage.repo.RepoStore;
 import dev.flowstage.storage.review.Review;
+import dev.flowstage.storage.signing.CommitSignatures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -39,9 +40,17 @@ final class ReviewApply {
     private final Clock clock;
     private final SnapshotMerge merge = new SnapshotMerge();
 
+    private final CommitSignatures signer;
+
     ReviewApply(RepoStore repos, Clock clock) {
+        this(repos, clock, null);
+    }
+
+    /** {@code signer} nullable: when set, the merge commits this writes are signed with the server's key. */
+    ReviewApply(RepoStore repos, Clock clock, CommitSignatures signer) {
         this.repos = repos;
         this.clock = clock;
+        this.signer = signer;
     }
 
     /** @throws ReviewConflictException when the same nodes or files changed on both sides, or main kept moving */
@@ -113,6 +122,9 @@ final class ReviewApply {
             commit.setCommitter(new PersonIdent("flowstage", "flowstage@flowstage", clock.instant(), ZoneOffset.UTC));
             commit.setMessage("Merge review " + review.id() + ": " + (review.title() == null ? "" : review.title())
                     + "\n\nReview: " + review.id() + "\nApproved-by: " + actor + "\n");
+            if (signer != null) {
+                signer.sign(commit);
+            }
             ObjectId id = inserter.insert(commit);
             inserter.flush();
             return id;

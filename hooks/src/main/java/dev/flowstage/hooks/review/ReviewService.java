@@ -42,11 +42,21 @@ public final class ReviewService {
 
     public ReviewService(ReviewStore reviews, RepoStore repos, AccessControl access, Clock clock,
             MainMovedListener mainMoved) {
+        this(reviews, repos, access, clock, mainMoved, null);
+    }
+
+    /**
+     * With {@code signer} (nullable) signing the merge commits an approval writes: main of a group, a device or
+     * an instance that deploys to devices must only ever hold signed commits, and a candidate that has to be
+     * merged because main moved is a commit the server writes.
+     */
+    public ReviewService(ReviewStore reviews, RepoStore repos, AccessControl access, Clock clock,
+            MainMovedListener mainMoved, dev.flowstage.storage.signing.CommitSignatures signer) {
         this.reviews = Objects.requireNonNull(reviews);
         this.access = Objects.requireNonNull(access);
         this.clock = Objects.requireNonNull(clock);
         this.mainMoved = Objects.requireNonNull(mainMoved);
-        this.apply = new ReviewApply(Objects.requireNonNull(repos), clock);
+        this.apply = new ReviewApply(Objects.requireNonNull(repos), clock, signer);
     }
 
     /** The store the reviews are read from and written to. */

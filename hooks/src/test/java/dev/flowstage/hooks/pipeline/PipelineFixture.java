@@ -11,6 +11,7 @@ import dev.flowstage.storage.meta.GitTeamStore;
 import dev.flowstage.storage.meta.Role;
 import dev.flowstage.storage.meta.Target;
 import dev.flowstage.storage.meta.TargetKind;
+import dev.flowstage.storage.meta.TargetListeners;
 import dev.flowstage.storage.repo.GcQueue;
 import dev.flowstage.storage.repo.LocalRepoStore;
 import dev.flowstage.storage.repo.RepoName;
@@ -58,12 +59,14 @@ final class PipelineFixture implements AutoCloseable {
     final GitRunStore runs;
     final GitReviewStore reviews;
     final ConfigPipelineStore pipelines;
+    /** Told of repositories created and configuration edits; device tests register a Fleet here. */
+    final TargetListeners targetListeners = new TargetListeners();
 
     PipelineFixture(Path dir) throws IOException {
         this.dir = dir;
-        repos = new LocalRepoStore(dir.resolve("repos"), gc);
+        repos = new LocalRepoStore(dir.resolve("repos"), gc, targetListeners::repositoryCreated);
         site = new GitSiteStore(dir.resolve("site.git"), clock);
-        teams = new GitTeamStore(repos, site, clock);
+        teams = new GitTeamStore(repos, site, clock, targetListeners);
         secrets = AesGcmSecretBox.loadOrCreate(dir.resolve("secrets/master.key"));
         runs = new GitRunStore(repos, clock);
         reviews = new GitReviewStore(repos, clock);

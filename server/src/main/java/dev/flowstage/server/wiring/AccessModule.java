@@ -37,6 +37,8 @@ import dev.flowstage.storage.secret.PasswordHasher;
 import dev.flowstage.storage.secret.SecretBox;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
+import dev.flowstage.storage.meta.TargetListeners;
+import dev.flowstage.storage.signing.CommitSignatures;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -87,18 +89,19 @@ public interface AccessModule {
     @Provides
     @Singleton
     static ReviewService reviewService(ReviewStore reviews, RepoStore repos, AccessControl access, Clock clock,
-                                       MainMovedListeners mainMoved) {
-        return new ReviewService(reviews, repos, access, clock, mainMoved);
+                                       MainMovedListeners mainMoved, CommitSignatures signer) {
+        return new ReviewService(reviews, repos, access, clock, mainMoved, signer);
     }
 
     @Provides
     @Singleton
     static GitAccess gitAccess(RepoStore repos, TeamStore teams, AccessControl access, ServerConfig config,
                                MeterRegistry metrics, ReviewStore reviews, MainMovedListeners mainMoved,
-                               SiteStore site, SecretBox secrets, EventBus events, Clock clock) {
+                               SiteStore site, SecretBox secrets, EventBus events, Clock clock,
+                               TargetListeners targets) {
         GitLimits limits = new GitLimits(config.maxPushSize(), MAX_FILE_BYTES, Duration.ofMinutes(10));
         ConfigPush configPush = new ConfigPush(site, secrets, repos, List.of(new PipelineConfigRule(),
-                new WebhookConfigRule(secrets, config.outboundAllow()), new NodeRedUrlConfigRule(config.outboundAllow())));
+                new WebhookConfigRule(secrets, config.outboundAllow()), new NodeRedUrlConfigRule(config.outboundAllow())), targets);
         return new PushEventsGitAccess(new DefaultGitAccess(repos, teams, access, limits, metrics,
                 new ReceiveServices(new SnapshotCheck(), reviews, mainMoved, configPush)), events, clock);
     }

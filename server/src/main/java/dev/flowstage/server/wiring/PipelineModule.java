@@ -25,6 +25,9 @@ import dev.flowstage.storage.secret.SecretBox;
 import dev.flowstage.web.api.pipelines.PipelineApi;
 import dev.flowstage.web.events.EventTickets;
 import dev.flowstage.web.events.EventsApiFeature;
+import dev.flowstage.hooks.fleet.Fleet;
+import dev.flowstage.hooks.devices.ActiveCommits;
+import dev.flowstage.storage.signing.CommitSignatures;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 
@@ -44,9 +47,11 @@ public interface PipelineModule {
     @Singleton
     static PipelineEngine engine(TeamStore teams, RunStore runs, ReviewStore reviews, RepoStore repos,
                                  SecretBox secrets, Clock clock, MainMovedListeners mainMoved, FlowCapture capture,
-                                 ReviewService reviewService, ConfigPipelineStore pipelines) {
+                                 ReviewService reviewService, ConfigPipelineStore pipelines, Fleet fleet,
+                                 CommitSignatures signer, ActiveCommits active) {
         PipelineEngine engine = new PipelineEngine(teams, runs, reviews, repos, secrets, clock, mainMoved,
-                new NodeRedLiveCapture(teams, capture, clock), ENGINE_THREADS);
+                new NodeRedLiveCapture(teams, capture, clock), ENGINE_THREADS,
+                new PipelineEngine.Devices(fleet, signer, active));
         reviewService.addListener(engine);
         reviewService.addPolicy(new ActorApprovalPolicy(runs, pipelines));
         mainMoved.add(engine);

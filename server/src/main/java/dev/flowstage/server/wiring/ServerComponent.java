@@ -11,7 +11,7 @@ import java.time.Clock;
 
 /** The one object graph of a running server. */
 @Singleton
-@Component(modules = {StorageModule.class, AccessModule.class, LiveModule.class, EventModule.class, PipelineModule.class, WebModule.class, ServerModule.class, AuditModule.class, DeviceModule.class})
+@Component(modules = {StorageModule.class, AccessModule.class, LiveModule.class, EventModule.class, PipelineModule.class, DeviceModule.class, WebModule.class, ServerModule.class, AuditModule.class})
 public interface ServerComponent {
     FlowstageServer server();
 

@@ -17,6 +17,7 @@ import dev.flowstage.storage.secret.SecretBox;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import dev.flowstage.storage.meta.TargetListeners;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -31,8 +32,8 @@ public interface StorageModule {
 
     @Provides
     @Singleton
-    static RepoStore repoStore(ServerConfig config, GcQueue gc) {
-        return new LocalRepoStore(config.dataDir().resolve("repos"), gc);
+    static RepoStore repoStore(ServerConfig config, GcQueue gc, TargetListeners targets) {
+        return new LocalRepoStore(config.dataDir().resolve("repos"), gc, targets::repositoryCreated);
     }
 
     @Provides
@@ -45,8 +46,8 @@ public interface StorageModule {
 
     @Provides
     @Singleton
-    static TeamStore teamStore(RepoStore repos, SiteStore site, Clock clock) {
-        return new GitTeamStore(repos, site, clock);
+    static TeamStore teamStore(RepoStore repos, SiteStore site, Clock clock, TargetListeners targets) {
+        return new GitTeamStore(repos, site, clock, targets);
     }
 
     @Provides

@@ -15,6 +15,7 @@ import dev.flowstage.storage.secret.PasswordHasher;
 import dev.flowstage.storage.secret.SecretBox;
 import dev.flowstage.web.WebApp;
 import dev.flowstage.web.api.ApiResourceConfig;
+import dev.flowstage.web.api.signing.SigningKeyFeature;
 import dev.flowstage.web.api.ApiServices;
 import dev.flowstage.web.api.audit.AuditApiFeature;
 import dev.flowstage.web.api.devices.DeviceApiFeature;
@@ -75,11 +76,12 @@ public interface WebModule {
     static Handler handler(GitAccess git, Authenticator auth, ApiServices api, PrometheusMeterRegistry metrics,
                            EventStreams events, PipelineApi pipelines, EventsApiFeature eventsApi,
                            ServerConfig config, AuditApiFeature auditApi,
-                           DeviceApiFeature deviceApi) {
+                           DeviceApiFeature deviceApi, SigningKeyFeature signingKeyApi) {
         ApiResourceConfig rest = new ApiResourceConfig(api, pipelines);
         rest.register(eventsApi);
         rest.register(auditApi);
         rest.register(deviceApi);
+        rest.register(signingKeyApi);
         ServletContextHandler context = WebApp.create(new GitAuthFilter(auth), new FlowstageGitServlet(git),
                 rest, metrics, api::urls, config.metricsToken());
         events.mount(context);

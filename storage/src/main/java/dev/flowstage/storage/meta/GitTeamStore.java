@@ -28,10 +28,18 @@ public final class GitTeamStore implements TeamStore {
     // Commit ids name a configuration exactly, so cached entries are never stale.
     private final Cache<ObjectId, TeamConfig> configs = Caffeine.newBuilder().maximumSize(1_000).build();
 
+    private final TargetListener listener;
+
     public GitTeamStore(RepoStore repos, SiteStore site, Clock clock) {
+        this(repos, site, clock, new TargetListener() { });
+    }
+
+    /** With {@code listener} told of every configuration change made through {@link #edit}. */
+    public GitTeamStore(RepoStore repos, SiteStore site, Clock clock, TargetListener listener) {
         this.repos = repos;
         this.site = site;
         this.clock = clock;
+        this.listener = java.util.Objects.requireNonNull(listener);
     }
 
     @Override
@@ -89,18 +97,24 @@ public final class GitTeamStore implements TeamStore {
         }
         try (Repository repo = repos.open(configRepo(team))) {
             MetaRef meta = new MetaRef(repo, REF);
+            TeamConfig[] before = new TeamConfig[1];
             MetaRef.Snapshot written = meta.update(message, ident(actor), snapshot -> {
                 if (snapshot.isEmpty()) {
                     throw notFound(team);
                 }
                 TeamConfig current = configs.get(snapshot.commit().copy(), id -> parse(team, snapshot.files()));
+                before[0] = current;
                 TeamConfig next = edit.apply(current);
                 if (next == null || !team.equals(next.name())) {
                     throw new MetaInvalidException("a team cannot be renamed");
                 }
                 return TeamConfigFiles.format(next);
             });
-            return configs.get(written.commit().copy(), id -> parse(team, written.files()));
+            TeamConfig after = configs.get(written.commit().copy(), id -> parse(team, written.files()));
+            if (before[0] != null) {
+                listener.configChanged(team, before[0], after);
+            }
+            return after;
         } catch (RepositoryNotFoundException e) {
             throw notFound(team);
         } catch (IOException e) {

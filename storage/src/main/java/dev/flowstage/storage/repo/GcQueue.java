@@ -182,7 +182,12 @@ public final class GcQueue implements AutoCloseable {
             exclusive.lock();
             long locked = nanoTime.getAsLong();
             try {
-                gc.gc().get();
+                if (BorrowerRepack.borrows(gitDir)) {
+                    // a device borrowing its group's objects: JGit's GC would copy them all in
+                    BorrowerRepack.repack((FileRepository) repo);
+                } else {
+                    gc.gc().get();
+                }
             } finally {
                 exclusive.unlock();
                 long released = nanoTime.getAsLong();

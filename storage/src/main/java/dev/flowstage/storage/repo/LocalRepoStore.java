@@ -54,14 +54,27 @@ public final class LocalRepoStore implements RepoStore {
         }
     }
 
+    private final java.util.function.Consumer<RepoName> created;
+
     public LocalRepoStore(Path reposDir, GcQueue gc) {
-        this(reposDir, gc, System::nanoTime);
+        this(reposDir, gc, System::nanoTime, name -> { });
+    }
+
+    /** With {@code created} told of each repository this store created (after it exists, before it is returned). */
+    public LocalRepoStore(Path reposDir, GcQueue gc, java.util.function.Consumer<RepoName> created) {
+        this(reposDir, gc, System::nanoTime, created);
     }
 
     LocalRepoStore(Path reposDir, GcQueue gc, LongSupplier nanoTime) {
+        this(reposDir, gc, nanoTime, name -> { });
+    }
+
+    private LocalRepoStore(Path reposDir, GcQueue gc, LongSupplier nanoTime,
+            java.util.function.Consumer<RepoName> created) {
         this.reposDir = reposDir.toAbsolutePath().normalize();
         this.gc = gc;
         this.nanoTime = nanoTime;
+        this.created = java.util.Objects.requireNonNull(created);
         this.nextSweep = new AtomicLong(nanoTime.getAsLong() + SWEEP_EVERY);
     }
 
@@ -147,11 +160,12 @@ public final class LocalRepoStore implements RepoStore {
                 head.disableRefLog();
                 head.link(MAIN);
             }
-            return open(name);
         } catch (IOException | RuntimeException e) {
             removeTree(dir);
             throw e;
         }
+        created.accept(name);
+        return open(name);
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.flowstage.hooks.access.UserPrincipal;
 import dev.flowstage.storage.meta.TokenScope;
 import dev.flowstage.web.api.docs.OpenApiResource;
 import dev.flowstage.web.git.GitAuthFilter;
+import dev.flowstage.web.api.signing.SigningKeyResource;
 import jakarta.annotation.Priority;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.HttpMethod;
@@ -57,7 +58,7 @@ public final class AuthFilter implements ContainerRequestFilter {
             return;
         }
         if (HttpMethod.GET.equals(request.getMethod()) && isApiDescription(request.getUriInfo().getPath())) {
-            return; // it describes the calls and reveals no data
+            return; // it describes the calls (or is the public signing key) and reveals no data
         }
         Credentials credentials = Credentials.parse(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         if (credentials instanceof Credentials.None) {
@@ -107,7 +108,9 @@ public final class AuthFilter implements ContainerRequestFilter {
                 .build();
     }
 
+    /** The API description and the server's public signing key: public documents, no data of anyone's. */
     private static boolean isApiDescription(String path) {
-        return OpenApiResource.PATH.equals(path.startsWith("/") ? path.substring(1) : path);
+        String p = path.startsWith("/") ? path.substring(1) : path;
+        return OpenApiResource.PATH.equals(p) || SigningKeyResource.PATH.equals(p);
     }
 }

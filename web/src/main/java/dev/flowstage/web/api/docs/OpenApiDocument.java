@@ -28,7 +28,7 @@ public final class OpenApiDocument {
      * Paths answered without credentials: this document, and a pipeline's webhook trigger, which is
      * authorized by the secret in its URL (see AuthFilter).
      */
-    static final Set<String> PUBLIC = Set.of("/openapi.json", "/teams/{team}/pipelines/{pipeline}/hooks/{secret}");
+    static final Set<String> PUBLIC = Set.of("/openapi.json", "/signing-key", "/teams/{team}/pipelines/{pipeline}/hooks/{secret}");
 
     private OpenApiDocument() {}
 

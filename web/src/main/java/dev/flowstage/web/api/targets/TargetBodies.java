@@ -29,9 +29,11 @@ final class TargetBodies {
     record InstanceBody(String name, String application, @JsonProperty("protected") Boolean protectedMain,
                         NodeRedBody nodeRed, String credentialSecret) {}
 
+    /** {@code credentialSecret}: the device's Node-RED secret, so promotions into it re-encrypt credentials for it. */
     record DeviceBody(String name, String application, String instance, String group, String credentialSecret) {}
 
-    record GroupBody(String name, String application) {}
+    /** {@code credentialSecret}: the one its member devices share, when promotions into the group should re-encrypt. */
+    record GroupBody(String name, String application, String credentialSecret) {}
 
     private final ObjectMapper mapper;
     private final SecretBox secrets;
@@ -81,11 +83,9 @@ final class TargetBodies {
         String name = name(TargetKind.DEVICE, base, b.name());
         String instance = reference(b.instance(), base == null ? null : base.instance());
         String group = reference(b.group(), base == null ? null : base.group());
-        // The agent decrypts flows_cred.json with it: a device without one gets one at creation
-        String secret = base == null ? null : base.sealedCredentialSecret();
-        if (b.credentialSecret() != null && !b.credentialSecret().isEmpty()) {
-            secret = secrets.seal(b.credentialSecret());
-        } else if (secret == null) {
+        // the agent decrypts flows_cred.json with it: a device without one gets one at creation
+        String secret = credentialSecret(base, b.credentialSecret());
+        if (secret == null) {
             secret = secrets.seal(Tokens.newCredentialSecret());
         }
         return new Target(TargetKind.DEVICE, name, application(base, b.application()), false, null, secret,
@@ -94,7 +94,16 @@ final class TargetBodies {
 
     private Target group(Target base, GroupBody b, Instant createdAt) {
         return new Target(TargetKind.GROUP, name(TargetKind.GROUP, base, b.name()),
-                application(base, b.application()), false, null, null, null, null, createdAt);
+                application(base, b.application()), false, null, credentialSecret(base, b.credentialSecret()), null,
+                null, createdAt);
+    }
+
+    /** The sealed secret: the given one ("" removes it), else the current one. */
+    private String credentialSecret(Target base, String given) {
+        if (given == null) {
+            return base == null ? null : base.sealedCredentialSecret();
+        }
+        return given.isEmpty() ? null : secrets.seal(given);
     }
 
     /** Checks what a target refers to exists in the team: its application, a device's instance and group. */

@@ -1,0 +1,170 @@
+package dev.flowstage.storage.share;
+
+import dev.flowstage.storage.repo.RepoLocks;
+import dev.flowstage.storage.repo.RepoName;
+import dev.flowstage.storage.repo.RepoStore;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.eclipse.jgit.errors.RepositoryNotFoundException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
+
+/**
+ * Moves the {@code main} of many device repositories to commits their lender holds: one ref write per
+ * device, no object written. The same call moves a whole group, a wave of it, or puts a wave back to
+ * the commits it had (each device may get its own commit). A device that no longer borrows from the
+ * lender (it left the group meanwhile) is skipped, so its self-contained copy is never pointed at
+ * objects it lacks.
+ */
+public final class DeviceMains {
+    public static final String MAIN = Constants.R_HEADS + "main";
+
+    /**
+     * What a move did: {@code previous} maps each moved device to the commit its main had (null: none);
+     * {@code unchanged} were already there; {@code skipped} do not borrow from the lender or have no repository.
+     */
+    public record Moved(Map<String, ObjectId> previous, List<String> unchanged, List<String> skipped) {
+        public Moved {
+            previous = Collections.unmodifiableMap(new LinkedHashMap<>(previous));
+            unchanged = List.copyOf(unchanged);
+            skipped = List.copyOf(skipped);
+        }
+    }
+
+    /** Ref writes in flight at once during a move. */
+    static final int PARALLEL = 8;
+
+    private final RepoStore repos;
+    private final SharedObjects shared;
+
+    public DeviceMains(RepoStore repos, SharedObjects shared) {
+        this.repos = Objects.requireNonNull(repos);
+        this.shared = Objects.requireNonNull(shared);
+    }
+
+    /**
+     * Points {@code main} of each device of {@code team} at its commit in {@code targets}; {@code lender}
+     * is the repository that holds those commits (a group, or an instance for deployToDevices).
+     */
+    public Moved move(String team, RepoName lender, Map<String, ObjectId> targets, PersonIdent who, String reason)
+            throws IOException {
+        Path lenderObjects = shared.objectsDir(lender);
+        List<Map.Entry<String, ObjectId>> todo = new ArrayList<>(targets.entrySet());
+        Outcome[] outcomes = new Outcome[todo.size()];
+        // a ref write is a lock file, a write and a rename: latency of the file system, not CPU, so a few
+        // run at once (devices are separate repositories and separate files)
+        int threads = Math.min(PARALLEL, todo.size());
+        if (threads <= 1) {
+            for (int i = 0; i < todo.size(); i++) {
+                outcomes[i] = moveOne(team, lenderObjects, todo.get(i), who, reason);
+            }
+        } else {
+            ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "device-fan-out");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                List<Future<Outcome>> futures = new ArrayList<>();
+                for (Map.Entry<String, ObjectId> e : todo) {
+                    futures.add(pool.submit(() -> moveOne(team, lenderObjects, e, who, reason)));
+                }
+                for (int i = 0; i < futures.size(); i++) {
+                    outcomes[i] = futures.get(i).get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while moving device mains");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw new IOException("cannot move device mains: " + e.getCause(), e.getCause());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        Map<String, ObjectId> previous = new LinkedHashMap<>();
+        List<String> unchanged = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (int i = 0; i < outcomes.length; i++) {
+            String device = todo.get(i).getKey();
+            switch (outcomes[i].kind()) {
+                case MOVED -> previous.put(device, outcomes[i].old());
+                case UNCHANGED -> unchanged.add(device);
+                case SKIPPED -> skipped.add(device);
+            }
+        }
+        return new Moved(previous, unchanged, skipped);
+    }
+
+    private enum Kind { MOVED, UNCHANGED, SKIPPED }
+
+    private record Outcome(Kind kind, ObjectId old) {}
+
+    private Outcome moveOne(String team, Path lenderObjects, Map.Entry<String, ObjectId> e, PersonIdent who,
+            String reason) throws IOException {
+        RepoName device = new RepoName(team, e.getKey());
+        Repository repo;
+        try {
+            repo = repos.open(device);
+        } catch (RepositoryNotFoundException gone) {
+            return new Outcome(Kind.SKIPPED, null);
+        }
+        try (repo; RepoLocks.Held writing = RepoLocks.writing(repo.getDirectory())) {
+            if (!Alternates.read(repo.getDirectory().toPath()).contains(lenderObjects)) {
+                return new Outcome(Kind.SKIPPED, null);
+            }
+            Ref main = repo.exactRef(MAIN);
+            ObjectId old = main == null ? null : main.getObjectId();
+            if (e.getValue().equals(old)) {
+                return new Outcome(Kind.UNCHANGED, old);
+            }
+            RefUpdate ru = repo.updateRef(MAIN);
+            ru.setExpectedOldObjectId(old == null ? ObjectId.zeroId() : old);
+            ru.setNewObjectId(e.getValue());
+            ru.setForceUpdate(true);
+            ru.setRefLogIdent(who);
+            ru.setRefLogMessage(reason, false);
+            RefUpdate.Result result;
+            try (RevWalk walk = new RevWalk(repo)) {
+                result = ru.update(walk);
+            }
+            return switch (result) {
+                case NEW, FAST_FORWARD, FORCED -> new Outcome(Kind.MOVED, old);
+                case NO_CHANGE -> new Outcome(Kind.UNCHANGED, old);
+                default -> throw new IOException("cannot move main of " + device + ": " + result);
+            };
+        }
+    }
+
+    /** The current {@code main} of each device (null when it has none or no repository). */
+    public Map<String, ObjectId> mains(String team, Iterable<String> devices) throws IOException {
+        Map<String, ObjectId> out = new LinkedHashMap<>();
+        for (String d : devices) {
+            try (Repository repo = repos.open(new RepoName(team, d))) {
+                Ref main = repo.exactRef(MAIN);
+                out.put(d, main == null ? null : main.getObjectId());
+            } catch (RepositoryNotFoundException e) {
+                out.put(d, null);
+            }
+        }
+        return out;
+    }
+}
