@@ -3,6 +3,7 @@ package dev.flowstage.server;
 import dev.flowstage.hooks.events.EventBus;
 import dev.flowstage.hooks.events.WebhookDispatcher;
 import dev.flowstage.hooks.events.WebhookStore;
+import dev.flowstage.hooks.upstream.UpstreamScheduler;
 import dev.flowstage.hooks.nodered.NodeRedDeployer;
 import dev.flowstage.hooks.outbound.OutboundHttp;
 import dev.flowstage.hooks.pipeline.PipelineEngine;
@@ -62,6 +63,7 @@ public final class FlowstageServer implements AutoCloseable {
     private final OutboundHttp outbound;
     private final AuditQueue audit;
     private final GitAuditStore auditStore;
+    private final UpstreamScheduler upstream;
     private Banner banner;
     private ServerLock lock;
 
@@ -70,7 +72,8 @@ public final class FlowstageServer implements AutoCloseable {
                     SshServerLifecycle ssh, TlsMaterial tls, HostKey hostKey, BoundPorts ports,
                     NodeRedDeployer deployer, EventBus events, EventStreams streams, WebhookDispatcher webhooks,
                     PipelineEngine engine, PushTrigger pushTrigger, ScheduleTrigger schedule, WebhookStore webhookFiles,
-                    OutboundHttp outbound, AuditQueue audit, GitAuditStore auditStore) {
+                    OutboundHttp outbound, AuditQueue audit, GitAuditStore auditStore, UpstreamScheduler upstream) {
+        this.upstream = upstream;
         this.outbound = outbound;
         this.audit = audit;
         this.auditStore = auditStore;
@@ -204,6 +207,7 @@ public final class FlowstageServer implements AutoCloseable {
             sealWebhookUrls();
             webhooks.resume(site.teams()); // deliveries a previous run left pending
             deployer.catchUp(site.teams());
+            upstream.start(); // instances following external repositories, from their stored schedule
         }, "flowstage-catch-up");
         catchUp.setDaemon(true);
         catchUp.start();
@@ -253,6 +257,7 @@ public final class FlowstageServer implements AutoCloseable {
     public void close() {
         closeQuietly(jetty);
         closeQuietly(ssh);
+        closeQuietly(upstream);
         closeQuietly(schedule);
         closeQuietly(engine);
         closeQuietly(streams);

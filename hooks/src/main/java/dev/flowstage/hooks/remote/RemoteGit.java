@@ -72,12 +72,16 @@ public final class RemoteGit {
     }
 
     /**
-     * Fetches the tip of {@code branch} (depth 1) into {@code into} as {@code localRef}, and returns it.
-     * {@code into} should be a repository of its own (a mirror), since a shallow fetch marks it shallow.
+     * Fetches {@code branch} into {@code into} as {@code localRef} and returns its tip: with {@code depth} 0 its
+     * whole history (only what {@code into} lacks travels), else that many commits; a shallow fetch marks
+     * {@code into} shallow, so {@code into} should be a repository of its own (a mirror).
      */
-    public ObjectId fetch(RemoteEndpoint e, Repository into, String branch, String localRef) throws RemoteFailure {
+    public ObjectId fetch(RemoteEndpoint e, Repository into, String branch, String localRef, int depth)
+            throws RemoteFailure {
         try (Opened o = open(e, into)) {
-            o.transport.setDepth(1);
+            if (depth > 0) {
+                o.transport.setDepth(depth);
+            }
             o.transport.setTagOpt(TagOpt.NO_TAGS);
             FetchResult r = o.transport.fetch(NullProgressMonitor.INSTANCE,
                     List.of(new RefSpec("+" + Constants.R_HEADS + branch + ":" + localRef)));

@@ -138,7 +138,7 @@ public final class UpstreamSync {
         publish(team, c.instance(), st.withState(UpstreamState.SYNCING, null));
         try (Repository mirror = s.mirrors().open(team, c.instance());
                 Repository repo = s.repos().open(new RepoName(team, c.instance()))) {
-            ObjectId fetched = s.git().fetch(e, mirror, c.branch(), "refs/upstream/head");
+            ObjectId fetched = s.git().fetch(e, mirror, c.branch(), "refs/upstream/head", 0);
             RevCommit remote;
             try (RevWalk w = new RevWalk(mirror)) {
                 remote = w.parseCommit(fetched);
