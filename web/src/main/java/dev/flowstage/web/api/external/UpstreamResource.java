@@ -13,7 +13,6 @@ import dev.flowstage.storage.meta.Role;
 import dev.flowstage.storage.meta.Target;
 import dev.flowstage.storage.meta.TargetKind;
 import dev.flowstage.storage.meta.TeamConfig;
-import dev.flowstage.storage.meta.TeamStore;
 import dev.flowstage.storage.meta.TokenScope;
 import dev.flowstage.web.api.ApiError;
 import dev.flowstage.web.api.ApiSecurityContext;
@@ -49,17 +48,15 @@ import java.util.Optional;
 @Singleton
 public final class UpstreamResource {
     private final TeamGuard guard;
-    private final TeamStore teams;
     private final UpstreamStore store;
     private final UpstreamSync sync;
     private final UpstreamScheduler scheduler;
     private final UpstreamReport report;
 
     @Inject
-    public UpstreamResource(TeamGuard guard, TeamStore teams, UpstreamStore store, UpstreamSync sync,
+    public UpstreamResource(TeamGuard guard, UpstreamStore store, UpstreamSync sync,
                             UpstreamScheduler scheduler, UpstreamReport report) {
         this.guard = guard;
-        this.teams = teams;
         this.store = store;
         this.sync = sync;
         this.scheduler = scheduler;
