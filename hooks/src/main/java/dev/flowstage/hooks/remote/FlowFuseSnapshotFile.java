@@ -33,7 +33,7 @@ public final class FlowFuseSnapshotFile {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             throw notSnapshot(file + (at == null ? "" : ": line " + at.getLineNr() + ", column " + at.getColumnNr())
-                    + ": " + e.getOriginalMessage());
+                    + ": " + brief(e.getOriginalMessage()));
         } catch (IOException e) {
             throw notSnapshot(file + ": unreadable");
         }
@@ -91,6 +91,15 @@ public final class FlowFuseSnapshotFile {
         }
         pkg.set("dependencies", modules);
         return pkg;
+    }
+
+    /** Jackson's message without its parser-internal tail ("(for Array starting at [Source: …])"). */
+    private static String brief(String message) {
+        String m = message == null ? "invalid JSON" : message;
+        int cut = m.indexOf(" (for ");
+        m = cut < 0 ? m : m.substring(0, cut);
+        cut = m.indexOf('\n');
+        return cut < 0 ? m : m.substring(0, cut);
     }
 
     static RemoteFailure notSnapshot(String detail) {
