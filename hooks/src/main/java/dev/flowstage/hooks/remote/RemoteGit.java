@@ -18,6 +18,7 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.FetchConnection;
 import org.eclipse.jgit.transport.FetchResult;
+import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.TagOpt;
@@ -91,6 +92,21 @@ public final class RemoteGit {
                         + e.displayUrl());
             }
             return got.getObjectId();
+        } catch (RemoteFailure f) {
+            throw f;
+        } catch (Exception ex) {
+            throw RemoteFailure.of(ex, e.displayUrl());
+        }
+    }
+
+    /**
+     * Pushes {@code specs} from {@code from}; the answer's {@code RemoteRefUpdate}s say per ref whether the
+     * remote took it (a non-fast-forward is a status there, not a failure, so the caller can fetch and retry).
+     * @throws RemoteFailure when the push could not be made at all (authentication, TLS, timeout, ...)
+     */
+    public PushResult push(RemoteEndpoint e, Repository from, List<RefSpec> specs) throws RemoteFailure {
+        try (Opened o = open(e, from)) {
+            return o.transport.push(NullProgressMonitor.INSTANCE, o.transport.findRemoteRefUpdatesFor(specs));
         } catch (RemoteFailure f) {
             throw f;
         } catch (Exception ex) {

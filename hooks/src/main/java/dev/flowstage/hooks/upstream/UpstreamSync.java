@@ -181,9 +181,12 @@ public final class UpstreamSync {
         }
     }
 
-    /** The state the revisions imply: behind while a remote revision waits (a review), else in sync. */
+    /**
+     * The state the revisions imply: behind while a remote revision waits (a review, or none applied yet,
+     * as before the first sync), else in sync.
+     */
     private static UpstreamStatus settle(UpstreamStatus st) {
-        boolean waiting = st.pendingReview() != null
+        boolean waiting = st.pendingReview() != null || st.lastApplied() == null
                 || (st.lastAttempted() != null && !st.lastAttempted().equals(st.lastApplied()));
         return st.withState(waiting ? UpstreamState.BEHIND : UpstreamState.IN_SYNC, null);
     }

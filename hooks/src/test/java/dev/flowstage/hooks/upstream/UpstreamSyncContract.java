@@ -171,6 +171,37 @@ abstract class UpstreamSyncContract {
         assertEquals(1, f.reviews.list(UpstreamFixture.TEAM, null).size());
     }
 
+    /** The client layer the git stages use pushes too, over the same transports and credentials. */
+    @Test
+    void theClientLayerPushesACommitAndReportsANonFastForward() throws Exception {
+        String base = remote.commit("flows", "main", Map.of("flows.json", FLOWS), "First");
+        follow("line", "main", null);
+        UpstreamConfig c = f.store.get(UpstreamFixture.TEAM, "line").orElseThrow();
+        var endpoint = new UpstreamEndpoints(f.secrets, f.integrations, f.policy, Duration.ofSeconds(10))
+                .of(UpstreamFixture.TEAM, c);
+        var git = new dev.flowstage.hooks.remote.RemoteGit(new dev.flowstage.hooks.outbound.OutboundConnector(f.policy));
+        try (var local = new org.eclipse.jgit.internal.storage.file.FileRepository(tmp.resolve("local.git").toFile())) {
+            local.create(true);
+            git.fetch(endpoint, local, "main", "refs/heads/main", 1);
+            var snapshot = dev.flowstage.storage.snapshot.Snapshot.EMPTY.with("flows.json", "[]");
+            var who = new org.eclipse.jgit.lib.PersonIdent("Flowstage", "flowstage@test");
+            var next = dev.flowstage.storage.snapshot.SnapshotWriter.commit(local, snapshot,
+                    java.util.List.of(org.eclipse.jgit.lib.ObjectId.fromString(base)), who, who, "Pushed by Flowstage");
+            var spec = new org.eclipse.jgit.transport.RefSpec(next.name() + ":refs/heads/staging");
+            var result = git.push(endpoint, local, java.util.List.of(spec));
+            assertEquals(org.eclipse.jgit.transport.RemoteRefUpdate.Status.OK,
+                    result.getRemoteUpdate("refs/heads/staging").getStatus());
+            assertEquals(next, git.head(endpoint, "staging"));
+
+            var orphan = dev.flowstage.storage.snapshot.SnapshotWriter.commit(local, snapshot, java.util.List.of(), who,
+                    who, "Unrelated");
+            var rejected = git.push(endpoint, local, java.util.List.of(
+                    new org.eclipse.jgit.transport.RefSpec(orphan.name() + ":refs/heads/staging")));
+            assertEquals(org.eclipse.jgit.transport.RemoteRefUpdate.Status.REJECTED_NONFASTFORWARD,
+                    rejected.getRemoteUpdate("refs/heads/staging").getStatus());
+        }
+    }
+
     @Test
     void theStatusSurvivesARestart() throws Exception {
         String sha = remote.commit("flows", "main", Map.of("flows.json", FLOWS), "First");
