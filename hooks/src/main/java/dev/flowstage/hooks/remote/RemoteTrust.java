@@ -1,5 +1,7 @@
 package dev.flowstage.hooks.remote;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
@@ -11,11 +13,27 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
-/** The TLS context of one outbound connection: the JVM's CAs, plus the connection's own CA when it has one. */
+/**
+ * The TLS context of one outbound connection: the JVM's CAs, plus the connection's own CA when it has one.
+ * Contexts are kept per CA (building one reads the JVM's CA store, which costs more than an idle sync should),
+ * so TLS sessions are resumed across syncs of the same remote too.
+ */
 final class RemoteTrust {
+    private static final Cache<String, SSLContext> CONTEXTS = Caffeine.newBuilder().maximumSize(256).build();
+
     private RemoteTrust() {}
 
     static SSLContext context(CaCertificate ca) throws GeneralSecurityException {
+        String key = ca == null ? "" : ca.pem();
+        SSLContext cached = CONTEXTS.getIfPresent(key);
+        if (cached == null) {
+            cached = build(ca);
+            CONTEXTS.put(key, cached);
+        }
+        return cached;
+    }
+
+    private static SSLContext build(CaCertificate ca) throws GeneralSecurityException {
         X509TrustManager system = trustManager(null);
         TrustManager tm = system;
         if (ca != null) {

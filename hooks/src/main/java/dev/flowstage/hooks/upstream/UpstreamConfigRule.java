@@ -35,6 +35,11 @@ public final class UpstreamConfigRule implements ConfigRule {
                     throw new MetaInvalidException(where + "upstream files are upstream/INSTANCE.json");
                 }
                 UpstreamConfig c = UpstreamFiles.parse(where, instance, MetaJson.readObject(f.getKey(), f.getValue()));
+                if (!config.targets().containsKey(instance)) {
+                    // left behind when the instance was deleted through the API: inert (nothing syncs it), and
+                    // it must not block unrelated pushes
+                    continue;
+                }
                 UpstreamFiles.check(where, c, config, policy);
                 if (c.sealedHookSecret() != null) {
                     try {

@@ -147,8 +147,10 @@ public final class UpstreamScheduler implements AutoCloseable {
             Set<String> seen = new HashSet<>();
             for (String team : site.teams()) {
                 teams.team(team).ifPresent(c -> UpstreamStore.all(c).forEach(u -> {
-                    seen.add(key(team, u.instance()));
-                    reconfigure(team, u.instance());
+                    if (c.targets().containsKey(u.instance())) { // not of a deleted instance
+                        seen.add(key(team, u.instance()));
+                        reconfigure(team, u.instance());
+                    }
                 }));
             }
             for (String key : entries.keySet()) {
@@ -202,6 +204,25 @@ public final class UpstreamScheduler implements AutoCloseable {
             busy.decrementAndGet();
         }
         boolean again;
+        try {
+            again = reschedule(team, instance, e, after);
+        } catch (RuntimeException ex) {
+            // the worker survives; the rescan schedules the instance again
+            LOG.warn("cannot schedule the next upstream sync of {}/{}", team, instance, ex);
+            synchronized (e) {
+                e.running = false;
+                e.timer = null;
+                again = false;
+            }
+        }
+        if (again) {
+            submit(team, instance, e);
+        }
+    }
+
+    /** After a sync: the next due time (with backoff after failures); true when a sync was asked for meanwhile. */
+    private boolean reschedule(String team, String instance, Entry e, UpstreamStatus after) {
+        boolean again;
         synchronized (e) {
             e.running = false;
             e.last = clock.instant();
@@ -222,9 +243,7 @@ public final class UpstreamScheduler implements AutoCloseable {
                 e.next = null;
             }
         }
-        if (again) {
-            submit(team, instance, e);
-        }
+        return again;
     }
 
     /** The interval, doubled per consecutive failure, at most {@link #MAX_BACKOFF} (or the interval when longer). */

@@ -70,13 +70,14 @@ public final class UpstreamSync {
             return before;
         }
         UpstreamStatus after;
+        Attempt attempt = new Attempt();
         try {
-            after = sync(team, config.get(), before).withState(null, null);
+            after = sync(team, config.get(), before, attempt).withState(null, null);
             after = settle(after);
             after = new UpstreamStatus(after.state(), null, after.lastAttempted(), after.lastApplied(), after.appliedAs(),
                     after.pendingReview(), after.pendingRemote(), after.remote(), after.lastSyncAt(), after.nextSyncAt(), 0);
         } catch (RemoteFailure f) {
-            after = before.attempted(before.lastAttempted(), s.clock().instant())
+            after = before.attempted(attempt.remote != null ? attempt.remote : before.lastAttempted(), s.clock().instant())
                     .withState(UpstreamState.ERROR, f.getMessage())
                     .scheduled(before.nextSyncAt(), before.failures() + 1);
         } catch (RuntimeException | IOException e) {
@@ -89,7 +90,16 @@ public final class UpstreamSync {
             after = after.state() == UpstreamState.ERROR ? after : after.withState(UpstreamState.PAUSED, null);
         }
         record(team, instance, before, after);
+        if (attempt.announced && before.state() == after.state()) {
+            publish(team, instance, after); // back from the 'syncing' announced on the way
+        }
         return after;
+    }
+
+    /** What a sync got to, for the status when it fails: the remote head it saw, whether it announced 'syncing'. */
+    private static final class Attempt {
+        String remote;
+        boolean announced;
     }
 
     /** Records a pause or a resume (state paused, or the state the stored revisions imply). */
@@ -112,10 +122,12 @@ public final class UpstreamSync {
         }
     }
 
-    private UpstreamStatus sync(String team, UpstreamConfig c, UpstreamStatus st) throws RemoteFailure, IOException {
+    private UpstreamStatus sync(String team, UpstreamConfig c, UpstreamStatus st, Attempt attempt)
+            throws RemoteFailure, IOException {
         RemoteEndpoint e = s.endpoints().of(team, c);
         ObjectId head = s.git().head(e, c.branch());
         String sha = head.name();
+        attempt.remote = sha;
         st = st.attempted(sha, s.clock().instant());
         if (st.pendingReview() != null) {
             Optional<Review> r = s.reviews().get(team, st.pendingReview());
@@ -136,6 +148,7 @@ public final class UpstreamSync {
             return st;
         }
         publish(team, c.instance(), st.withState(UpstreamState.SYNCING, null));
+        attempt.announced = true;
         try (Repository mirror = s.mirrors().open(team, c.instance());
                 Repository repo = s.repos().open(new RepoName(team, c.instance()))) {
             ObjectId fetched = s.git().fetch(e, mirror, c.branch(), "refs/upstream/head", 0);

@@ -71,6 +71,7 @@ abstract class UpstreamSyncContract {
         assertEquals(1, f.moved.size(), "main moved once: " + f.moved);
         assertEquals(f.main("line").name(), st.appliedAs());
         assertTrue(f.states("line").contains("syncing"));
+        assertEquals("in_sync", f.states("line").get(f.states("line").size() - 1), "the last event: " + f.states("line"));
 
         UpstreamStatus idle = f.sync.run(UpstreamFixture.TEAM, "line");
         assertEquals(UpstreamState.IN_SYNC, idle.state());
@@ -103,14 +104,16 @@ abstract class UpstreamSyncContract {
 
     @Test
     void aFileThatIsNotASnapshotIsNamedWithLineAndNothingChanges() throws Exception {
-        remote.commit("flows", "main", Map.of("flows.json", "[\n  {\"id\": \"a\", \"type\": \"inject\"}\n  {\"id\": \"b\"}\n]\n"),
-                "Broken");
+        String broken = remote.commit("flows", "main",
+                Map.of("flows.json", "[\n  {\"id\": \"a\", \"type\": \"inject\"}\n  {\"id\": \"b\"}\n]\n"), "Broken");
         follow("line", "main", null);
 
         UpstreamStatus st = f.sync.run(UpstreamFixture.TEAM, "line");
 
         assertEquals(UpstreamState.ERROR, st.state());
         assertTrue(st.error().startsWith("not a snapshot: flows.json: line 3, column 3"), st.error());
+        assertEquals(broken, st.lastAttempted(), "the revision tried is the status's last attempted");
+        assertNull(st.lastApplied());
         assertNull(f.main("line"), "nothing committed");
         assertEquals(1, st.failures());
         assertTrue(f.states("line").contains("error"));
