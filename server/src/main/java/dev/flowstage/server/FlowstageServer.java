@@ -5,6 +5,7 @@ import dev.flowstage.hooks.devices.DeviceWatches;
 import dev.flowstage.hooks.events.EventBus;
 import dev.flowstage.hooks.events.WebhookDispatcher;
 import dev.flowstage.hooks.events.WebhookStore;
+import dev.flowstage.hooks.upstream.UpstreamScheduler;
 import dev.flowstage.hooks.nodered.NodeRedDeployer;
 import dev.flowstage.hooks.outbound.OutboundHttp;
 import dev.flowstage.hooks.pipeline.PipelineEngine;
@@ -69,6 +70,7 @@ public final class FlowstageServer implements AutoCloseable {
     private final DeviceStatusStore deviceStatuses;
     private final DeviceWatches deviceWatches;
     private final SigningKey signingKey;
+    private final UpstreamScheduler upstream;
     private Banner banner;
     private ServerLock lock;
     private Optional<LogFile> logFile = Optional.empty();
@@ -80,7 +82,8 @@ public final class FlowstageServer implements AutoCloseable {
                     PipelineEngine engine, PushTrigger pushTrigger, ScheduleTrigger schedule, WebhookStore webhookFiles,
                     OutboundHttp outbound, AuditQueue audit, GitAuditStore auditStore,
                     DeviceStatusStore deviceStatuses, DeviceWatches deviceWatches,
-                    SigningKey signingKey) {
+                    SigningKey signingKey, UpstreamScheduler upstream) {
+        this.upstream = upstream;
         this.signingKey = signingKey;
         this.deviceStatuses = deviceStatuses;
         this.deviceWatches = deviceWatches;
@@ -225,6 +228,7 @@ public final class FlowstageServer implements AutoCloseable {
             sealWebhookUrls();
             webhooks.resume(site.teams()); // deliveries a previous run left pending
             deployer.catchUp(site.teams());
+            upstream.start(); // instances following external repositories, from their stored schedule
         }, "flowstage-catch-up");
         catchUp.setDaemon(true);
         catchUp.start();
@@ -274,6 +278,7 @@ public final class FlowstageServer implements AutoCloseable {
     public void close() {
         closeQuietly(jetty);
         closeQuietly(ssh);
+        closeQuietly(upstream);
         closeQuietly(deviceWatches);
         closeQuietly(deviceStatuses); // after Jetty: the last reports are in the file
         closeQuietly(schedule);

@@ -16,6 +16,8 @@ import dev.flowstage.hooks.events.PushEventsGitAccess;
 import dev.flowstage.hooks.events.ReviewEventsStore;
 import dev.flowstage.hooks.events.RunEventsStore;
 import dev.flowstage.hooks.events.WebhookConfigRule;
+import dev.flowstage.hooks.secrets.SecretsConfigRule;
+import dev.flowstage.hooks.upstream.UpstreamConfigRule;
 import dev.flowstage.hooks.git.DefaultGitAccess;
 import dev.flowstage.hooks.git.GitAccess;
 import dev.flowstage.hooks.git.GitLimits;
@@ -101,7 +103,8 @@ public interface AccessModule {
                                TargetListeners targets) {
         GitLimits limits = new GitLimits(config.maxPushSize(), MAX_FILE_BYTES, Duration.ofMinutes(10));
         ConfigPush configPush = new ConfigPush(site, secrets, repos, List.of(new PipelineConfigRule(),
-                new WebhookConfigRule(secrets, config.outboundAllow()), new NodeRedUrlConfigRule(config.outboundAllow())), targets);
+                new WebhookConfigRule(secrets, config.outboundAllow()), new NodeRedUrlConfigRule(config.outboundAllow()),
+                new SecretsConfigRule(secrets), new UpstreamConfigRule(secrets, config.outboundAllow())), targets);
         return new PushEventsGitAccess(new DefaultGitAccess(repos, teams, access, limits, metrics,
                 new ReceiveServices(new SnapshotCheck(), reviews, mainMoved, configPush)), events, clock);
     }

@@ -11,7 +11,7 @@ import java.time.Clock;
 
 /** The one object graph of a running server. */
 @Singleton
-@Component(modules = {StorageModule.class, AccessModule.class, LiveModule.class, EventModule.class, PipelineModule.class, DeviceModule.class, WebModule.class, ServerModule.class, AuditModule.class})
+@Component(modules = {StorageModule.class, AccessModule.class, LiveModule.class, EventModule.class, PipelineModule.class, DeviceModule.class, WebModule.class, ServerModule.class, AuditModule.class, ExternalGitModule.class})
 public interface ServerComponent {
     FlowstageServer server();
 

@@ -36,6 +36,7 @@ import java.time.Clock;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import dev.flowstage.web.events.EventStreams;
+import dev.flowstage.web.api.external.ExternalGitApiFeature;
 import dev.flowstage.web.events.EventsApiFeature;
 import dev.flowstage.web.api.pipelines.PipelineApi;
 
@@ -76,12 +77,14 @@ public interface WebModule {
     static Handler handler(GitAccess git, Authenticator auth, ApiServices api, PrometheusMeterRegistry metrics,
                            EventStreams events, PipelineApi pipelines, EventsApiFeature eventsApi,
                            ServerConfig config, AuditApiFeature auditApi,
-                           DeviceApiFeature deviceApi, SigningKeyFeature signingKeyApi) {
+                           DeviceApiFeature deviceApi, SigningKeyFeature signingKeyApi,
+                           ExternalGitApiFeature externalGitApi) {
         ApiResourceConfig rest = new ApiResourceConfig(api, pipelines);
         rest.register(eventsApi);
         rest.register(auditApi);
         rest.register(deviceApi);
         rest.register(signingKeyApi);
+        rest.register(externalGitApi);
         ServletContextHandler context = WebApp.create(new GitAuthFilter(auth), new FlowstageGitServlet(git),
                 rest, metrics, api::urls, config.metricsToken());
         events.mount(context);

@@ -119,7 +119,22 @@ class AccessMatrixIT {
                         Role.OWNER, Scope.WRITE),
                 new Row("POST", "teams/{team}/webhooks", T + "/webhooks", "{}", Role.OWNER, Scope.ADMIN),
                 new Row("DELETE", "teams/{team}/webhooks/{name}", T + "/webhooks/nope", null, Role.OWNER, Scope.ADMIN),
-                new Row("POST", "teams/{team}/events/ticket", T + "/events/ticket", null, Role.VIEWER, Scope.READ));
+                new Row("POST", "teams/{team}/events/ticket", T + "/events/ticket", null, Role.VIEWER, Scope.READ),
+                new Row("PUT", "teams/{team}/secrets/{path}", T + "/secrets/mx/one", "{}", Role.OWNER, Scope.ADMIN),
+                new Row("DELETE", "teams/{team}/secrets/{path}", T + "/secrets/nope", null, Role.OWNER, Scope.ADMIN),
+                new Row("POST", "teams/{team}/integrations/git", T + "/integrations/git", "{}", Role.OWNER, Scope.ADMIN),
+                new Row("DELETE", "teams/{team}/integrations/git/{name}", T + "/integrations/git/nope", null,
+                        Role.OWNER, Scope.ADMIN),
+                new Row("PUT", "teams/{team}/instances/{name}/upstream", T + "/instances/dev/upstream", "{}",
+                        Role.OWNER, Scope.WRITE),
+                new Row("DELETE", "teams/{team}/instances/{name}/upstream", T + "/instances/dev/upstream", null,
+                        Role.OWNER, Scope.WRITE),
+                new Row("POST", "teams/{team}/instances/{name}/upstream/pause", T + "/instances/dev/upstream/pause", null,
+                        Role.OWNER, Scope.WRITE),
+                new Row("POST", "teams/{team}/instances/{name}/upstream/resume", T + "/instances/dev/upstream/resume", null,
+                        Role.OWNER, Scope.WRITE),
+                new Row("POST", "teams/{team}/instances/{name}/upstream/sync", T + "/instances/dev/upstream/sync", null,
+                        Role.OWNER, Scope.WRITE));
     }
 
     /** Calls that are not team-scoped: who may make them is the server-admin flag and the token scope. */
@@ -128,7 +143,9 @@ class AccessMatrixIT {
             // authenticated by the secret in its path, not by a credential (PipelineHookResource)
             "POST teams/{team}/pipelines/{pipeline}/hooks/{secret}",
             // a device's own report, with its device token; people get 403 (DeviceStatusIT)
-            "POST devices/self/status");
+            "POST devices/self/status",
+            // authenticated by the signature over its body, not by a credential (UpstreamResource)
+            "POST teams/{team}/instances/{name}/upstream/hook");
 
     @Test
     void everyStateChangingCallHasARow() throws Exception {

@@ -36,6 +36,8 @@ public final class AuthFilter implements ContainerRequestFilter {
     private static final Set<String> READING = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
     // A pipeline's webhook trigger is authorized by the secret in its URL (SPEC §5), not by credentials
     private static final Pattern SECRET_IN_URL = Pattern.compile("/?teams/[^/]+/pipelines/[^/]+/hooks/[^/]+");
+    // An upstream push webhook is authorized by its signature over the body (UpstreamResource), not by credentials
+    private static final Pattern SIGNED_HOOK = Pattern.compile("/?teams/[^/]+/instances/[^/]+/upstream/hook");
     // A ticket for the event stream only lets its holder read, so a read-scope token may ask for one
     private static final Pattern READING_POST = Pattern.compile("/?teams/[^/]+/events/ticket");
 
@@ -54,7 +56,8 @@ public final class AuthFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         if (HttpMethod.POST.equals(request.getMethod())
-                && SECRET_IN_URL.matcher(request.getUriInfo().getPath()).matches()) {
+                && (SECRET_IN_URL.matcher(request.getUriInfo().getPath()).matches()
+                    || SIGNED_HOOK.matcher(request.getUriInfo().getPath()).matches())) {
             return;
         }
         if (HttpMethod.GET.equals(request.getMethod()) && isApiDescription(request.getUriInfo().getPath())) {

@@ -25,10 +25,11 @@ public final class OpenApiDocument {
     static final String BASIC = "basic";
     static final String BEARER = "bearer";
     /**
-     * Paths answered without credentials: this document, and a pipeline's webhook trigger, which is
-     * authorized by the secret in its URL (see AuthFilter).
+     * Paths answered without credentials: this document, a pipeline's webhook trigger, which is
+     * authorized by the secret in its URL, and an upstream push webhook, authorized by its signature (see AuthFilter).
      */
-    static final Set<String> PUBLIC = Set.of("/openapi.json", "/signing-key", "/teams/{team}/pipelines/{pipeline}/hooks/{secret}");
+    static final Set<String> PUBLIC = Set.of("/openapi.json", "/signing-key", "/teams/{team}/pipelines/{pipeline}/hooks/{secret}",
+            "/teams/{team}/instances/{name}/upstream/hook");
 
     private OpenApiDocument() {}
 

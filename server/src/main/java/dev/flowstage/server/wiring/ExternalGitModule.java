@@ -1,0 +1,95 @@
+package dev.flowstage.server.wiring;
+
+import dagger.Module;
+import dagger.Provides;
+import dev.flowstage.hooks.deps.DependencyPlanner;
+import dev.flowstage.hooks.deps.NodeCatalog;
+import dev.flowstage.hooks.events.EventBus;
+import dev.flowstage.hooks.events.MainMovedListeners;
+import dev.flowstage.hooks.outbound.OutboundConnector;
+import dev.flowstage.hooks.remote.RemoteGit;
+import dev.flowstage.hooks.secrets.GitIntegrations;
+import dev.flowstage.hooks.secrets.TeamSecrets;
+import dev.flowstage.hooks.upstream.UpstreamEndpoints;
+import dev.flowstage.hooks.upstream.UpstreamMirrors;
+import dev.flowstage.hooks.upstream.UpstreamReport;
+import dev.flowstage.hooks.upstream.UpstreamScheduler;
+import dev.flowstage.hooks.upstream.UpstreamStatusLog;
+import dev.flowstage.hooks.upstream.UpstreamStore;
+import dev.flowstage.hooks.upstream.UpstreamSync;
+import dev.flowstage.server.config.ServerConfig;
+import dev.flowstage.storage.meta.SiteStore;
+import dev.flowstage.storage.meta.TeamStore;
+import dev.flowstage.storage.repo.RepoStore;
+import dev.flowstage.storage.review.ReviewStore;
+import dev.flowstage.storage.secret.SecretBox;
+import dev.flowstage.web.api.external.ExternalGitApiFeature;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+
+/** External Git: team secrets, Git integrations, the JGit client side, and pull-mode sync of instances. */
+@Module
+public interface ExternalGitModule {
+    /** Worker threads that serve every following instance's syncs. */
+    int SYNC_WORKERS = 4;
+    /** The limit on each network step of a sync (connect, each read): a hanging remote frees its worker after it. */
+    Duration SYNC_TIMEOUT = Duration.ofSeconds(30);
+
+    @Provides
+    @Singleton
+    static TeamSecrets teamSecrets(TeamStore teams, SecretBox box, Clock clock) {
+        return new TeamSecrets(teams, box, clock);
+    }
+
+    @Provides
+    @Singleton
+    static GitIntegrations gitIntegrations(TeamStore teams, SecretBox box, Clock clock) {
+        return new GitIntegrations(teams, box, clock);
+    }
+
+    @Provides
+    @Singleton
+    static RemoteGit remoteGit(OutboundConnector outbound) {
+        return new RemoteGit(outbound);
+    }
+
+    @Provides
+    @Singleton
+    static UpstreamStore upstreamStore(TeamStore teams, SecretBox box, Clock clock, ServerConfig config) {
+        return new UpstreamStore(teams, box, clock, config.outboundAllow());
+    }
+
+    @Provides
+    @Singleton
+    static UpstreamMirrors upstreamMirrors(ServerConfig config) {
+        return new UpstreamMirrors(config.dataDir().resolve("upstream"));
+    }
+
+    @Provides
+    @Singleton
+    static UpstreamSync upstreamSync(TeamStore teams, UpstreamStore store, RepoStore repos, Clock clock,
+                                     TeamSecrets secrets, GitIntegrations integrations, ServerConfig config,
+                                     RemoteGit git, UpstreamMirrors mirrors, ReviewStore reviews,
+                                     MainMovedListeners mainMoved, EventBus events, SecretBox box) {
+        return new UpstreamSync(new UpstreamSync.Services(teams, store, new UpstreamStatusLog(repos, clock),
+                new UpstreamEndpoints(secrets, integrations, config.outboundAllow(), SYNC_TIMEOUT), git, mirrors, repos,
+                reviews, mainMoved, events, box, clock));
+    }
+
+    @Provides
+    @Singleton
+    static UpstreamScheduler upstreamScheduler(SiteStore site, TeamStore teams, UpstreamStore store, UpstreamSync sync,
+                                               Clock clock) {
+        return new UpstreamScheduler(site, teams, store, sync, clock, SYNC_WORKERS);
+    }
+
+    @Provides
+    @Singleton
+    static ExternalGitApiFeature externalGitApi(TeamStore teams, TeamSecrets secrets, GitIntegrations integrations,
+                                                UpstreamStore store, UpstreamSync sync, UpstreamScheduler scheduler,
+                                                RepoStore repos, UpstreamMirrors mirrors) {
+        return new ExternalGitApiFeature(new ExternalGitApiFeature.Services(teams, secrets, integrations, store, sync,
+                scheduler, new UpstreamReport(sync, scheduler, repos, mirrors, new DependencyPlanner(NodeCatalog.shipped()))));
+    }
+}
