@@ -175,8 +175,8 @@ final class Rollouts implements DeviceReportListener, AutoCloseable {
             List<String> earlier = p.devices().subList(0, p.covered(p.wave() - 1));
             a.okBefore = (int) earlier.stream().filter(d -> runningOn(a, d)).count();
             a.failedBefore = earlier.size() - a.okBefore;
-            log(a, "Server restarted during the rollout: resuming wave " + p.wave() + " of " + p.waves().size());
-            watchWave(a, new LinkedHashSet<>(p.waveDevices(p.wave())), p.waveStartedAt());
+            watchWave(a, new LinkedHashSet<>(p.waveDevices(p.wave())), p.waveStartedAt(),
+                    "Server restarted during the rollout: resuming wave " + p.wave() + " of " + p.waves().size());
         }));
     }
 
@@ -233,7 +233,7 @@ final class Rollouts implements DeviceReportListener, AutoCloseable {
             a.ok.remove(device);
             a.errors.add(device);
         }
-        decide(a, false);
+        decide(a);
     }
 
     /** Moves the next wave that has devices, or ends the rollout as succeeded after the last. */
@@ -273,12 +273,14 @@ final class Rollouts implements DeviceReportListener, AutoCloseable {
         if (!moved.skipped().isEmpty()) {
             line.append(", ").append(moved.skipped().size()).append(" skipped (left the group or no repository)");
         }
-        log(a, line.append("; waiting for running").toString());
-        watchWave(a, wave, start);
+        watchWave(a, wave, start, line.append("; waiting for running").toString());
     }
 
-    /** Watches {@code wave} from {@code start}: counts the reports since then, arms the timeout, decides. */
-    private void watchWave(Active a, Set<String> wave, Instant start) {
+    /**
+     * Watches {@code wave} from {@code start}: counts the reports since then, stores the progress with
+     * {@code line}, arms the timeout and decides.
+     */
+    private void watchWave(Active a, Set<String> wave, Instant start, String line) {
         a.byDeviceClear(byDevice);
         a.ok.clear();
         a.errors.clear();
@@ -305,7 +307,8 @@ final class Rollouts implements DeviceReportListener, AutoCloseable {
             a.timeout.cancel(false);
         }
         a.timeout = scheduler.schedule(() -> guarded(a, () -> timeout(a, waveNo)), ms, TimeUnit.MILLISECONDS);
-        decide(a, true);
+        storeProgress(a, line);
+        decide(a);
     }
 
     private void timeout(Active a, int waveNo) throws IOException {
@@ -317,11 +320,11 @@ final class Rollouts implements DeviceReportListener, AutoCloseable {
                 a.timedOut.add(d);
             }
         }
-        decide(a, true);
+        decide(a);
     }
 
     /** Stops past the threshold, moves on when every device of the wave is settled, else stores progress. */
-    private void decide(Active a, boolean storeNow) {
+    private void decide(Active a) {
         int size = a.wave.size();
         int failed = a.failedNow();
         try {
@@ -337,8 +340,6 @@ final class Rollouts implements DeviceReportListener, AutoCloseable {
                             + "% allowed: going on");
                 }
                 nextWave(a);
-            } else if (storeNow) {
-                storeProgress(a, null);
             } else if (a.progressWrite == null || a.progressWrite.isDone()) {
                 a.progressWrite = scheduler.schedule(() -> guarded(a, () -> {
                     if (!a.done.isDone()) {
