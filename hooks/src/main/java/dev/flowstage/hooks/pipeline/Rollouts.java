@@ -175,7 +175,13 @@ final class Rollouts implements DeviceReportListener, AutoCloseable {
             List<String> earlier = p.devices().subList(0, p.covered(p.wave() - 1));
             a.okBefore = (int) earlier.stream().filter(d -> runningOn(a, d)).count();
             a.failedBefore = earlier.size() - a.okBefore;
-            watchWave(a, new LinkedHashSet<>(p.waveDevices(p.wave())), p.waveStartedAt(),
+            // devices deleted or moved out of the group while the server was down are no longer waited for
+            Set<String> members = teams.team(a.team).map(c -> c.targets().values().stream()
+                    .filter(t -> t.kind() == TargetKind.DEVICE && a.group.equals(t.group())).map(Target::name)
+                    .collect(Collectors.toSet())).orElse(Set.of());
+            Set<String> wave = new LinkedHashSet<>(p.waveDevices(p.wave()));
+            wave.retainAll(members);
+            watchWave(a, wave, p.waveStartedAt(),
                     "Server restarted during the rollout: resuming wave " + p.wave() + " of " + p.waves().size());
         }));
     }

@@ -191,6 +191,31 @@ class RolloutsTest {
     }
 
     @Test
+    void failuresWithinTheThresholdAreLoggedAndTheRolloutGoesOn() throws Exception {
+        rolledOut(3600, 50);
+        f.commit("dev", PipelineFixture.flows("[{\"id\":\"n5\",\"type\":\"debug\"}]"), "five");
+        String id = deploy();
+        wave(id, 1);
+        ObjectId commit = f.main("pis");
+        running("pi-00", commit);
+        wave(id, 2);
+        statuses.report("acme", "pi-02", commit.name(), DeviceState.ERROR, "a node is missing", null);
+        for (String d : List.of("pi-01", "pi-03", "pi-04")) {
+            running(d, commit);
+        }
+        wave(id, 3);
+        DEVICES.subList(5, 10).forEach(d -> running(d, commit));
+        Run done = f.awaitEnd(id);
+        assertEquals(RunStatus.SUCCEEDED, done.status(), done.toString());
+        assertTrue(lines(done).contains("Wave 2: 1 of 4 device(s) failed (pi-02), within the 50% allowed: going on"),
+                lines(done).toString());
+        assertTrue(lines(done).contains("Rollout done: 9 of 10 device(s) running " + commit.name().substring(0, 7)
+                + ", 1 failed"), lines(done).toString());
+        assertEquals(1, done.rollout().failed());
+        assertEquals(DEVICES, movedTo(commit), "a device that failed within the threshold keeps the new commit");
+    }
+
+    @Test
     void devicesSilentAtTheTimeoutFailAndTheWaveGoesBack() throws Exception {
         ObjectId first = rolledOut(3600, 50);
         f.pipelines.replace("acme", "olga", "fleet", PipelineFixture.json(pipelineJson(1, 50)));
