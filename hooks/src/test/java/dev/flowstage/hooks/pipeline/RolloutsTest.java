@@ -216,6 +216,32 @@ class RolloutsTest {
     }
 
     @Test
+    void anApprovedGroupDeployRollsOutInWaves() throws Exception {
+        dev.flowstage.hooks.review.ReviewService reviews = f.reviewService();
+        reviews.addListener(engine);
+        f.pipeline("{\"name\":\"fleet\",\"application\":\"factory\",\"stages\":[{\"name\":\"dev\",\"instance\":\"dev\"},"
+                + "{\"name\":\"pis\",\"group\":\"pis\",\"approval\":{\"required\":1},"
+                + "\"rollout\":{\"waves\":[10,50,100],\"waitForRunning\":3600,\"abortOnFailurePercent\":0}}]}");
+        f.commit("dev", PipelineFixture.flows("[]"), "one");
+        String id = deploy();
+        Run waiting = f.await(id, r -> r.status() == RunStatus.AWAITING_APPROVAL);
+        reviews.approve("acme", waiting.reviewId(), new dev.flowstage.hooks.access.UserPrincipal("oscar", false,
+                dev.flowstage.storage.meta.TokenScope.WRITE));
+        Run one = wave(id, 1);
+        assertEquals(RunStatus.RUNNING, one.status(), one.toString());
+        ObjectId commit = f.main("pis");
+        assertEquals(List.of("pi-00"), movedTo(commit), "the approval starts the first wave only");
+        running("pi-00", commit);
+        wave(id, 2);
+        DEVICES.subList(1, 5).forEach(d -> running(d, commit));
+        wave(id, 3);
+        DEVICES.subList(5, 10).forEach(d -> running(d, commit));
+        Run done = f.awaitEnd(id);
+        assertEquals(RunStatus.SUCCEEDED, done.status(), done.toString());
+        assertEquals(DEVICES, movedTo(commit));
+    }
+
+    @Test
     void devicesSilentAtTheTimeoutFailAndTheWaveGoesBack() throws Exception {
         ObjectId first = rolledOut(3600, 50);
         f.pipelines.replace("acme", "olga", "fleet", PipelineFixture.json(pipelineJson(1, 50)));
