@@ -6,10 +6,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +40,7 @@ public final class DeviceStatusStore implements ActiveCommits, AutoCloseable {
     private final AtomicLong changes = new AtomicLong();
     private long flushed;
     private final ScheduledExecutorService flusher;
+    private final List<DeviceReportListener> listeners = new CopyOnWriteArrayList<>();
 
     /**
      * Loads {@code file} (when present) and flushes to it every {@code flushEvery}; {@code file} null
@@ -75,7 +78,19 @@ public final class DeviceStatusStore implements ActiveCommits, AutoCloseable {
                 DeviceStatus.after(previous, commit, state, message, modules, clock.instant()));
         changes.incrementAndGet();
         events.publish(FlowstageEvent.device(team, device, state.json(), commit, message, stored.lastSeen()));
+        for (DeviceReportListener l : listeners) {
+            try {
+                l.onReport(team, device, stored);
+            } catch (RuntimeException e) {
+                LOG.warn("device report listener failed on a report of {}/{}", team, device, e);
+            }
+        }
         return stored;
+    }
+
+    /** {@code listener} hears every later report (see {@link DeviceReportListener}). */
+    public void addListener(DeviceReportListener listener) {
+        listeners.add(Objects.requireNonNull(listener));
     }
 
     public Optional<DeviceStatus> status(String team, String device) {

@@ -46,6 +46,17 @@ public record FlowstageEvent(String type, String team, String target, Instant ti
                 "run", runId, "status", status, "actor", actor));
     }
 
+    /** As {@link #run}, with a staged rollout's progress ({@code rollout}: wave and device counts; null: none). */
+    public static FlowstageEvent run(String team, String target, String pipeline, String stage, String runId,
+                                     String status, String actor, Instant time, Map<String, Object> rollout) {
+        Map<String, Object> data = fields("pipeline", pipeline, "stage", stage, "run", runId, "status", status,
+                "actor", actor);
+        if (rollout != null) {
+            data.put("rollout", Collections.unmodifiableMap(new LinkedHashMap<>(rollout)));
+        }
+        return new FlowstageEvent(RUN, team, target, time, data);
+    }
+
     /** A review on {@code target} was opened, approved, rejected or applied ({@code state}). */
     public static FlowstageEvent review(String team, String target, String reviewId, String state, String actor,
                                         Instant time) {

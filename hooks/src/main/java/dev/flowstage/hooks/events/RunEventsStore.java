@@ -1,9 +1,13 @@
 package dev.flowstage.hooks.events;
 
+import dev.flowstage.storage.run.RolloutProgress;
 import dev.flowstage.storage.run.Run;
 import dev.flowstage.storage.run.RunStore;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -38,7 +42,8 @@ public final class RunEventsStore implements RunStore {
             before[0] = current;
             return edit.apply(current);
         });
-        if (before[0] == null || before[0].status() != after.status()) {
+        if (before[0] == null || before[0].status() != after.status()
+                || !Objects.equals(counts(before[0].rollout()), counts(after.rollout()))) {
             publish(after);
         }
         return after;
@@ -46,7 +51,24 @@ public final class RunEventsStore implements RunStore {
 
     private void publish(Run r) {
         events.publish(FlowstageEvent.run(r.team(), r.target(), r.pipeline(), r.stage(), r.id(), r.status().json(),
-                r.actor(), clock.instant()));
+                r.actor(), clock.instant(), counts(r.rollout())));
+    }
+
+    /** What a run event tells of a rollout: the wave and the device counts (null without a rollout). */
+    static Map<String, Object> counts(RolloutProgress p) {
+        if (p == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("wave", p.wave());
+        m.put("waves", p.waves().size());
+        m.put("devices", p.devices().size());
+        m.put("onTarget", p.onTarget());
+        m.put("pending", p.pending());
+        m.put("failed", p.failed());
+        m.put("offline", p.offline());
+        m.put("putBack", p.putBack());
+        return m;
     }
 
     @Override

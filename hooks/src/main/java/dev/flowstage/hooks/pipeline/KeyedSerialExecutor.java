@@ -4,23 +4,37 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 /**
  * Runs the tasks of one key one at a time, in submission order, on a shared pool; different keys run in
- * parallel. No thread is held while a key has nothing to do.
+ * parallel. A task may return a stage that the key's next task waits for (a staged rollout that goes on
+ * after its run's task returned); no thread is held while a key waits or has nothing to do.
  */
 final class KeyedSerialExecutor {
     private final Executor pool;
-    private final Map<String, Queue<Runnable>> queues = new HashMap<>();
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
+    private final Map<String, Queue<Supplier<? extends CompletionStage<?>>>> queues = new HashMap<>();
 
     KeyedSerialExecutor(Executor pool) {
         this.pool = pool;
     }
 
     void execute(String key, Runnable task) {
+        execute(key, () -> {
+            task.run();
+            return DONE;
+        });
+    }
+
+    /** Runs {@code task} in turn; the key's next task starts once the stage it returns has completed. */
+    void execute(String key, Supplier<? extends CompletionStage<?>> task) {
         synchronized (queues) {
-            Queue<Runnable> q = queues.get(key);
+            Queue<Supplier<? extends CompletionStage<?>>> q = queues.get(key);
             if (q != null) {
                 q.add(task);
                 return;
@@ -30,21 +44,38 @@ final class KeyedSerialExecutor {
         pool.execute(() -> drain(key, task));
     }
 
-    private void drain(String key, Runnable first) {
-        Runnable task = first;
+    private void drain(String key, Supplier<? extends CompletionStage<?>> first) {
+        Supplier<? extends CompletionStage<?>> task = first;
         while (task != null) {
+            CompletionStage<?> waiting = DONE;
             try {
-                task.run();
+                waiting = task.get();
             } catch (RuntimeException e) {
                 // the task reports its own failures; one failing must not stop the key's queue
             }
-            synchronized (queues) {
-                Queue<Runnable> q = queues.get(key);
-                task = q.poll();
-                if (task == null) {
-                    queues.remove(key);
-                }
+            if (waiting != null && !waiting.toCompletableFuture().isDone()) {
+                waiting.whenComplete((v, e) -> {
+                    try {
+                        pool.execute(() -> drain(key, next(key)));
+                    } catch (RejectedExecutionException stopping) {
+                        // the pool is shut down: queued runs stay queued in the store
+                    }
+                });
+                return;
             }
+            task = next(key);
+        }
+    }
+
+    /** The key's next task, or null (and the key is idle) when it has none. */
+    private Supplier<? extends CompletionStage<?>> next(String key) {
+        synchronized (queues) {
+            Queue<Supplier<? extends CompletionStage<?>>> q = queues.get(key);
+            Supplier<? extends CompletionStage<?>> task = q == null ? null : q.poll();
+            if (task == null) {
+                queues.remove(key);
+            }
+            return task;
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.flowstage.hooks.pipeline;
 
 import dev.flowstage.hooks.devices.ActiveCommits;
+import dev.flowstage.hooks.devices.DeviceFleet;
+import dev.flowstage.hooks.devices.DeviceStatusStore;
 import dev.flowstage.hooks.events.MainMovedListener;
 import dev.flowstage.hooks.fleet.Fleet;
 import dev.flowstage.storage.signing.CommitSignatures;
@@ -33,6 +35,7 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
     private final ReviewOutcomes outcomes;
     private final RunRecovery recovery;
     private final RunQueries queries;
+    private final Rollouts rollouts;
 
     public PipelineEngine(TeamStore teams, RunStore runs, ReviewStore reviews, RepoStore repos, SecretBox secrets,
             Clock clock, MainMovedListener mainMoved, LiveCapture capture, int threads) {
@@ -43,9 +46,14 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
     /**
      * What the engine needs for device and group stages: the fleet that moves device mains (null: none are
      * moved), the key that signs what devices run (null: deploys that must be signed fail), and the devices'
-     * reported running commits.
+     * reported running commits; {@code statuses} (null: none) are the status reports staged rollouts wait for.
      */
-    public record Devices(Fleet fleet, CommitSignatures signer, ActiveCommits active) {}
+    public record Devices(Fleet fleet, CommitSignatures signer, ActiveCommits active, DeviceStatusStore statuses) {
+        /** Without device status reports: group stages with a rollout fan out at once. */
+        public Devices(Fleet fleet, CommitSignatures signer, ActiveCommits active) {
+            this(fleet, signer, active, null);
+        }
+    }
 
     public PipelineEngine(TeamStore teams, RunStore runs, ReviewStore reviews, RepoStore repos, SecretBox secrets,
             Clock clock, MainMovedListener mainMoved, LiveCapture capture, int threads, Devices devices) {
@@ -58,13 +66,20 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
             t.setDaemon(true);
             return t;
         });
+        this.rollouts = devices.fleet() == null || devices.statuses() == null ? null
+                : new Rollouts(teams, runs, devices.fleet(), devices.statuses(), clock,
+                        DeviceFleet.DEFAULT_OFFLINE_AFTER, pending::release);
         RunExecutor executor = new RunExecutor(teams, runs, reviews, promoter, secrets, clock, mainMoved, capture,
-                pending::release, writer, devices.active(), fanOut);
+                pending::release, writer, devices.active(), fanOut, rollouts);
         RecoveryGate gate = new RecoveryGate();
-        this.queue = new RunQueue(executor, threads);
+        Rollouts going = rollouts;
+        this.queue = new RunQueue(executor, threads, r -> going == null ? CompletableFuture.completedFuture(null)
+                : going.completion(r));
         this.admission = new RunAdmission(teams, runs, promoter, pending, queue, gate, clock);
-        this.outcomes = new ReviewOutcomes(runs, reviews, executor, pending, queue, gate, clock, fanOut);
-        this.recovery = new RunRecovery(teams, runs, reviews, promoter, pending, queue, outcomes, gate, clock, fanOut);
+        this.outcomes = new ReviewOutcomes(runs, reviews, executor, pending, queue, gate, clock, fanOut,
+                rollouts);
+        this.recovery = new RunRecovery(teams, runs, reviews, promoter, pending, queue, outcomes, gate, clock, fanOut,
+                rollouts);
         this.queries = new RunQueries(runs, pending);
     }
 
@@ -142,6 +157,9 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
     @Override
     public void close() throws InterruptedException {
         queue.close();
+        if (rollouts != null) {
+            rollouts.close();
+        }
         writer.shutdown();
         writer.awaitTermination(5, TimeUnit.SECONDS);
     }

@@ -21,6 +21,8 @@ public final class PipelineJson {
             "approval", "trigger", "deployToDevices", "rollout");
     private static final List<String> TRIGGER_FIELDS = List.of("onPush", "paths", "skipMarker", "schedule");
     private static final List<String> GIT_FIELDS = List.of("integration", "url", "branch", "pullBranch", "filename");
+    /** The longest a rollout wave may wait for its devices, in seconds: a day. */
+    static final int MAX_WAIT_FOR_RUNNING = 86_400;
     private static final List<String> ROLLOUT_FIELDS = List.of("waves", "waitForRunning", "abortOnFailurePercent");
 
     /** What was read: the pipeline when the shape was right, and every problem found. */
@@ -272,25 +274,47 @@ public final class PipelineJson {
         unknown(r, ROLLOUT_FIELDS, in, problems);
         List<Integer> waves = new ArrayList<>();
         JsonNode w = r.get("waves");
-        int last = 0;
-        boolean bad = w == null || !w.isArray() || w.isEmpty();
-        if (!bad) {
+        String example = ", such as [5, 25, 100]";
+        if (w == null || w.isNull() || !w.isArray() || w.isEmpty()) {
+            problems.add(in + "'waves' is required: a list of rising percentages of the group's devices ending at 100"
+                    + example);
+        } else {
+            int last = 0;
+            boolean ok = true;
             for (JsonNode v : w) {
-                if (!v.isIntegralNumber() || v.intValue() <= last || v.intValue() > 100) {
-                    bad = true;
+                if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+                    problems.add(in + "'waves' holds whole percentages" + example + ": " + v + " is not one");
+                    ok = false;
                     break;
                 }
-                last = v.intValue();
-                waves.add(last);
+                int pct = v.intValue();
+                if (pct < 1 || pct > 100) {
+                    problems.add(in + "'waves' holds percentages from 1 to 100: " + pct + " is out of range");
+                    ok = false;
+                    break;
+                }
+                if (pct <= last) {
+                    problems.add(in + "'waves' must rise (each wave is the cumulative share of devices): " + pct
+                            + " follows " + last);
+                    ok = false;
+                    break;
+                }
+                last = pct;
+                waves.add(pct);
+            }
+            if (ok && last != 100) {
+                problems.add(in + "'waves' must end at 100 so that the last wave reaches every device, not at " + last
+                        + example);
             }
         }
-        if (bad || last != 100) {
-            problems.add(in + "'waves' must be rising percentages ending at 100, such as [5, 25, 100]");
-        }
         int wait = wholeNumber(r, "waitForRunning", 300, 1, in, problems);
+        if (wait > MAX_WAIT_FOR_RUNNING) {
+            problems.add(in + "'waitForRunning' is seconds to wait for a wave's devices, at most "
+                    + MAX_WAIT_FOR_RUNNING + " (a day), not " + wait);
+        }
         int abort = wholeNumber(r, "abortOnFailurePercent", 10, 0, in, problems);
         if (abort > 100) {
-            problems.add(in + "'abortOnFailurePercent' must be at most 100");
+            problems.add(in + "'abortOnFailurePercent' is a percentage from 0 to 100, not " + abort);
         }
         return new Rollout(waves, wait, abort);
     }

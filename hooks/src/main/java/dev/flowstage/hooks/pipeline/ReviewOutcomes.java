@@ -30,9 +30,11 @@ final class ReviewOutcomes implements ReviewListener, MainMovedListener {
     private final RecoveryGate recovery;
     private final Clock clock;
     private final DeviceFanOut fanOut;
+    private final Rollouts rollouts;
 
     ReviewOutcomes(RunStore runs, ReviewStore reviews, RunExecutor executor, PendingRuns pending, RunQueue queue,
-            RecoveryGate recovery, Clock clock, DeviceFanOut fanOut) {
+            RecoveryGate recovery, Clock clock, DeviceFanOut fanOut, Rollouts rollouts) {
+        this.rollouts = rollouts;
         this.fanOut = fanOut;
         this.runs = runs;
         this.reviews = reviews;
@@ -85,6 +87,20 @@ final class ReviewOutcomes implements ReviewListener, MainMovedListener {
         }
         Optional<Run> run = runs.get(review.team(), review.runId());
         if (run.isEmpty() || run.get().status().isTerminal()) {
+            return;
+        }
+        Optional<Rollout> plan = status == RunStatus.SUCCEEDED && rollouts != null ? rollouts.plan(run.get())
+                : Optional.empty();
+        if (plan.isPresent()) {
+            // the approved commit is on the group's main: its rollout carries the run on, running
+            String who = String.join(", ", review.approvals().stream().map(Approval::user).toList());
+            Run approved = runs.update(review.team(), review.runId(), cur -> cur.status().isTerminal() ? cur
+                    : cur.withStatus(RunStatus.RUNNING).withCommits(cur.sourceCommit(), review.base(), commit)
+                            .withLog(clock.instant(), "Review " + review.id() + " approved by " + who
+                                    + "; main of " + cur.target() + " is now " + commit.substring(0, 7)));
+            if (!approved.status().isTerminal()) {
+                rollouts.begin(approved, org.eclipse.jgit.lib.ObjectId.fromString(commit), plan.get());
+            }
             return;
         }
         // the approved commit is on main: the group's devices (or the instance's, with deployToDevices) follow it

@@ -97,9 +97,12 @@ final class RunAdmission implements PipelineRunner {
         Pipeline p = pipeline(config, pipeline);
         Run original = runs.get(team, runId).filter(r -> r.pipeline().equals(pipeline)).orElseThrow(
                 () -> new MetaNotFoundException("run " + runId + " does not exist in pipeline '" + pipeline + "'"));
-        if (original.status() != RunStatus.SUCCEEDED) {
+        // a rollout that stopped left the group's main and its earlier waves on the new commit: that can go back too
+        boolean stoppedRollout = original.status() == RunStatus.FAILED && original.rollout() != null
+                && original.targetAfter() != null;
+        if (original.status() != RunStatus.SUCCEEDED && !stoppedRollout) {
             throw new MetaInvalidException("run " + runId + " is " + original.status().json()
-                    + ": only a run that succeeded can be rolled back");
+                    + ": only a run that succeeded (or a rollout that stopped) can be rolled back");
         }
         if (original.targetBefore() == null) {
             throw new MetaInvalidException("run " + runId + " made the first commit of " + original.target()

@@ -52,10 +52,12 @@ final class RunExecutor {
     private final Executor writer;
     private final ActiveCommits active;
     private final DeviceFanOut fanOut;
+    private final Rollouts rollouts;
 
     RunExecutor(TeamStore teams, RunStore runs, ReviewStore reviews, Promoter promoter, SecretBox secrets, Clock clock,
             MainMovedListener mainMoved, LiveCapture capture, Consumer<Run> onEnd, Executor writer,
-            ActiveCommits active, DeviceFanOut fanOut) {
+            ActiveCommits active, DeviceFanOut fanOut, Rollouts rollouts) {
+        this.rollouts = rollouts;
         this.active = active;
         this.fanOut = fanOut;
         this.teams = teams;
@@ -108,9 +110,22 @@ final class RunExecutor {
             }
             notifyMoved(r, c);
             r = r.withLog(clock.instant(), "main of " + r.target() + " is now " + c.commit().abbreviate(7).name());
+            Optional<Rollout> plan = rollouts == null ? Optional.empty() : rollouts.plan(r);
+            if (plan.isPresent()) {
+                running.join();
+                // the run goes on, running, while the waves move; the rollout ends it
+                return rollouts.begin(r, c.commit(), plan.get());
+            }
             DeviceFanOut.Outcome devices = fanOut.after(r, c.commit());
             for (String line : devices.lines()) {
                 r = r.withLog(clock.instant(), line);
+            }
+            if (devices.failure() == null && rollouts != null && r.rollbackOf() != null) {
+                Run original = runs.get(r.team(), r.rollbackOf()).orElse(null);
+                String back = original == null ? null : rollouts.putBackAfterRollback(r, original, c.commit());
+                if (back != null) {
+                    r = r.withLog(clock.instant(), back);
+                }
             }
             running.join();
             if (devices.failure() != null) {

@@ -1,10 +1,14 @@
 package dev.flowstage.hooks.pipeline;
 
 import dev.flowstage.storage.run.Run;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Executes admitted runs on a small pool: one at a time per pipeline, in the order they were queued, under
@@ -13,12 +17,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class RunQueue implements AutoCloseable {
     private final RunExecutor executor;
+    private final Function<Run, CompletionStage<?>> goesOn;
     private final ExecutorService pool;
     private final KeyedSerialExecutor serial;
     private volatile boolean closed;
 
     RunQueue(RunExecutor executor, int threads) {
+        this(executor, threads, r -> CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * {@code goesOn} says how long a run that its execution left running goes on (a staged rollout): the
+     * pipeline's next run waits for it under {@code queue} and {@code forbid}.
+     */
+    RunQueue(RunExecutor executor, int threads, Function<Run, CompletionStage<?>> goesOn) {
         this.executor = executor;
+        this.goesOn = goesOn;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "pipeline-" + n.incrementAndGet());
@@ -30,15 +44,19 @@ final class RunQueue implements AutoCloseable {
 
     /** Queues {@code run} behind the pipeline's earlier runs, or beside them under {@code allow}. */
     void submit(Run run, Concurrency concurrency) {
-        Runnable task = () -> {
-            if (!closed) {
-                executor.execute(run);
-            }
-        };
+        Supplier<CompletionStage<?>> task = () -> closed ? CompletableFuture.completedFuture(null)
+                : goesOn.apply(executor.execute(run));
         if (concurrency == Concurrency.ALLOW) {
-            pool.execute(task);
+            pool.execute(task::get);
         } else {
             serial.execute(PendingRuns.key(run.team(), run.pipeline()), task);
+        }
+    }
+
+    /** The pipeline's later runs wait for {@code until} (a rollout resumed at start-up) unless it allows overlap. */
+    void hold(Run run, Concurrency concurrency, CompletionStage<?> until) {
+        if (concurrency != Concurrency.ALLOW) {
+            serial.execute(PendingRuns.key(run.team(), run.pipeline()), () -> until);
         }
     }
 

@@ -36,10 +36,13 @@ final class RunRecovery {
     private final RecoveryGate gate;
     private final Clock clock;
     private final DeviceFanOut fanOut;
+    private final Rollouts rollouts;
 
     RunRecovery(TeamStore teams, RunStore runs, ReviewStore reviews, Promoter promoter, PendingRuns pending,
-            RunQueue queue, ReviewOutcomes outcomes, RecoveryGate gate, Clock clock, DeviceFanOut fanOut) {
+            RunQueue queue, ReviewOutcomes outcomes, RecoveryGate gate, Clock clock, DeviceFanOut fanOut,
+            Rollouts rollouts) {
         this.fanOut = fanOut;
+        this.rollouts = rollouts;
         this.teams = teams;
         this.runs = runs;
         this.reviews = reviews;
@@ -71,7 +74,22 @@ final class RunRecovery {
         switch (r.status()) {
             case RUNNING, QUEUED -> {
                 Optional<ObjectId> applied = promoter.findRunCommit(r.team(), r.target(), r.id(), RECOVERY_DEPTH);
-                if (applied.isPresent()) {
+                Optional<Rollout> plan = applied.isPresent() && rollouts != null ? rollouts.plan(r) : Optional.empty();
+                if (applied.isPresent() && rollouts != null && r.status() == RunStatus.RUNNING
+                        && (r.rollout() != null || plan.isPresent())) {
+                    // a staged rollout goes on where it was (or starts, when the stop came before its first wave)
+                    pending.add(r);
+                    Run withCommit = r.targetAfter() != null ? r
+                            : r.withCommits(r.sourceCommit(), r.targetBefore(), applied.get().name());
+                    if (r.rollout() != null) {
+                        rollouts.resume(r);
+                    } else {
+                        withCommit = rollouts.begin(withCommit.withLog(clock.instant(), "Server stopped during the run;"
+                                + " main of " + r.target() + " had already moved: starting its rollout"),
+                                applied.get(), plan.get());
+                    }
+                    queue.hold(r, concurrency(r), rollouts.completion(withCommit));
+                } else if (applied.isPresent()) {
                     String commit = applied.get().name();
                     // the stop may have come between main moving and the devices following it: they follow now
                     DeviceFanOut.Outcome devices = fanOut.after(r, applied.get());
@@ -95,10 +113,8 @@ final class RunRecovery {
                                     .withLog(clock.instant(), "Server stopped during the run; main of " + cur.target()
                                             + " was left as it was"));
                 } else {
-                    Concurrency c = teams.team(r.team()).flatMap(cfg -> ConfigPipelineStore.read(cfg, r.pipeline()))
-                            .map(Pipeline::concurrency).orElse(Concurrency.QUEUE);
                     pending.add(r);
-                    queue.submit(r, c);
+                    queue.submit(r, concurrency(r));
                 }
             }
             case AWAITING_APPROVAL -> {
@@ -112,5 +128,10 @@ final class RunRecovery {
             }
             default -> { }
         }
+    }
+
+    private Concurrency concurrency(Run r) {
+        return teams.team(r.team()).flatMap(cfg -> ConfigPipelineStore.read(cfg, r.pipeline()))
+                .map(Pipeline::concurrency).orElse(Concurrency.QUEUE);
     }
 }

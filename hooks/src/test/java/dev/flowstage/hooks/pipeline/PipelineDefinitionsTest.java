@@ -98,6 +98,46 @@ class PipelineDefinitionsTest {
     }
 
     @Test
+    void aRolloutWithBadWavesOrLimitsIsRefusedWithTheReason() {
+        acme = f.teams.edit("acme", "olga", "group", c -> c.withTarget("pis", new dev.flowstage.storage.meta.Target(
+                dev.flowstage.storage.meta.TargetKind.GROUP, "pis", "factory", false, null, null, null, null,
+                java.time.Instant.EPOCH)));
+        String in = "stage 'pis': rollout.";
+        assertEquals(List.of(), rollout("{\"waves\":[5,25,100],\"waitForRunning\":600,\"abortOnFailurePercent\":0}"));
+        assertEquals(List.of(in + "'waves' must end at 100 so that the last wave reaches every device, not at 50,"
+                + " such as [5, 25, 100]"), rollout("{\"waves\":[10,50]}"));
+        assertEquals(List.of(in + "'waves' must rise (each wave is the cumulative share of devices): 25 follows 50"),
+                rollout("{\"waves\":[50,25,100]}"));
+        assertEquals(List.of(in + "'waves' must rise (each wave is the cumulative share of devices): 50 follows 50"),
+                rollout("{\"waves\":[50,50,100]}"));
+        assertEquals(List.of(in + "'waves' holds percentages from 1 to 100: 0 is out of range"),
+                rollout("{\"waves\":[0,100]}"));
+        assertEquals(List.of(in + "'waves' holds percentages from 1 to 100: 150 is out of range"),
+                rollout("{\"waves\":[50,150]}"));
+        assertEquals(List.of(in + "'waves' holds whole percentages, such as [5, 25, 100]: 12.5 is not one"),
+                rollout("{\"waves\":[12.5,100]}"));
+        assertEquals(List.of(in + "'waves' is required: a list of rising percentages of the group's devices ending at"
+                + " 100, such as [5, 25, 100]"), rollout("{\"waves\":[]}"));
+        assertEquals(List.of(in + "'waitForRunning' must be a whole number of at least 1"),
+                rollout("{\"waves\":[100],\"waitForRunning\":0}"));
+        assertEquals(List.of(in + "'waitForRunning' is seconds to wait for a wave's devices, at most 86400 (a day),"
+                + " not 100000"), rollout("{\"waves\":[100],\"waitForRunning\":100000}"));
+        assertEquals(List.of(in + "'abortOnFailurePercent' is a percentage from 0 to 100, not 101"),
+                rollout("{\"waves\":[100],\"abortOnFailurePercent\":101}"));
+        assertEquals(List.of(in + "'abortOnFailurePercent' must be a whole number of at least 0"),
+                rollout("{\"waves\":[100],\"abortOnFailurePercent\":-1}"));
+        assertEquals(List.of(in + "unknown field 'wave'", in + "'waves' is required: a list of rising percentages of"
+                + " the group's devices ending at 100, such as [5, 25, 100]"), rollout("{\"wave\":[100]}"));
+        assertEquals(List.of("stage 'qa': 'rollout' is for group stages only"), problems("{\"name\":\"p\",\"stages\":["
+                + "{\"name\":\"dev\",\"instance\":\"dev\"},{\"name\":\"qa\",\"instance\":\"qa\",\"rollout\":{\"waves\":[100]}}]}"));
+    }
+
+    private List<String> rollout(String rollout) {
+        return problems("{\"name\":\"p\",\"stages\":[{\"name\":\"dev\",\"instance\":\"dev\"},"
+                + "{\"name\":\"pis\",\"group\":\"pis\",\"rollout\":" + rollout + "}]}");
+    }
+
+    @Test
     void everyApiChangeIsOneCommitInTheConfigRepo() throws Exception {
         int before = commits();
         Pipeline p = f.pipelines.create("acme", "olga", PipelineFixture.json("{\"name\":\"line-1\",\"stages\":["

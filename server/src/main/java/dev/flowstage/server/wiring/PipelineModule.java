@@ -26,7 +26,7 @@ import dev.flowstage.web.api.pipelines.PipelineApi;
 import dev.flowstage.web.events.EventTickets;
 import dev.flowstage.web.events.EventsApiFeature;
 import dev.flowstage.hooks.fleet.Fleet;
-import dev.flowstage.hooks.devices.ActiveCommits;
+import dev.flowstage.hooks.devices.DeviceStatusStore;
 import dev.flowstage.storage.signing.CommitSignatures;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -48,10 +48,10 @@ public interface PipelineModule {
     static PipelineEngine engine(TeamStore teams, RunStore runs, ReviewStore reviews, RepoStore repos,
                                  SecretBox secrets, Clock clock, MainMovedListeners mainMoved, FlowCapture capture,
                                  ReviewService reviewService, ConfigPipelineStore pipelines, Fleet fleet,
-                                 CommitSignatures signer, ActiveCommits active) {
+                                 CommitSignatures signer, DeviceStatusStore statuses) {
         PipelineEngine engine = new PipelineEngine(teams, runs, reviews, repos, secrets, clock, mainMoved,
                 new NodeRedLiveCapture(teams, capture, clock), ENGINE_THREADS,
-                new PipelineEngine.Devices(fleet, signer, active));
+                new PipelineEngine.Devices(fleet, signer, statuses, statuses));
         reviewService.addListener(engine);
         reviewService.addPolicy(new ActorApprovalPolicy(runs, pipelines));
         mainMoved.add(engine);

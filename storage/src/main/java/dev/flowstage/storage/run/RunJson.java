@@ -7,7 +7,9 @@ import dev.flowstage.storage.meta.MetaInvalidException;
 import dev.flowstage.storage.meta.MetaJson;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The file {@code runs/SHARD/ID.json}; the team is the repository's, so it is not written. */
 final class RunJson {
@@ -39,6 +41,9 @@ final class RunJson {
             ObjectNode o = log.addObject();
             MetaJson.put(o, "at", line.at());
             o.put("message", line.message());
+        }
+        if (r.rollout() != null) {
+            formatRollout(n.putObject("rollout"), r.rollout());
         }
         return MetaJson.write(n);
     }
@@ -77,6 +82,62 @@ final class RunJson {
                 MetaJson.text(path, n, "targetAfter"), MetaJson.number(path, n, "reviewId"),
                 MetaJson.text(path, n, "rollbackOf"), MetaJson.instant(path, n, "createdAt"),
                 MetaJson.instant(path, n, "startedAt"), MetaJson.instant(path, n, "finishedAt"), log,
-                MetaJson.text(path, n, "error"));
+                MetaJson.text(path, n, "error"), parseRollout(path, n.get("rollout")));
+    }
+
+    private static void formatRollout(ObjectNode o, RolloutProgress p) {
+        ArrayNode waves = o.putArray("waves");
+        p.waves().forEach(waves::add);
+        o.put("waitForRunning", p.waitForRunning());
+        o.put("abortOnFailurePercent", p.abortOnFailurePercent());
+        o.put("commit", p.commit());
+        ArrayNode devices = o.putArray("devices");
+        p.devices().forEach(devices::add);
+        o.put("wave", p.wave());
+        MetaJson.put(o, "waveStartedAt", p.waveStartedAt());
+        ObjectNode previous = o.putObject("previous");
+        p.previous().forEach(previous::put);
+        o.put("onTarget", p.onTarget());
+        o.put("pending", p.pending());
+        o.put("failed", p.failed());
+        o.put("offline", p.offline());
+        o.put("putBack", p.putBack());
+    }
+
+    private static RolloutProgress parseRollout(String path, JsonNode o) {
+        if (o == null || o.isNull()) {
+            return null;
+        }
+        String in = path + ": rollout";
+        if (!o.isObject()) {
+            throw new MetaInvalidException(in + " must be an object");
+        }
+        List<Integer> waves = new ArrayList<>();
+        for (JsonNode w : array(in, o, "waves")) {
+            waves.add(w.asInt());
+        }
+        List<String> devices = new ArrayList<>();
+        for (JsonNode d : array(in, o, "devices")) {
+            devices.add(d.asText());
+        }
+        Map<String, String> previous = new LinkedHashMap<>();
+        JsonNode prev = o.get("previous");
+        if (prev != null && prev.isObject()) {
+            prev.fields().forEachRemaining(e -> previous.put(e.getKey(), e.getValue().isNull() ? null
+                    : e.getValue().asText()));
+        }
+        return new RolloutProgress(waves, o.path("waitForRunning").asInt(), o.path("abortOnFailurePercent").asInt(),
+                MetaJson.requiredText(in, o, "commit"), devices, o.path("wave").asInt(),
+                MetaJson.instant(in, o, "waveStartedAt"), previous, o.path("onTarget").asInt(),
+                o.path("pending").asInt(), o.path("failed").asInt(), o.path("offline").asInt(),
+                o.path("putBack").asInt());
+    }
+
+    private static JsonNode array(String in, JsonNode o, String field) {
+        JsonNode a = o.get(field);
+        if (a == null || !a.isArray()) {
+            throw new MetaInvalidException(in + ": '" + field + "' must be a list");
+        }
+        return a;
     }
 }

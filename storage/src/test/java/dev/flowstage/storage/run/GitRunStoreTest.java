@@ -19,7 +19,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -77,6 +79,41 @@ class GitRunStoreTest {
         assertEquals(full, restarted.get("acme", "000001").orElseThrow());
         assertEquals(RunStatus.FAILED, full.status());
         assertEquals("000003", restarted.create(queued("acme", "line-1")).id());
+    }
+
+    @Test
+    void aRolloutsProgressAndPreviousCommitsAreKeptAcrossARestart() {
+        runs.create(queued("acme", "line-1"));
+        Map<String, String> previous = new LinkedHashMap<>();
+        previous.put("pi-1", SHA);
+        previous.put("pi-2", null);
+        RolloutProgress progress = RolloutProgress.begin(List.of(10, 50, 100), 120, 20, SHA,
+                List.of("pi-1", "pi-2", "pi-3")).atWave(2, NOW.plusSeconds(5), previous).withCounts(1, 1, 1, 1, 0);
+        Run stored = runs.update("acme", "000001", r -> r.started(NOW).withRollout(progress));
+
+        RepositoryCache.clear();
+        Run read = new GitRunStore(new LocalRepoStore(data.resolve("repos"), gc), CLOCK).get("acme", "000001")
+                .orElseThrow();
+        assertEquals(stored, read);
+        assertEquals(progress, read.rollout());
+        assertTrue(read.rollout().previous().containsKey("pi-2"), "a device that had no commit is remembered");
+    }
+
+    @Test
+    void rolloutWavesCoverTheDevicesCumulativelyWithAtLeastOneDevicePerWave() {
+        List<String> twenty = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            twenty.add(String.format("pi-%02d", i));
+        }
+        RolloutProgress p = RolloutProgress.begin(List.of(10, 50, 100), 60, 0, SHA, twenty);
+        assertEquals(List.of("pi-01", "pi-02"), p.waveDevices(1));
+        assertEquals(twenty.subList(2, 10), p.waveDevices(2));
+        assertEquals(twenty.subList(10, 20), p.waveDevices(3));
+        RolloutProgress few = RolloutProgress.begin(List.of(1, 2, 50, 100), 60, 0, SHA, List.of("a", "b"));
+        assertEquals(List.of("a"), few.waveDevices(1), "1% of two devices is still one device");
+        assertEquals(List.of("b"), few.waveDevices(2));
+        assertEquals(List.of(), few.waveDevices(3), "nothing left for the later waves");
+        assertEquals(List.of(), few.waveDevices(4));
     }
 
     @Test

@@ -1,0 +1,353 @@
+package dev.flowstage.hooks.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flowstage.hooks.devices.DeviceState;
+import dev.flowstage.hooks.devices.DeviceStatusStore;
+import dev.flowstage.hooks.events.EventPublisher;
+import dev.flowstage.hooks.events.MainMovedListener;
+import dev.flowstage.hooks.fleet.Fleet;
+import dev.flowstage.storage.meta.Target;
+import dev.flowstage.storage.meta.TargetKind;
+import dev.flowstage.storage.meta.Role;
+import dev.flowstage.storage.repo.RepoName;
+import dev.flowstage.storage.run.LogLine;
+import dev.flowstage.storage.run.Run;
+import dev.flowstage.storage.run.RunStatus;
+import dev.flowstage.storage.signing.CommitSignatures;
+import dev.flowstage.storage.signing.SigningKey;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jgit.lib.ObjectId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Staged rollouts on the engine with real repositories and a status store fed by the test: waves advance on
+ * reports, an error counts at once, a timeout counts the wave's silent devices as failed, past the threshold
+ * the wave goes back, and a restarted engine resumes the wave timed from its stored start.
+ */
+class RolloutsTest {
+    private static final List<String> DEVICES = List.of("pi-00", "pi-01", "pi-02", "pi-03", "pi-04", "pi-05",
+            "pi-06", "pi-07", "pi-08", "pi-09");
+
+    @TempDir
+    Path dir;
+
+    private PipelineFixture f;
+    private final TestClock clock = new TestClock(Instant.parse("2026-12-01T10:00:00Z"));
+    private DeviceStatusStore statuses;
+    private Fleet fleet;
+    private CommitSignatures signer;
+    private PipelineEngine engine;
+
+    /** A clock the test moves. */
+    static final class TestClock extends Clock {
+        private volatile Instant now;
+
+        TestClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        f = new PipelineFixture(dir);
+        SigningKey key = SigningKey.loadOrCreate(dir.resolve("signing/key.asc"), "Flowstage test", Instant.now());
+        signer = new CommitSignatures(key, clock);
+        statuses = DeviceStatusStore.inMemory(EventPublisher.NONE, clock);
+        fleet = new Fleet(f.teams, f.repos, (team, moves, actor) -> { }, clock);
+        f.targetListeners.add(fleet);
+        f.teams.edit("acme", "olga", "fleet", c -> c.withTarget("pis", target(TargetKind.GROUP, "pis", null)));
+        f.repos.create(new RepoName("acme", "pis")).close();
+        for (String d : DEVICES) {
+            f.teams.edit("acme", "olga", "device " + d, c -> c.withTarget(d, target(TargetKind.DEVICE, d, "pis")));
+            f.repos.create(new RepoName("acme", d)).close();
+        }
+        engine = newEngine();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        engine.close();
+        f.close();
+    }
+
+    private PipelineEngine newEngine() {
+        PipelineEngine e = new PipelineEngine(f.teams, f.runs, f.reviews, f.repos, f.secrets, clock,
+                MainMovedListener.NONE, LiveCapture.NONE, 4, new PipelineEngine.Devices(fleet, signer, statuses,
+                statuses));
+        e.start();
+        return e;
+    }
+
+    @Test
+    void wavesAdvanceAsTheirDevicesReportRunningAndTheNextRunWaits() throws Exception {
+        pipeline(3600, 0);
+        f.commit("dev", PipelineFixture.flows("[]"), "one");
+        String id = deploy();
+        Run one = wave(id, 1);
+        ObjectId commit = f.main("pis");
+        assertEquals(RunStatus.RUNNING, one.status());
+        assertEquals(commit, f.main("pi-00"), "10% of ten devices: the first by name");
+        assertNull(f.main("pi-01"), "later waves wait");
+        assertEquals(1, one.rollout().pending());
+        assertEquals(1, one.rollout().offline(), "pi-00 has never reported");
+
+        // a second deploy of the pipeline waits in the queue while the rollout goes on
+        String queued = engine.deploy("acme", "fleet", "dev", Optional.empty(), "olga", "api").id();
+        running("pi-00", commit);
+        Run two = wave(id, 2);
+        assertEquals(List.of("pi-01", "pi-02", "pi-03", "pi-04"), movedTo(commit).subList(1, 5));
+        assertNull(f.main("pi-05"));
+        assertEquals(1, two.rollout().onTarget());
+        assertEquals(RunStatus.QUEUED, f.runs.get("acme", queued).orElseThrow().status(),
+                "the pipeline's next run waits for the rollout");
+
+        // a report of another commit (what the device ran before) does not count
+        statuses.report("acme", "pi-01", ObjectId.zeroId().name(), DeviceState.RUNNING, null, null);
+        for (String d : List.of("pi-01", "pi-02", "pi-03", "pi-04")) {
+            running(d, commit);
+        }
+        wave(id, 3);
+        for (String d : DEVICES.subList(5, 10)) {
+            running(d, commit);
+        }
+        Run done = f.awaitEnd(id);
+        assertEquals(RunStatus.SUCCEEDED, done.status(), done.toString());
+        assertEquals(DEVICES, movedTo(commit));
+        assertEquals(10, done.rollout().onTarget());
+        assertEquals(0, done.rollout().failed());
+        assertTrue(lines(done).contains("Rollout done: 10 of 10 device(s) running " + commit.name().substring(0, 7)),
+                lines(done).toString());
+        // the queued run starts now, with a rollout of its own
+        Run next = wave(queued, 1);
+        assertEquals(RunStatus.RUNNING, next.status(), next.toString());
+        assertEquals(f.main("pis"), f.main("pi-00"));
+    }
+
+    @Test
+    void anErrorPastTheThresholdStopsAtOncePutsTheWaveBackAndLeavesLaterWavesAlone() throws Exception {
+        ObjectId first = rolledOut(3600, 20);
+        f.commit("dev", PipelineFixture.flows("[{\"id\":\"n2\",\"type\":\"debug\"}]"), "two");
+        String id = deploy();
+        wave(id, 1);
+        ObjectId second = f.main("pis");
+        running("pi-00", second);
+        wave(id, 2);
+        assertEquals(second, f.main("pi-03"));
+        // one of four is 25%, over the 20% allowed: no need to wait for the others
+        statuses.report("acme", "pi-02", second.name(), DeviceState.ERROR, "Node-RED rejected the flows", null);
+        Run failed = f.awaitEnd(id);
+        assertEquals(RunStatus.FAILED, failed.status());
+        assertEquals("rollout stopped at wave 2 of 3: 1 of 4 device(s) failed, over the 20% allowed", failed.error());
+        assertTrue(lines(failed).contains("Wave 2 of 3 failed: 1 of 4 device(s) failed (1 reported error): pi-02;"
+                + " the wave's 4 device(s) were put back to their previous commit; 5 device(s) of later waves were"
+                + " not moved"), lines(failed).toString());
+        assertEquals(4, failed.rollout().putBack());
+        assertEquals(second, f.main("pi-00"), "the wave that succeeded stays");
+        for (String d : DEVICES.subList(1, 10)) {
+            assertEquals(first, f.main(d), d + " is on the previous commit");
+        }
+
+        // rolling the stopped rollout back puts the group and the devices it moved back
+        Run back = f.awaitEnd(engine.rollback("acme", "fleet", id, "olga", Role.OWNER).id());
+        assertEquals(RunStatus.SUCCEEDED, back.status(), back.toString());
+        for (String d : DEVICES) {
+            assertEquals(f.snapshot("pis", f.main("pis")), f.snapshot(d, f.main(d)), d);
+        }
+        assertEquals(PipelineFixture.flows("[]"), f.snapshot("pi-00", f.main("pi-00")));
+    }
+
+    @Test
+    void failuresWithinTheThresholdAreLoggedAndTheRolloutGoesOn() throws Exception {
+        rolledOut(3600, 50);
+        f.commit("dev", PipelineFixture.flows("[{\"id\":\"n5\",\"type\":\"debug\"}]"), "five");
+        String id = deploy();
+        wave(id, 1);
+        ObjectId commit = f.main("pis");
+        running("pi-00", commit);
+        wave(id, 2);
+        statuses.report("acme", "pi-02", commit.name(), DeviceState.ERROR, "a node is missing", null);
+        for (String d : List.of("pi-01", "pi-03", "pi-04")) {
+            running(d, commit);
+        }
+        wave(id, 3);
+        DEVICES.subList(5, 10).forEach(d -> running(d, commit));
+        Run done = f.awaitEnd(id);
+        assertEquals(RunStatus.SUCCEEDED, done.status(), done.toString());
+        assertTrue(lines(done).contains("Wave 2: 1 of 4 device(s) failed (pi-02), within the 50% allowed: going on"),
+                lines(done).toString());
+        assertTrue(lines(done).contains("Rollout done: 9 of 10 device(s) running " + commit.name().substring(0, 7)
+                + ", 1 failed"), lines(done).toString());
+        assertEquals(1, done.rollout().failed());
+        assertEquals(DEVICES, movedTo(commit), "a device that failed within the threshold keeps the new commit");
+    }
+
+    @Test
+    void anApprovedGroupDeployRollsOutInWaves() throws Exception {
+        dev.flowstage.hooks.review.ReviewService reviews = f.reviewService();
+        reviews.addListener(engine);
+        f.pipeline("{\"name\":\"fleet\",\"application\":\"factory\",\"stages\":[{\"name\":\"dev\",\"instance\":\"dev\"},"
+                + "{\"name\":\"pis\",\"group\":\"pis\",\"approval\":{\"required\":1},"
+                + "\"rollout\":{\"waves\":[10,50,100],\"waitForRunning\":3600,\"abortOnFailurePercent\":0}}]}");
+        f.commit("dev", PipelineFixture.flows("[]"), "one");
+        String id = deploy();
+        Run waiting = f.await(id, r -> r.status() == RunStatus.AWAITING_APPROVAL);
+        reviews.approve("acme", waiting.reviewId(), new dev.flowstage.hooks.access.UserPrincipal("oscar", false,
+                dev.flowstage.storage.meta.TokenScope.WRITE));
+        Run one = wave(id, 1);
+        assertEquals(RunStatus.RUNNING, one.status(), one.toString());
+        ObjectId commit = f.main("pis");
+        assertEquals(List.of("pi-00"), movedTo(commit), "the approval starts the first wave only");
+        running("pi-00", commit);
+        wave(id, 2);
+        DEVICES.subList(1, 5).forEach(d -> running(d, commit));
+        wave(id, 3);
+        DEVICES.subList(5, 10).forEach(d -> running(d, commit));
+        Run done = f.awaitEnd(id);
+        assertEquals(RunStatus.SUCCEEDED, done.status(), done.toString());
+        assertEquals(DEVICES, movedTo(commit));
+    }
+
+    @Test
+    void devicesSilentAtTheTimeoutFailAndTheWaveGoesBack() throws Exception {
+        ObjectId first = rolledOut(3600, 50);
+        f.pipelines.replace("acme", "olga", "fleet", PipelineFixture.json(pipelineJson(1, 50)));
+        f.commit("dev", PipelineFixture.flows("[{\"id\":\"n3\",\"type\":\"debug\"}]"), "three");
+        String id = deploy();
+        Run failed = f.awaitEnd(id);
+        assertEquals(RunStatus.FAILED, failed.status());
+        assertTrue(lines(failed).contains("Wave 1 of 3 failed: 1 of 1 device(s) failed (1 did not report running"
+                + " within 1 s): pi-00; the wave's 1 device(s) were put back to their previous commit; 9 device(s) of"
+                + " later waves were not moved"), lines(failed).toString());
+        for (String d : DEVICES) {
+            assertEquals(first, f.main(d), d);
+        }
+    }
+
+    @Test
+    void aRestartedEngineResumesTheWaveTimedFromItsStoredStart() throws Exception {
+        ObjectId first = rolledOut(600, 0);
+        f.commit("dev", PipelineFixture.flows("[{\"id\":\"n4\",\"type\":\"debug\"}]"), "four");
+        String id = deploy();
+        wave(id, 1);
+        ObjectId second = f.main("pis");
+        running("pi-00", second);
+        wave(id, 2);
+        engine.close();
+
+        // reports that arrive while the engine is down are in the status store when it comes back
+        for (String d : List.of("pi-01", "pi-02", "pi-03", "pi-04")) {
+            running(d, second);
+        }
+        engine = newEngine();
+        Run three = wave(id, 3);
+        assertEquals(RunStatus.RUNNING, three.status());
+        assertTrue(lines(three).contains("Server restarted during the rollout: resuming wave 2 of 3"),
+                lines(three).toString());
+        assertEquals(second, f.main("pi-09"));
+        engine.close();
+
+        // down past the wave's deadline: the resumed wave times out at once, its silent devices go back
+        clock.advance(Duration.ofSeconds(601));
+        engine = newEngine();
+        Run failed = f.awaitEnd(id);
+        assertEquals(RunStatus.FAILED, failed.status(), failed.toString());
+        assertEquals("rollout stopped at wave 3 of 3: 5 of 5 device(s) failed, over the 0% allowed", failed.error());
+        for (String d : DEVICES.subList(0, 5)) {
+            assertEquals(second, f.main(d), d);
+        }
+        for (String d : DEVICES.subList(5, 10)) {
+            assertEquals(first, f.main(d), d);
+        }
+    }
+
+    /** A first rollout that every device takes; returns its commit. */
+    private ObjectId rolledOut(int waitForRunning, int abortOnFailurePercent) throws Exception {
+        pipeline(waitForRunning, abortOnFailurePercent);
+        f.commit("dev", PipelineFixture.flows("[]"), "one");
+        String id = deploy();
+        wave(id, 1);
+        ObjectId commit = f.main("pis");
+        running("pi-00", commit);
+        wave(id, 2);
+        DEVICES.subList(1, 5).forEach(d -> running(d, commit));
+        wave(id, 3);
+        DEVICES.subList(5, 10).forEach(d -> running(d, commit));
+        assertEquals(RunStatus.SUCCEEDED, f.awaitEnd(id).status());
+        return commit;
+    }
+
+    private void pipeline(int waitForRunning, int abortOnFailurePercent) {
+        f.pipeline(pipelineJson(waitForRunning, abortOnFailurePercent));
+    }
+
+    private static String pipelineJson(int waitForRunning, int abortOnFailurePercent) {
+        return ("{\"name\":\"fleet\",\"application\":\"factory\",\"stages\":[{\"name\":\"dev\",\"instance\":\"dev\"},"
+                + "{\"name\":\"pis\",\"group\":\"pis\",\"rollout\":{\"waves\":[10,50,100],\"waitForRunning\":"
+                + waitForRunning + ",\"abortOnFailurePercent\":" + abortOnFailurePercent + "}}]}");
+    }
+
+    private String deploy() {
+        return engine.deploy("acme", "fleet", "dev", Optional.empty(), "olga", "api").id();
+    }
+
+    private Run wave(String id, int wave) {
+        return f.await(id, r -> r.status().isTerminal() || r.rollout() != null && r.rollout().wave() == wave
+                && lines(r).stream().anyMatch(l -> l.startsWith("Wave " + wave + " of")));
+    }
+
+    private void running(String device, ObjectId commit) {
+        statuses.report("acme", device, commit.name(), DeviceState.RUNNING, null, null);
+    }
+
+    private List<String> movedTo(ObjectId commit) throws IOException {
+        List<String> on = new ArrayList<>();
+        for (String d : DEVICES) {
+            if (commit.equals(f.main(d))) {
+                on.add(d);
+            }
+        }
+        return on;
+    }
+
+    private static Target target(TargetKind kind, String name, String group) {
+        return new Target(kind, name, "factory", false, null, null, null, group, Instant.EPOCH);
+    }
+
+    private static List<String> lines(Run r) {
+        return r.log().stream().map(LogLine::message).toList();
+    }
+}
