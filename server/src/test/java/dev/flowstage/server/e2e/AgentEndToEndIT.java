@@ -172,7 +172,8 @@ class AgentEndToEndIT {
 
     private void awaitRunning(ApiClient admin, String commit) throws IOException {
         JsonNode device = await().atMost(WAIT).until(() -> admin.get("/api/v1/teams/fleet/devices/pi-1").json(),
-                d -> commit.equals(d.path("activeCommit").asText()) || "error".equals(d.path("state").asText()));
+                d -> commit.equals(d.path("activeCommit").asText())
+                        || commit.equals(d.path("reportedCommit").asText()) && "error".equals(d.path("state").asText()));
         assertThat(device.path("state").asText()).as(device + "\n" + log("run")).isEqualTo("running");
         assertThat(device.path("activeCommit").asText()).isEqualTo(commit);
         assertThat(device.path("targetCommit").asText()).as("the group's main is the device's main").isEqualTo(commit);
