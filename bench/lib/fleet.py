@@ -98,6 +98,13 @@ def du(path):
     return blocks, apparent
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds the process used so far (/proc/PID/stat)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def loadavg():
     return "%.2f / %.2f / %.2f" % os.getloadavg()
 
@@ -278,10 +285,13 @@ async def watchers(fs, tokens, w, commit, deploy, timeout_s=120):
     await asyncio.sleep(2)  # let the server settle before reading its RSS
     rss = rss_mb(fs.pid)
     log("watchers: %d open in %.1f s, all waiting; server RSS %.0f MB" % (w, opened, rss))
+    server_cpu0, client_cpu0 = cpu_seconds(fs.pid), time.process_time()
     wall0, t0 = time.time(), time.perf_counter()
     deploy_f = loop.run_in_executor(None, deploy)
     await asyncio.wait([d for _, d in watches], timeout=60)
     t_all = max((p.first for p, _ in watches if p.first and p.first > 0), default=t0)
+    # who was busy while the answers came: the server process, or this client (one event loop)
+    server_cpu, client_cpu = cpu_seconds(fs.pid) - server_cpu0, time.process_time() - client_cpu0
     run = await deploy_f
     # the run's finishedAt is after its last device ref was written (server clock; same machine)
     finished_ms = (instant(run["finishedAt"]) - wall0) * 1000
@@ -290,7 +300,8 @@ async def watchers(fs, tokens, w, commit, deploy, timeout_s=120):
     return {"watchers": w, "devices": len(tokens), "open_seconds": opened, "rss_mb": rss,
             "notified": len(lat), "answered_200": ok, "all_notified_s": (t_all - t0),
             "p50_ms": statistics.median(lat) if lat else None, "p99_ms": lat[int(len(lat) * 0.99) - 1] if lat else None,
-            "max_ms": lat[-1] if lat else None, "run_finished_ms": finished_ms, "deploy": run["targetAfter"]}
+            "max_ms": lat[-1] if lat else None, "run_finished_ms": finished_ms,
+            "server_cpu_s": server_cpu, "client_cpu_s": client_cpu, "deploy": run["targetAfter"]}
 
 
 # ---- 3. status reports
@@ -330,7 +341,7 @@ def status_reports(fs, tokens, commit, connections, seconds, work):
     rows = []
     for c in connections:
         load0 = loadavg()
-        out = subprocess.run(["wrk", "-t2", "-c%d" % c, "-d%ds" % seconds, "--latency", "-s", script,
+        out = subprocess.run(["wrk", "-t2", "-c%d" % c, "-d%ds" % seconds, "--timeout", "30s", "--latency", "-s", script,
                               "http://%s:%d" % (HOST, fs.port)], capture_output=True, text=True, timeout=seconds + 120)
         text = out.stdout
         fleet = next((l for l in text.splitlines() if l.startswith("FLEET ")), None)
@@ -387,12 +398,16 @@ def md(res):
         L += ["## %d concurrent watchers" % w["watchers"], "",
               "| figure | value | goal |", "| --- | --- | --- |",
               "| devices (tokens) they are spread over | %d (%d watches each) | |" % (w["devices"], w["watchers"] // w["devices"]),
+              "| server RSS before the watches (after the set-up and the deploys) | %.0f MB | |" % res["idle_rss_mb"],
               "| server RSS with all waiting | %.0f MB | < %.0f MB %s |" % (w["rss_mb"], GOAL_RSS_MB,
                                                                            "✅" if w["rss_mb"] < GOAL_RSS_MB else "❌"),
               "| deploy call → every watcher answered | %.3f s | < %.0f s %s |" % (
                   w["all_notified_s"], GOAL_NOTIFY_S, "✅" if w["all_notified_s"] < GOAL_NOTIFY_S else "❌"),
               "| p50 / p99 / max per watcher (from the deploy call) | %.0f / %.0f / %.0f ms | |" % (w["p50_ms"], w["p99_ms"], w["max_ms"]),
               "| deploy call → the run's finishedAt (all device refs written) | %.0f ms | |" % w["run_finished_ms"],
+              "| CPU used from the deploy call until all answered: server / bench client | %s | |" % (
+                  "%.2f s / %.2f s (wall %.2f s)" % (w["server_cpu_s"], w["client_cpu_s"], w["all_notified_s"])
+                  if w.get("server_cpu_s") is not None else "not measured in this run"),
               "| answered 200 / notified | %d / %d of %d | |" % (w["answered_200"], w["notified"], w["watchers"]),
               "| opening all watches | %.1f s | |" % w["open_seconds"],
               "| load (1 min) | %s → %s | |" % (w["load_start"], w["load_end"]), ""]
