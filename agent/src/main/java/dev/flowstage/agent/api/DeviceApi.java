@@ -58,7 +58,9 @@ public final class DeviceApi {
 
     /** The server's OpenPGP public key, armored. */
     public String signingKey() {
-        HttpResponse<byte[]> r = send(get("api/v1/signing-key", CALL_TIMEOUT), "reading the signing key");
+        // The real server answers JSON to a client that asks for JSON first, as every other call here does.
+        HttpResponse<byte[]> r = send(request("api/v1/signing-key", CALL_TIMEOUT)
+                .setHeader("Accept", "application/pgp-keys").GET().build(), "reading the signing key");
         expect(r, 200, "reading the signing key");
         String armored = new String(r.body(), StandardCharsets.UTF_8);
         if (!armored.contains("-----BEGIN PGP PUBLIC KEY BLOCK-----")) {

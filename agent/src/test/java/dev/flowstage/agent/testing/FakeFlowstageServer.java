@@ -213,6 +213,14 @@ public final class FakeFlowstageServer implements AutoCloseable {
         protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
             String path = req.getPathInfo();
             if (path.equals("/signing-key") && req.getMethod().equals("GET")) {
+                // as the real server: JSON to a client whose first Accept type is JSON, else the armored key
+                String accept = req.getHeader("Accept") == null ? "" : req.getHeader("Accept");
+                if (accept.startsWith("application/json")) {
+                    res.setContentType("application/json");
+                    JSON.writeValue(res.getWriter(), JSON.createObjectNode().put("algorithm", "ed25519")
+                            .put("publicKey", signingKey));
+                    return;
+                }
                 res.setContentType("application/pgp-keys");
                 res.getWriter().write(signingKey);
                 return;

@@ -24,6 +24,7 @@ public final class ServerProcess implements AutoCloseable {
     private final int sshPort;
     private final Map<String, String> env;
     private final List<String> extraArgs;
+    private int httpsPort;
     private Process process;
 
     public ServerProcess(Path dataDir, Path log) {
@@ -77,6 +78,31 @@ public final class ServerProcess implements AutoCloseable {
         return httpPort;
     }
 
+    /**
+     * Serve HTTPS too, on a free port chosen now and kept across restarts (off by default); the
+     * self-signed certificate is made on the first start and kept in the data dir. Call before {@link #start()}.
+     */
+    public ServerProcess withHttps() {
+        httpsPort = freePort();
+        return this;
+    }
+
+    public int httpsPort() {
+        return httpsPort;
+    }
+
+    public String httpsBase() {
+        if (httpsPort == 0) {
+            throw new IllegalStateException("HTTPS is off: call withHttps() before start()");
+        }
+        return "https://127.0.0.1:" + httpsPort;
+    }
+
+    /** The server's TLS certificate, made on its first start with HTTPS. */
+    public Path tlsCertificate() {
+        return dataDir.resolve("tls").resolve("cert.pem");
+    }
+
     public int sshPort() {
         return sshPort;
     }
@@ -91,7 +117,7 @@ public final class ServerProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "-jar", jar().toString(), "serve",
                 "--data", dataDir.toString(), "--bind", "127.0.0.1",
-                "--http-port", Integer.toString(httpPort), "--https-port", "0",
+                "--http-port", Integer.toString(httpPort), "--https-port", Integer.toString(httpsPort),
                 "--ssh-port", Integer.toString(sshPort)));
         command.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(command);
