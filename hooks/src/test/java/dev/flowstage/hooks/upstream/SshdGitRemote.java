@@ -47,7 +47,7 @@ final class SshdGitRemote extends GitRemote {
     }
 
     @Override
-    String url(String name) {
+    public String url(String name) {
         return "ssh://" + user + "@127.0.0.1:" + port + repos.resolve(name + ".git");
     }
 
