@@ -216,6 +216,42 @@ class GitStagesOverHttpsTest {
         assertNull(f.main("qa"));
     }
 
+    @Test
+    void pullReadsANodeRedProjectFolder() throws Exception {
+        f.pipeline("{\"name\":\"project\",\"application\":\"factory\",\"stages\":["
+                + "{\"name\":\"dev\",\"instance\":\"dev\"},"
+                + "{\"name\":\"repo\",\"git\":{\"integration\":\"onprem\",\"url\":\"" + remote.url("flows") + "\","
+                + "\"branch\":\"main\",\"filename\":\"line-project\"}},"
+                + "{\"name\":\"qa\",\"instance\":\"qa\"}]}");
+        String sha = remote.commit("flows", "main", Map.of("line-project/flows.json", DEV_FLOWS,
+                "line-project/package.json", "{\"name\":\"line\",\"dependencies\":{\"node-red-contrib-x\":\"1.2.3\"}}"),
+                "Project layout");
+
+        Run run = f.awaitEnd(engine.deploy(PipelineFixture.TEAM, "project", "repo", Optional.empty(), "olga", "api").id());
+
+        assertEquals(RunStatus.SUCCEEDED, run.status(), String.valueOf(run.error()));
+        assertEquals(sha, run.sourceCommit());
+        Snapshot qa = f.snapshot("qa", f.main("qa"));
+        assertEquals(DEV_FLOWS, new String(qa.bytes("flows.json").orElseThrow(), java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(new String(qa.bytes("package.json").orElseThrow(), java.nio.charset.StandardCharsets.UTF_8)
+                .contains("node-red-contrib-x"));
+    }
+
+    @Test
+    void aGitStageWithApprovalsIsRefusedBeforeAnythingRuns() {
+        f.pipeline("{\"name\":\"approved\",\"application\":\"factory\",\"stages\":["
+                + "{\"name\":\"dev\",\"instance\":\"dev\"},"
+                + "{\"name\":\"repo\",\"approval\":{\"required\":1},\"git\":{\"integration\":\"onprem\",\"url\":\""
+                + remote.url("flows") + "\",\"branch\":\"main\"}}]}");
+
+        dev.flowstage.storage.meta.MetaInvalidException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.flowstage.storage.meta.MetaInvalidException.class,
+                () -> engine.deploy(PipelineFixture.TEAM, "approved", "dev", Optional.empty(), "olga", "api"));
+
+        assertEquals("stage 'repo' is a git stage: approvals happen in a pull request on the Git server, not here;"
+                + " remove its approvals", e.getMessage());
+    }
+
     private static List<String> fields(JsonNode n) {
         List<String> out = new java.util.ArrayList<>();
         n.fieldNames().forEachRemaining(out::add);
