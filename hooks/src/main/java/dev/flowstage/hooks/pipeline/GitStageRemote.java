@@ -11,6 +11,8 @@ import dev.flowstage.hooks.remote.RemoteSnapshotReader;
 import dev.flowstage.hooks.remote.RemoteUrl;
 import dev.flowstage.hooks.secrets.GitIntegration;
 import dev.flowstage.hooks.secrets.GitIntegrations;
+import dev.flowstage.hooks.secrets.TeamSecrets;
+import dev.flowstage.hooks.remote.SshCredentials;
 import dev.flowstage.storage.meta.MetaInvalidException;
 import dev.flowstage.storage.snapshot.Snapshot;
 import java.io.IOException;
@@ -62,6 +64,7 @@ public final class GitStageRemote {
 
     private final RemoteGit git;
     private final GitIntegrations integrations;
+    private final TeamSecrets secrets;
     private final AddressPolicy policy;
     private final Path root;
     private final Duration timeout;
@@ -71,8 +74,9 @@ public final class GitStageRemote {
      * @param root the folder of the private work repositories (e.g. DATA/git-stages)
      * @param timeout the limit on each network step
      */
-    public GitStageRemote(RemoteGit git, GitIntegrations integrations, AddressPolicy policy, Path root,
-            Duration timeout) {
+    public GitStageRemote(RemoteGit git, GitIntegrations integrations, TeamSecrets secrets, AddressPolicy policy,
+            Path root, Duration timeout) {
+        this.secrets = Objects.requireNonNull(secrets);
         this.git = Objects.requireNonNull(git);
         this.integrations = Objects.requireNonNull(integrations);
         this.policy = Objects.requireNonNull(policy);
@@ -198,8 +202,15 @@ public final class GitStageRemote {
             RemoteProtocol protocol = g.url().regionMatches(true, 0, "https://", 0, 8) ? RemoteProtocol.HTTPS
                     : RemoteProtocol.SSH;
             if (protocol == RemoteProtocol.SSH) {
-                throw new RemoteFailure(RemoteFailure.Reason.CONFIGURATION, "git stages connect over HTTPS with an"
-                        + " integration in this version; " + g.url() + " is not an https:// URL");
+                if (g.ssh() == null) {
+                    throw new RemoteFailure(RemoteFailure.Reason.CONFIGURATION, "the git stage's ssh:// URL needs 'ssh'"
+                            + " (a key and a known_hosts line)");
+                }
+                SshCredentials ssh = new SshCredentials(secrets.resolve(team, "git.ssh.key", g.ssh().key()),
+                        g.ssh().passphrase() == null ? null
+                                : secrets.resolve(team, "git.ssh.passphrase", g.ssh().passphrase()),
+                        g.ssh().knownHosts());
+                return new RemoteEndpoint(RemoteUrl.parse(g.url(), protocol, policy), protocol, null, ssh, null, timeout);
             }
             HttpsCredentials https = null;
             CaCertificate ca = null;

@@ -58,8 +58,9 @@ public interface ExternalGitModule {
     /** Git stages of pipelines: private work repositories under DATA/git-stages, the stage's integration. */
     @Provides
     @Singleton
-    static GitStageRemote gitStageRemote(RemoteGit git, GitIntegrations integrations, ServerConfig config) {
-        return new GitStageRemote(git, integrations, config.outboundAllow(), config.dataDir().resolve("git-stages"),
+    static GitStageRemote gitStageRemote(RemoteGit git, GitIntegrations integrations, TeamSecrets secrets,
+                                         ServerConfig config) {
+        return new GitStageRemote(git, integrations, secrets, config.outboundAllow(), config.dataDir().resolve("git-stages"),
                 SYNC_TIMEOUT);
     }
 
