@@ -227,6 +227,29 @@ abstract class GitStagesContract {
     }
 
     @Test
+    void aRoundTripUsesTheDefaultFileNameAndReencryptsCredentialsForTheTarget() throws Exception {
+        f.pipeline("{\"name\":\"plain\",\"application\":\"factory\",\"stages\":["
+                + "{\"name\":\"dev\",\"instance\":\"dev\"},"
+                + "{\"name\":\"repo\",\"git\":{" + connection() + "\"url\":\"" + remote.url("flows") + "\","
+                + "\"branch\":\"auto\"}},"
+                + "{\"name\":\"qa\",\"instance\":\"qa\"}]}");
+        f.commit("dev", PipelineFixture.flows(DEV_FLOWS).with("flows_cred.json", NodeRedCredentials.encrypt(
+                PipelineFixture.JSON.createObjectNode().set("n1", PipelineFixture.JSON.createObjectNode()
+                        .put("password", "p")), "dev-secret")), "dev work");
+
+        Run push = f.awaitEnd(engine.deploy(PipelineFixture.TEAM, "plain", "dev", Optional.empty(), "olga", "api").id());
+        Run pull = f.awaitEnd(engine.deploy(PipelineFixture.TEAM, "plain", "repo", Optional.empty(), "olga", "api").id());
+
+        assertEquals(RunStatus.SUCCEEDED, push.status(), String.valueOf(push.error()));
+        assertTrue(git("show", "auto:snapshot-dev.json").contains("\"tick\""));
+        assertEquals(RunStatus.SUCCEEDED, pull.status(), String.valueOf(pull.error()));
+        assertEquals(push.targetAfter(), pull.sourceCommit());
+        Snapshot qa = f.snapshot("qa", f.main("qa"));
+        assertEquals("p", NodeRedCredentials.read(qa.bytes("flows_cred.json").orElseThrow(), "qa-secret")
+                .get("n1").get("password").asText());
+    }
+
+    @Test
     void pullReadsANodeRedProjectFolder() throws Exception {
         f.pipeline("{\"name\":\"project\",\"application\":\"factory\",\"stages\":["
                 + "{\"name\":\"dev\",\"instance\":\"dev\"},"
