@@ -239,7 +239,7 @@ public final class PipelineJson {
                 sshAuth = new GitStage.Ssh(key, passphrase, knownHosts);
             }
         } else if (ssh) {
-            problems.add(where + "an ssh:// url needs 'ssh': {\"key\": \"secret:PATH\", \"knownHosts\": \"LINE\"}");
+            problems.add(where + "ssh is required for an ssh:// url: {\"key\": \"secret:PATH\", \"knownHosts\": \"LINE\"}");
         }
         String branch = requiredText(g, "branch", where, problems);
         String pull = text(g, "pullBranch", where, problems);
