@@ -63,14 +63,18 @@ abstract class GitStagesContract {
         stages = new GitStageRemote(new RemoteGit(new OutboundConnector(AddressPolicy.parse("127.0.0.1/32"))),
                 integrations, teamSecrets, AddressPolicy.parse("127.0.0.1/32"), dir.resolve("data/git-stages"),
                 Duration.ofSeconds(20));
-        engine = new PipelineEngine(f.teams, f.runs, f.reviews, f.repos, f.secrets, f.clock, MainMovedListener.NONE,
-                LiveCapture.NONE, 2, new PipelineEngine.Devices(null, null, dev.flowstage.hooks.devices.ActiveCommits.NONE),
-                stages);
+        engine = newEngine();
         f.pipeline("{\"name\":\"gitops\",\"application\":\"factory\",\"stages\":["
                 + "{\"name\":\"dev\",\"instance\":\"dev\",\"action\":\"use_latest_snapshot\"},"
                 + "{\"name\":\"review\",\"git\":{" + connection() + "\"url\":\"" + remote.url("flows") + "\","
                 + "\"branch\":\"staging\",\"pullBranch\":\"release\",\"filename\":\"flows/line.json\"}},"
                 + "{\"name\":\"qa\",\"instance\":\"qa\"}]}");
+    }
+
+    PipelineEngine newEngine() {
+        return new PipelineEngine(f.teams, f.runs, f.reviews, f.repos, f.secrets, f.clock, MainMovedListener.NONE,
+                LiveCapture.NONE, 2, new PipelineEngine.Devices(null, null, dev.flowstage.hooks.devices.ActiveCommits.NONE),
+                stages);
     }
 
     /** Starts the Git server. */
@@ -89,7 +93,7 @@ abstract class GitStagesContract {
         f.close();
     }
 
-    private String git(String... args) throws Exception {
+    String git(String... args) throws Exception {
         String[] cmd = new String[args.length + 3];
         cmd[0] = "git";
         cmd[1] = "--git-dir";

@@ -40,6 +40,26 @@ class GitStagesOverHttpsTest extends GitStagesContract {
         assertTrue(run.error().startsWith("TLS certificate not trusted"), run.error());
     }
 
+    @Test
+    void afterACrashARunningPushFailsSayingWhereToLookAndAQueuedOneRuns() throws Exception {
+        engine.close();
+        f.commit("dev", PipelineFixture.flows("[]"), "dev work");
+        Run running = f.runs.create(Run.queued("acme", "gitops", "dev", "dev", "git:review", "use_latest_snapshot", "olga"));
+        f.runs.update("acme", running.id(), r -> r.started(f.clock.instant()));
+        Run queued = f.runs.create(Run.queued("acme", "gitops", "dev", "dev", "git:review", "use_latest_snapshot", "olga"));
+
+        engine = newEngine();
+        engine.start();
+
+        Run failed = f.awaitEnd(running.id());
+        assertEquals(RunStatus.FAILED, failed.status());
+        assertEquals("server stopped during the push to the git stage; check the stage's branch and deploy again if"
+                + " needed", failed.error());
+        Run pushed = f.awaitEnd(queued.id());
+        assertEquals(RunStatus.SUCCEEDED, pushed.status(), String.valueOf(pushed.error()));
+        assertEquals(git("rev-parse", "refs/heads/staging").strip(), pushed.targetAfter());
+    }
+
     @Override
     String connection() {
         return "\"integration\":\"onprem\",";
