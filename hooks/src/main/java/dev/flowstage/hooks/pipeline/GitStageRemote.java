@@ -199,6 +199,10 @@ public final class GitStageRemote {
 
     private RemoteEndpoint endpoint(String team, GitStage g) throws RemoteFailure {
         try {
+            if (g.url().regionMatches(true, 0, "http://", 0, 7)) {
+                throw new RemoteFailure(RemoteFailure.Reason.CONFIGURATION, "the git stage's URL is plain http://:"
+                        + " tokens are sent over https:// only");
+            }
             RemoteProtocol protocol = g.url().regionMatches(true, 0, "https://", 0, 8) ? RemoteProtocol.HTTPS
                     : RemoteProtocol.SSH;
             if (protocol == RemoteProtocol.SSH) {

@@ -60,6 +60,20 @@ class GitStagesOverHttpsTest extends GitStagesContract {
         assertEquals(git("rev-parse", "refs/heads/staging").strip(), pushed.targetAfter());
     }
 
+    @Test
+    void aPlainHttpUrlIsRefusedBeforeAnyTokenIsSent() throws Exception {
+        f.pipeline("{\"name\":\"plain-http\",\"application\":\"factory\",\"stages\":["
+                + "{\"name\":\"dev\",\"instance\":\"dev\"},{\"name\":\"repo\",\"git\":{\"integration\":\"onprem\","
+                + "\"url\":\"" + remote.url("flows").replace("https://", "http://") + "\",\"branch\":\"main\"}}]}");
+        f.commit("dev", PipelineFixture.flows("[]"), "dev work");
+
+        Run run = f.awaitEnd(engine.deploy(PipelineFixture.TEAM, "plain-http", "dev", Optional.empty(), "olga", "api").id());
+
+        assertEquals(RunStatus.FAILED, run.status());
+        assertEquals("configuration problem: the git stage's URL is plain http://: tokens are sent over https:// only",
+                run.error());
+    }
+
     @Override
     String connection() {
         return "\"integration\":\"onprem\",";
