@@ -2,6 +2,17 @@ package dev.flowstage.hooks.pipeline;
 
 /**
  * An external repository stage (SPEC §6): the snapshot is written as {@code filename} on {@code branch}
- * and read back from {@code pullBranch}. Nullable: pullBranch, filename.
+ * and read back from {@code pullBranch}. Nullable: integration (for an ssh:// URL), pullBranch, filename, ssh.
  */
-public record GitStage(String integration, String url, String branch, String pullBranch, String filename) {}
+public record GitStage(String integration, String url, String branch, String pullBranch, String filename, Ssh ssh) {
+    /** An HTTPS stage. */
+    public GitStage(String integration, String url, String branch, String pullBranch, String filename) {
+        this(integration, url, branch, pullBranch, filename, null);
+    }
+
+    /**
+     * How an ssh:// stage connects: {@code key} and {@code passphrase} (nullable) are {@code secret:PATH}
+     * references, {@code knownHosts} the pinned known_hosts line of the server.
+     */
+    public record Ssh(String key, String passphrase, String knownHosts) {}
+}

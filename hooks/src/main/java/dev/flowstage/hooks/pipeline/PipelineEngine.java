@@ -57,6 +57,13 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
 
     public PipelineEngine(TeamStore teams, RunStore runs, ReviewStore reviews, RepoStore repos, SecretBox secrets,
             Clock clock, MainMovedListener mainMoved, LiveCapture capture, int threads, Devices devices) {
+        this(teams, runs, reviews, repos, secrets, clock, mainMoved, capture, threads, devices, null);
+    }
+
+    /** With {@code gitStages} (nullable: deploys into and from git stages are refused) the client of git stages. */
+    public PipelineEngine(TeamStore teams, RunStore runs, ReviewStore reviews, RepoStore repos, SecretBox secrets,
+            Clock clock, MainMovedListener mainMoved, LiveCapture capture, int threads, Devices devices,
+            GitStageRemote gitStages) {
         Promoter promoter = new Promoter(repos, clock, devices.signer());
         DeviceFanOut fanOut = new DeviceFanOut(teams, devices.fleet());
         PendingRuns pending = new PendingRuns();
@@ -70,12 +77,12 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
                 : new Rollouts(teams, runs, devices.fleet(), devices.statuses(), clock,
                         DeviceFleet.DEFAULT_OFFLINE_AFTER, pending::release);
         RunExecutor executor = new RunExecutor(teams, runs, reviews, promoter, secrets, clock, mainMoved, capture,
-                pending::release, writer, devices.active(), fanOut, rollouts);
+                pending::release, writer, devices.active(), fanOut, rollouts, gitStages);
         RecoveryGate gate = new RecoveryGate();
         Rollouts going = rollouts;
         this.queue = new RunQueue(executor, threads, r -> going == null ? CompletableFuture.completedFuture(null)
                 : going.completion(r));
-        this.admission = new RunAdmission(teams, runs, promoter, pending, queue, gate, clock);
+        this.admission = new RunAdmission(teams, runs, promoter, pending, queue, gate, clock, gitStages != null);
         this.outcomes = new ReviewOutcomes(runs, reviews, executor, pending, queue, gate, clock, fanOut,
                 rollouts);
         this.recovery = new RunRecovery(teams, runs, reviews, promoter, pending, queue, outcomes, gate, clock, fanOut,

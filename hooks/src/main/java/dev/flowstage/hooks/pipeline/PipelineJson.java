@@ -20,7 +20,8 @@ public final class PipelineJson {
     private static final List<String> STAGE_FIELDS = List.of("name", "instance", "device", "group", "git", "action",
             "approval", "trigger", "deployToDevices", "rollout");
     private static final List<String> TRIGGER_FIELDS = List.of("onPush", "paths", "skipMarker", "schedule");
-    private static final List<String> GIT_FIELDS = List.of("integration", "url", "branch", "pullBranch", "filename");
+    private static final List<String> GIT_FIELDS = List.of("integration", "url", "branch", "pullBranch", "filename",
+            "ssh");
     /** The longest a rollout wave may wait for its devices, in seconds: a day. */
     static final int MAX_WAIT_FOR_RUNNING = 86_400;
     private static final List<String> ROLLOUT_FIELDS = List.of("waves", "waitForRunning", "abortOnFailurePercent");
@@ -162,11 +163,17 @@ public final class PipelineJson {
         if (s.kind() == StageKind.GIT) {
             ObjectNode g = n.putObject("git");
             GitStage git = s.git();
-            g.put("integration", git.integration());
+            MetaJson.put(g, "integration", git.integration());
             g.put("url", git.url());
             g.put("branch", git.branch());
             MetaJson.put(g, "pullBranch", git.pullBranch());
             MetaJson.put(g, "filename", git.filename());
+            if (git.ssh() != null) {
+                ObjectNode sn = g.putObject("ssh");
+                sn.put("key", git.ssh().key());
+                MetaJson.put(sn, "passphrase", git.ssh().passphrase());
+                sn.put("knownHosts", git.ssh().knownHosts());
+            }
         } else {
             n.put(s.kind().json(), s.target());
         }
@@ -210,8 +217,30 @@ public final class PipelineJson {
             return null;
         }
         unknown(g, GIT_FIELDS, where, problems);
-        String integration = requiredText(g, "integration", where, problems);
         String url = requiredText(g, "url", where, problems);
+        boolean ssh = url != null && url.startsWith("ssh://");
+        String integration = ssh ? text(g, "integration", where, problems) : requiredText(g, "integration", where, problems);
+        GitStage.Ssh sshAuth = null;
+        JsonNode sn = g.get("ssh");
+        if (sn != null && !sn.isNull()) {
+            if (!sn.isObject()) {
+                problems.add(where + "ssh must be an object {\"key\", \"passphrase\"?, \"knownHosts\"}");
+            } else {
+                unknown(sn, List.of("key", "passphrase", "knownHosts"), where + "ssh.", problems);
+                String key = requiredText(sn, "key", where + "ssh.", problems);
+                String passphrase = text(sn, "passphrase", where + "ssh.", problems);
+                String knownHosts = requiredText(sn, "knownHosts", where + "ssh.", problems);
+                for (String ref : java.util.Arrays.asList(key, passphrase)) {
+                    if (ref != null && !ref.startsWith("secret:")) {
+                        problems.add(where + "ssh.key and ssh.passphrase must be secret references (secret:PATH)");
+                        break;
+                    }
+                }
+                sshAuth = new GitStage.Ssh(key, passphrase, knownHosts);
+            }
+        } else if (ssh) {
+            problems.add(where + "ssh is required for an ssh:// url: {\"key\": \"secret:PATH\", \"knownHosts\": \"LINE\"}");
+        }
         String branch = requiredText(g, "branch", where, problems);
         String pull = text(g, "pullBranch", where, problems);
         String filename = text(g, "filename", where, problems);
@@ -221,7 +250,7 @@ public final class PipelineJson {
         if (filename != null && (filename.startsWith("/") || filename.contains("..") || filename.isBlank())) {
             problems.add(where + "filename must be a relative path inside the repository");
         }
-        return new GitStage(integration, url, branch, pull, filename);
+        return new GitStage(integration, url, branch, pull, filename, sshAuth);
     }
 
     private static StageTrigger trigger(JsonNode t, String where, List<String> problems) {

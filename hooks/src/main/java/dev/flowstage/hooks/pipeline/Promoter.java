@@ -7,7 +7,10 @@ import dev.flowstage.storage.meta.MetaNotFoundException;
 import dev.flowstage.storage.repo.RepoName;
 import dev.flowstage.storage.repo.RepoStore;
 import dev.flowstage.storage.signing.CommitSignatures;
+import dev.flowstage.storage.snapshot.Snapshot;
 import dev.flowstage.storage.snapshot.SnapshotFiles;
+import dev.flowstage.storage.snapshot.SnapshotReader;
+import dev.flowstage.storage.snapshot.SnapshotWriter;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -118,6 +121,31 @@ public final class Promoter {
                     + "\nFlowstage-Run: " + t.runId() + "\nFlowstage-Actor: " + t.actor() + "\n";
             ObjectId commit = insertCommit(ins, tree(ins, files), base, t.actor(), message, sign);
             ins.flush();
+            return new Candidate(team, target, commit, base);
+        }
+    }
+
+    /** The snapshot {@code commit} of {@code target} holds. */
+    public Snapshot snapshot(String team, String target, ObjectId commit) throws IOException {
+        try (Repository repo = open(team, target)) {
+            return SnapshotReader.read(repo, commit(repo.newObjectReader(), commit, target));
+        }
+    }
+
+    /**
+     * A commit of {@code next} (a whole snapshot, already promoted) on {@code target}'s current main, with
+     * {@code title} and {@code body} and the trailers, {@code Flowstage-Source} being {@code source}; not applied.
+     */
+    public Candidate snapshotCommit(String team, String target, Snapshot next, String title, String body,
+            String source, Trailers t) throws IOException {
+        try (Repository dst = open(team, target); RepoLocks.Held writing = RepoLocks.writing(dst.getDirectory())) {
+            ObjectId base = main(dst);
+            String message = title + "\n\n" + (body == null || body.isBlank() ? "" : body + "\n\n")
+                    + "Flowstage-Pipeline: " + t.pipeline() + "\nFlowstage-Stage: " + t.stage()
+                    + "\nFlowstage-Source: " + source + "\nFlowstage-Run: " + t.runId() + "\nFlowstage-Actor: "
+                    + t.actor() + "\n";
+            ObjectId commit = SnapshotWriter.commit(dst, next, base == null ? List.of() : List.of(base), ident(t.actor()),
+                    new PersonIdent("flowstage", "flowstage@flowstage", clock.instant(), ZoneOffset.UTC), message);
             return new Candidate(team, target, commit, base);
         }
     }

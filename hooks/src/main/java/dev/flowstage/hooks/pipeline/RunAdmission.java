@@ -33,10 +33,12 @@ final class RunAdmission implements PipelineRunner {
     private final RunQueue queue;
     private final RecoveryGate recovery;
     private final Clock clock;
+    private final boolean gitStages;
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
 
     RunAdmission(TeamStore teams, RunStore runs, Promoter promoter, PendingRuns pending, RunQueue queue,
-            RecoveryGate recovery, Clock clock) {
+            RecoveryGate recovery, Clock clock, boolean gitStages) {
+        this.gitStages = gitStages;
         this.teams = teams;
         this.runs = runs;
         this.promoter = promoter;
@@ -72,8 +74,7 @@ final class RunAdmission implements PipelineRunner {
         Stage into = p.next(stage).orElseThrow(() -> new MetaInvalidException("stage '" + stage
                 + "' is the last stage of pipeline '" + pipeline + "': there is nothing after it to deploy to"));
         if (from.kind() == StageKind.GIT || into.kind() == StageKind.GIT) {
-            throw new MetaInvalidException("deploying from a " + from.kind().json() + " stage into a " + into.kind().json()
-                    + " stage is not supported yet: this version deploys between instance, device and group stages");
+            return deployGit(config, p, from, into, snapshotSha, actor, role, trigger);
         }
         Target target = existingTarget(config, into);
         existingTarget(config, from);
@@ -89,6 +90,56 @@ final class RunAdmission implements PipelineRunner {
         }
         return admit(p, run, "Deploy of stage " + stage + " requested by " + actor + " (" + trigger + ")");
     }
+
+    /**
+     * A deploy into a git stage (the snapshot of the instance before it is pushed as a file) or from one (the
+     * file on its pullBranch is promoted into the instance after it). The run's target, or source, is
+     * {@code git:STAGE}.
+     */
+    private Run deployGit(TeamConfig config, Pipeline p, Stage from, Stage into, Optional<String> snapshotSha,
+            String actor, Role role, String trigger) {
+        boolean push = into.kind() == StageKind.GIT;
+        Stage other = push ? from : into;
+        if (!gitStages || other.kind() != StageKind.INSTANCE) {
+            throw new MetaInvalidException("deploying from a " + from.kind().json() + " stage into a " + into.kind().json()
+                    + " stage is not supported" + (gitStages ? ": a git stage deploys from and into instance stages"
+                    : " by this server: it has no git stage client configured"));
+        }
+        if (role != null && !role.atLeast(Role.MEMBER)) {
+            throw new PipelineForbiddenException("viewers cannot run pipelines: to deploy you need the member role");
+        }
+        Run run;
+        if (push) {
+            if (into.requiredApprovals() > 0) {
+                throw new MetaInvalidException("stage '" + into.name() + "' is a git stage: approvals happen in a pull"
+                        + " request on the Git server, not here; remove its approvals");
+            }
+            existingTarget(config, from);
+            String action = from.effectiveAction();
+            run = Run.queued(config.name(), p.name(), from.name(), from.target(), GIT_TARGET + into.name(), action, actor);
+            if ("prompt_snapshot".equals(action)) {
+                run = run.withCommits(promptedSnapshot(config.name(), from, snapshotSha), null, null);
+            } else if (snapshotSha.isPresent()) {
+                throw new MetaInvalidException("stage '" + from.name() + "' uses " + action + ", which chooses the"
+                        + " snapshot itself: leave 'snapshot' out");
+            }
+        } else {
+            Target target = existingTarget(config, into);
+            checkRole(role, target, "deploy into");
+            if (snapshotSha.isPresent()) {
+                throw new MetaInvalidException("stage '" + from.name() + "' is a git stage: it deploys what its pull"
+                        + " branch holds; leave 'snapshot' out");
+            }
+            run = Run.queued(config.name(), p.name(), from.name(), GIT_TARGET + from.name(), into.target(), PULL_ACTION,
+                    actor);
+        }
+        return admit(p, run, "Deploy of stage " + from.name() + " requested by " + actor + " (" + trigger + ")");
+    }
+
+    /** The prefix of a run's target or source that is a git stage. */
+    static final String GIT_TARGET = "git:";
+    /** The action of a run that deploys from a git stage. */
+    static final String PULL_ACTION = "pull_git_stage";
 
     /** Queues a run that puts the target of run {@code runId} back to the snapshot it had before that run. */
     Run rollback(String team, String pipeline, String runId, String actor, Role role) {

@@ -16,7 +16,14 @@ import dev.flowstage.storage.run.RunStatus;
 import dev.flowstage.storage.run.RunStore;
 import dev.flowstage.storage.secret.SecretBox;
 import dev.flowstage.storage.snapshot.CredentialsException;
+import dev.flowstage.hooks.remote.FlowFuseSnapshotWriter;
+import dev.flowstage.hooks.remote.RemoteFailure;
+import dev.flowstage.storage.snapshot.NodeRedCredentials;
+import dev.flowstage.storage.snapshot.Snapshot;
+import dev.flowstage.storage.snapshot.SnapshotFiles;
 import java.io.IOException;
+import java.time.ZoneOffset;
+import org.eclipse.jgit.lib.PersonIdent;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
@@ -53,10 +60,12 @@ final class RunExecutor {
     private final ActiveCommits active;
     private final DeviceFanOut fanOut;
     private final Rollouts rollouts;
+    private final GitStageRemote gitStages;
 
     RunExecutor(TeamStore teams, RunStore runs, ReviewStore reviews, Promoter promoter, SecretBox secrets, Clock clock,
             MainMovedListener mainMoved, LiveCapture capture, Consumer<Run> onEnd, Executor writer,
-            ActiveCommits active, DeviceFanOut fanOut, Rollouts rollouts) {
+            ActiveCommits active, DeviceFanOut fanOut, Rollouts rollouts, GitStageRemote gitStages) {
+        this.gitStages = gitStages;
         this.rollouts = rollouts;
         this.active = active;
         this.fanOut = fanOut;
@@ -79,6 +88,9 @@ final class RunExecutor {
     Run execute(Run run) {
         Run r = started(run);
         CompletableFuture<Void> running = recordRunning(r);
+        if (r.target().startsWith(RunAdmission.GIT_TARGET)) {
+            return pushToGit(r, running);
+        }
         try {
             Built built = build(r);
             r = built.run();
@@ -222,6 +234,9 @@ final class RunExecutor {
             Promoter.Candidate c = promoter.rollback(r.team(), r.target(), restore, original.id(), trailers, sign);
             return new Built(r.withCommits(original.targetBefore(), r.targetBefore(), r.targetAfter()), c, approvals);
         }
+        if (r.sourceTarget() != null && r.sourceTarget().startsWith(RunAdmission.GIT_TARGET)) {
+            return pullFromGit(r, config, p, target, trailers, approvals);
+        }
         Target source = target(config, r.sourceTarget());
         Run withSource = r;
         if (r.sourceCommit() == null) {
@@ -231,6 +246,139 @@ final class RunExecutor {
         Promoter.Candidate c = promoter.promotion(r.team(),
                 new Promoter.Source(source.name(), commit, secret(source)), target.name(), secret(target), trailers, sign);
         return new Built(withSource, c, approvals);
+    }
+
+    /**
+     * A run into a git stage: the source's snapshot written as one FlowFuse snapshot file on the stage's
+     * branch and pushed; the run's targetAfter is the remote commit.
+     */
+    private Run pushToGit(Run started, CompletableFuture<Void> running) {
+        Run r = started;
+        try {
+            if (gitStages == null) {
+                throw new MetaInvalidException("this server has no git stage client configured");
+            }
+            TeamConfig config = teams.team(r.team()).orElseThrow(() -> new MetaNotFoundException(
+                    "team '" + started.team() + "' no longer exists"));
+            Pipeline p = ConfigPipelineStore.read(config, r.pipeline()).orElseThrow(() -> new MetaNotFoundException(
+                    "pipeline '" + started.pipeline() + "' was deleted before the run could finish"));
+            Stage into = gitStage(p, r.target());
+            Target source = target(config, r.sourceTarget());
+            if (r.sourceCommit() == null) {
+                r = chooseSource(r);
+            }
+            ObjectId commit = ObjectId.fromString(r.sourceCommit());
+            Snapshot snapshot = promoter.snapshot(r.team(), source.name(), commit);
+            String file = GitStageRemote.filename(into.git(), source.name());
+            String sha7 = commit.abbreviate(7).name();
+            byte[] content = FlowFuseSnapshotWriter.write(source.name() + "@" + sha7,
+                    "Pipeline " + r.pipeline() + ", stage " + into.name() + ", run " + r.id(), snapshot, secret(source));
+            String message = "Deploy " + source.name() + "@" + sha7 + " to " + file + "\n\nPipeline " + r.pipeline()
+                    + ", stage " + into.name() + ", run " + r.id() + ", by " + r.actor() + ".\n"
+                    + "\nFlowstage-Pipeline: " + r.pipeline() + "\nFlowstage-Stage: " + into.name()
+                    + "\nFlowstage-Source: " + r.team() + "/" + source.name() + "@" + commit.name()
+                    + "\nFlowstage-Run: " + r.id() + "\nFlowstage-Actor: " + r.actor() + "\n";
+            PersonIdent author = new PersonIdent(r.actor(), r.actor() + "@flowstage", clock.instant(), ZoneOffset.UTC);
+            GitStageRemote.Pushed pushed = gitStages.push(r.team(), r.pipeline(), into, file, content, author, message);
+            String at = pushed.branch() + " of " + pushed.url();
+            if (pushed.attempts() > 1) {
+                r = r.withLog(clock.instant(), at + " moved while pushing: fetched it and wrote " + file + " again ("
+                        + (pushed.attempts() - 1) + " retry(s))");
+            }
+            r = r.withCommits(r.sourceCommit(), null, pushed.commit().name()).withLog(clock.instant(), pushed.unchanged()
+                    ? at + " already holds this snapshot at " + pushed.commit().abbreviate(7).name() + ": nothing pushed"
+                    : "pushed " + pushed.commit().abbreviate(7).name() + " to " + at + " (" + file + ")");
+            running.join();
+            return finish(r.finished(RunStatus.SUCCEEDED, clock.instant(), null));
+        } catch (RemoteFailure e) {
+            return failAfter(running, r, e.getMessage());
+        } catch (MetaInvalidException | MetaNotFoundException | MetaConflictException | CredentialsException e) {
+            return failAfter(running, r, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("pipeline run {} of team {} failed", r.id(), r.team(), e);
+            return failAfter(running, r, "internal error (" + e.getClass().getSimpleName() + "); see the server log");
+        }
+    }
+
+    /**
+     * The promotion of the file on a git stage's pullBranch into {@code target}: the usual rules (settings kept
+     * from the target, env keys-only, credentials re-encrypted for the target), the remote commit recorded as
+     * {@code Flowstage-Source: URL@SHA}.
+     */
+    private Built pullFromGit(Run r, TeamConfig config, Pipeline p, Target target, Promoter.Trailers trailers,
+            int approvals) throws IOException {
+        if (gitStages == null) {
+            throw new MetaInvalidException("this server has no git stage client configured");
+        }
+        Stage from = gitStage(p, r.sourceTarget());
+        // the instance that pushed the file: its name is the default file name, its secret opens the credentials
+        Target pusher = null;
+        for (Stage s : p.stages()) {
+            if (s.name().equals(from.name())) {
+                break;
+            }
+            if (s.kind() == StageKind.INSTANCE) {
+                pusher = config.targets().get(s.target());
+            }
+        }
+        if (pusher == null && (from.git().filename() == null || from.git().filename().isBlank())) {
+            throw new MetaInvalidException("git stage '" + from.name() + "' has no instance stage before it to name"
+                    + " its file after: give it a 'filename'");
+        }
+        String file = GitStageRemote.filename(from.git(), pusher == null ? "" : pusher.name());
+        ObjectId main = promoter.main(r.team(), target.name());
+        Snapshot current = main == null ? Snapshot.EMPTY : promoter.snapshot(r.team(), target.name(), main);
+        String targetSecret = secret(target);
+        GitStageRemote.Pulled pulled;
+        try {
+            pulled = gitStages.pull(r.team(), r.pipeline(), from, file, current, target.name(), targetSecret);
+        } catch (RemoteFailure e) {
+            throw new MetaInvalidException(e.getMessage());
+        }
+        Snapshot next = promoted(pulled.snapshot(), current, pusher == null ? null : secret(pusher), targetSecret);
+        String sha7 = pulled.commit().abbreviate(7).name();
+        Promoter.Candidate c = promoter.snapshotCommit(r.team(), target.name(), next,
+                "Promote " + pulled.branch() + "@" + sha7 + " of " + pulled.url() + " to " + target.name(),
+                pulled.remoteSubject(), pulled.url() + "@" + pulled.commit().name(), trailers);
+        Run withSource = r.withCommits(pulled.commit().name(), r.targetBefore(), r.targetAfter())
+                .withLog(clock.instant(), "Read " + file + " from " + pulled.branch() + " of " + pulled.url() + " at " + sha7);
+        return new Built(withSource, c, approvals);
+    }
+
+    /** {@code read} (the file as the next snapshot) under the promotion rules for {@code current}. */
+    private static Snapshot promoted(Snapshot read, Snapshot current, String sourceSecret, String targetSecret) {
+        Snapshot next = read.without(SnapshotFiles.SETTINGS);
+        byte[] settings = current.bytes(SnapshotFiles.SETTINGS).orElse(null);
+        if (settings != null) {
+            next = next.with(SnapshotFiles.SETTINGS, settings);
+        }
+        byte[] env = PromotionFiles.env(read.bytes(SnapshotFiles.ENV).orElse(null),
+                current.bytes(SnapshotFiles.ENV).orElse(null));
+        next = env == null ? next.without(SnapshotFiles.ENV) : next.with(SnapshotFiles.ENV, env);
+        byte[] cred = read.bytes(SnapshotFiles.CREDENTIALS).orElse(null);
+        if (cred != null && !opens(cred, targetSecret)) {
+            next = next.with(SnapshotFiles.CREDENTIALS, PromotionFiles.credentials(cred, sourceSecret,
+                    current.bytes(SnapshotFiles.CREDENTIALS).orElse(null), targetSecret));
+        }
+        return next;
+    }
+
+    private static boolean opens(byte[] cred, String secret) {
+        if (secret == null) {
+            return false;
+        }
+        try {
+            NodeRedCredentials.read(cred, secret);
+            return true;
+        } catch (CredentialsException e) {
+            return false;
+        }
+    }
+
+    private static Stage gitStage(Pipeline p, String runSide) {
+        String name = runSide.substring(RunAdmission.GIT_TARGET.length());
+        return p.stage(name).filter(s -> s.kind() == StageKind.GIT).orElseThrow(() -> new MetaInvalidException(
+                "pipeline '" + p.name() + "' no longer has git stage '" + name + "'"));
     }
 
     /** The source commit for use_latest_snapshot and create_snapshot, with a log line saying where it came from. */

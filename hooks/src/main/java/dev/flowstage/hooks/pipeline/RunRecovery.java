@@ -73,6 +73,19 @@ final class RunRecovery {
     private void recover(Run r) throws IOException {
         switch (r.status()) {
             case RUNNING, QUEUED -> {
+                if (r.target().startsWith(RunAdmission.GIT_TARGET)) {
+                    // a push to a git stage has no local main to look at: a queued one runs, a running one
+                    // cannot be told apart from one that never pushed, so it fails and says where to look
+                    if (r.status() == RunStatus.RUNNING) {
+                        runs.update(r.team(), r.id(), cur -> cur.status().isTerminal() ? cur
+                                : cur.finished(RunStatus.FAILED, clock.instant(), "server stopped during the push to"
+                                        + " the git stage; check the stage's branch and deploy again if needed"));
+                    } else {
+                        pending.add(r);
+                        queue.submit(r, concurrency(r));
+                    }
+                    return;
+                }
                 Optional<ObjectId> applied = promoter.findRunCommit(r.team(), r.target(), r.id(), RECOVERY_DEPTH);
                 Optional<Rollout> plan = applied.isPresent() && rollouts != null ? rollouts.plan(r) : Optional.empty();
                 if (applied.isPresent() && rollouts != null && r.status() == RunStatus.RUNNING

@@ -55,6 +55,18 @@ class PipelineDefinitionsTest {
     }
 
     @Test
+    void anSshGitStageNeedsItsKeyAndKnownHostsAsSecretReferences() {
+        String before = "{\"name\":\"p\",\"stages\":[{\"name\":\"dev\",\"instance\":\"dev\"},"
+                + "{\"name\":\"repo\",\"git\":{\"url\":\"ssh://git@example.test/acme/flows.git\",\"branch\":\"main\"";
+        assertEquals(List.of("stage 'repo': git.ssh is required for an ssh:// url: {\"key\": \"secret:PATH\", \"knownHosts\": \"LINE\"}"),
+                problems(before + "}}]}"));
+        assertEquals(List.of("stage 'repo': git.ssh.key and ssh.passphrase must be secret references (secret:PATH)"),
+                problems(before + ",\"ssh\":{\"key\":\"-----BEGIN KEY\",\"knownHosts\":\"example.test ssh-ed25519 AAAA\"}}}]}"));
+        assertEquals(List.of(), problems(before
+                + ",\"ssh\":{\"key\":\"secret:k\",\"knownHosts\":\"example.test ssh-ed25519 AAAA\"}}}]}"));
+    }
+
+    @Test
     void eachMistakeIsNamedClearly() {
         assertEquals(List.of("stage 'qa': instance 'qa2' does not exist in team acme"),
                 problems("{\"name\":\"p\",\"stages\":[{\"name\":\"dev\",\"instance\":\"dev\"},{\"name\":\"qa\",\"instance\":\"qa2\"}]}"));

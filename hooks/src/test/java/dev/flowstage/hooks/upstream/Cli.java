@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a command line tool of the test machine (git, openssl, ssh-keygen) and fails loudly when it fails. */
-final class Cli {
+public final class Cli {
     private Cli() {}
 
-    static String run(Path dir, String... command) throws IOException, InterruptedException {
+    public static String run(Path dir, String... command) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
         pb.environment().put("HOME", dir.toString());

@@ -10,9 +10,9 @@ import java.util.Map;
  * configuration needs to reach it; {@link #commit} writes to a repository behind the server's back, as
  * someone pushing to it elsewhere would.
  */
-abstract class GitRemote implements AutoCloseable {
+public abstract class GitRemote implements AutoCloseable {
     final Path dir;
-    final Path repos;
+    public final Path repos;
 
     GitRemote(Path dir) throws IOException {
         this.dir = dir;
@@ -20,7 +20,7 @@ abstract class GitRemote implements AutoCloseable {
     }
 
     /** The URL of repository {@code name} (created bare when it does not exist). */
-    abstract String url(String name);
+    public abstract String url(String name);
 
     /** "https" or "ssh". */
     abstract String protocol();
@@ -35,14 +35,14 @@ abstract class GitRemote implements AutoCloseable {
     abstract Map<String, String> wrongSecrets();
 
     /** Creates bare repository {@code name}. */
-    void create(String name) throws Exception {
+    public void create(String name) throws Exception {
         Path bare = repos.resolve(name + ".git");
         Cli.run(repos, "git", "init", "-q", "--bare", "-b", "main", bare.toString());
         Cli.run(bare, "git", "config", "http.receivepack", "true");
     }
 
     /** Commits {@code files} (path → content) on {@code branch} of repository {@code name}; returns the commit. */
-    String commit(String name, String branch, Map<String, String> files, String message) throws Exception {
+    public String commit(String name, String branch, Map<String, String> files, String message) throws Exception {
         Path work = Files.createTempDirectory(dir, "work");
         Path bare = repos.resolve(name + ".git");
         Cli.run(work, "git", "init", "-q", "-b", branch, ".");

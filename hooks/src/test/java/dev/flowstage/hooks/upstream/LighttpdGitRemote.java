@@ -14,15 +14,15 @@ import java.util.Map;
  * C git's {@code git http-backend} behind lighttpd on a loopback port, over HTTPS with a certificate signed
  * by a CA made here (so only a connection given that CA trusts it), Basic auth for user "rita".
  */
-final class LighttpdGitRemote extends GitRemote {
-    static final String USER = "rita";
-    static final String PASSWORD = "s3cret-pass";
+public final class LighttpdGitRemote extends GitRemote {
+    public static final String USER = "rita";
+    public static final String PASSWORD = "s3cret-pass";
 
     final int port;
-    final String caPem;
+    public final String caPem;
     private final Process process;
 
-    LighttpdGitRemote(Path dir) throws Exception {
+    public LighttpdGitRemote(Path dir) throws Exception {
         super(dir);
         port = Cli.freePort();
         Cli.run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Test CA",
@@ -85,7 +85,7 @@ final class LighttpdGitRemote extends GitRemote {
     }
 
     @Override
-    String url(String name) {
+    public String url(String name) {
         return "https://127.0.0.1:" + port + "/git/" + name + ".git";
     }
 

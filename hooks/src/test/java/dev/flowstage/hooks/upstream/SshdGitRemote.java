@@ -8,16 +8,16 @@ import java.util.Map;
  * OpenSSH's sshd on a loopback port serving the repositories over SSH to the current user, who logs in with
  * an ed25519 key that needs a passphrase; the host key is pinned by the known_hosts line of its public key.
  */
-final class SshdGitRemote extends GitRemote {
-    static final String PASSPHRASE = "correct horse battery";
+public final class SshdGitRemote extends GitRemote {
+    public static final String PASSPHRASE = "correct horse battery";
 
     final int port;
-    final String privateKey;
-    final String knownHosts;
+    public final String privateKey;
+    public final String knownHosts;
     private final Process process;
     private final String user = System.getProperty("user.name");
 
-    SshdGitRemote(Path dir) throws Exception {
+    public SshdGitRemote(Path dir) throws Exception {
         super(dir);
         port = Cli.freePort();
         Cli.run(dir, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", "host_key", "-C", "host");
@@ -47,7 +47,7 @@ final class SshdGitRemote extends GitRemote {
     }
 
     @Override
-    String url(String name) {
+    public String url(String name) {
         return "ssh://" + user + "@127.0.0.1:" + port + repos.resolve(name + ".git");
     }
 

@@ -2,6 +2,7 @@ package dev.flowstage.server.wiring;
 
 import dagger.Module;
 import dagger.Provides;
+import dev.flowstage.hooks.pipeline.GitStageRemote;
 import dev.flowstage.hooks.deps.DependencyPlanner;
 import dev.flowstage.hooks.deps.NodeCatalog;
 import dev.flowstage.hooks.events.EventBus;
@@ -52,6 +53,15 @@ public interface ExternalGitModule {
     @Singleton
     static RemoteGit remoteGit(OutboundConnector outbound) {
         return new RemoteGit(outbound);
+    }
+
+    /** Git stages of pipelines: private work repositories under DATA/git-stages, the stage's integration. */
+    @Provides
+    @Singleton
+    static GitStageRemote gitStageRemote(RemoteGit git, GitIntegrations integrations, TeamSecrets secrets,
+                                         ServerConfig config) {
+        return new GitStageRemote(git, integrations, secrets, config.outboundAllow(), config.dataDir().resolve("git-stages"),
+                SYNC_TIMEOUT);
     }
 
     @Provides

@@ -9,6 +9,7 @@ import dev.flowstage.hooks.events.WebhookStore;
 import dev.flowstage.hooks.nodered.FlowCapture;
 import dev.flowstage.hooks.pipeline.ActorApprovalPolicy;
 import dev.flowstage.hooks.pipeline.ConfigPipelineStore;
+import dev.flowstage.hooks.pipeline.GitStageRemote;
 import dev.flowstage.hooks.pipeline.NodeRedLiveCapture;
 import dev.flowstage.hooks.pipeline.PipelineEngine;
 import dev.flowstage.hooks.review.ReviewService;
@@ -48,10 +49,10 @@ public interface PipelineModule {
     static PipelineEngine engine(TeamStore teams, RunStore runs, ReviewStore reviews, RepoStore repos,
                                  SecretBox secrets, Clock clock, MainMovedListeners mainMoved, FlowCapture capture,
                                  ReviewService reviewService, ConfigPipelineStore pipelines, Fleet fleet,
-                                 CommitSignatures signer, DeviceStatusStore statuses) {
+                                 CommitSignatures signer, DeviceStatusStore statuses, GitStageRemote gitStages) {
         PipelineEngine engine = new PipelineEngine(teams, runs, reviews, repos, secrets, clock, mainMoved,
                 new NodeRedLiveCapture(teams, capture, clock), ENGINE_THREADS,
-                new PipelineEngine.Devices(fleet, signer, statuses, statuses));
+                new PipelineEngine.Devices(fleet, signer, statuses, statuses), gitStages);
         reviewService.addListener(engine);
         reviewService.addPolicy(new ActorApprovalPolicy(runs, pipelines));
         mainMoved.add(engine);

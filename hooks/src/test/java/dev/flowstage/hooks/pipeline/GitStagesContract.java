@@ -1,0 +1,297 @@
+package dev.flowstage.hooks.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flowstage.hooks.events.MainMovedListener;
+import dev.flowstage.hooks.outbound.AddressPolicy;
+import dev.flowstage.hooks.outbound.OutboundConnector;
+import dev.flowstage.hooks.remote.RemoteGit;
+import dev.flowstage.hooks.secrets.GitIntegrations;
+import dev.flowstage.hooks.upstream.Cli;
+import dev.flowstage.hooks.secrets.TeamSecrets;
+import dev.flowstage.hooks.upstream.GitRemote;
+import dev.flowstage.storage.run.Run;
+import dev.flowstage.storage.run.RunStatus;
+import dev.flowstage.storage.snapshot.NodeRedCredentials;
+import dev.flowstage.storage.snapshot.Snapshot;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.lib.Repository;
+import dev.flowstage.storage.repo.RepoName;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Git stages (SPEC §6) against a real Git server on loopback (the subclasses: HTTPS and SSH): dev is pushed
+ * as a FlowFuse snapshot file to branch "staging" of the remote, and qa is deployed from "release" (where a
+ * pull request would have merged it).
+ */
+abstract class GitStagesContract {
+    private static final String DEV_FLOWS = "[{\"id\":\"t1\",\"type\":\"tab\",\"label\":\"Line\"},"
+            + "{\"id\":\"n1\",\"type\":\"inject\",\"z\":\"t1\",\"name\":\"tick\"}]";
+
+    @TempDir
+    Path dir;
+    PipelineFixture f;
+    GitRemote remote;
+    GitIntegrations integrations;
+    TeamSecrets teamSecrets;
+    GitStageRemote stages;
+    PipelineEngine engine;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        f = new PipelineFixture(dir.resolve("data"));
+        remote = start(dir.resolve("remote"));
+        remote.create("flows");
+        integrations = new GitIntegrations(f.teams, f.secrets, f.clock);
+        teamSecrets = new TeamSecrets(f.teams, f.secrets, f.clock);
+        credentials(false);
+        stages = new GitStageRemote(new RemoteGit(new OutboundConnector(AddressPolicy.parse("127.0.0.1/32"))),
+                integrations, teamSecrets, AddressPolicy.parse("127.0.0.1/32"), dir.resolve("data/git-stages"),
+                Duration.ofSeconds(20));
+        engine = newEngine();
+        f.pipeline("{\"name\":\"gitops\",\"application\":\"factory\",\"stages\":["
+                + "{\"name\":\"dev\",\"instance\":\"dev\",\"action\":\"use_latest_snapshot\"},"
+                + "{\"name\":\"review\",\"git\":{" + connection() + "\"url\":\"" + remote.url("flows") + "\","
+                + "\"branch\":\"staging\",\"pullBranch\":\"release\",\"filename\":\"flows/line.json\"}},"
+                + "{\"name\":\"qa\",\"instance\":\"qa\"}]}");
+    }
+
+    PipelineEngine newEngine() {
+        return new PipelineEngine(f.teams, f.runs, f.reviews, f.repos, f.secrets, f.clock, MainMovedListener.NONE,
+                LiveCapture.NONE, 2, new PipelineEngine.Devices(null, null, dev.flowstage.hooks.devices.ActiveCommits.NONE),
+                stages);
+    }
+
+    /** Starts the Git server. */
+    abstract GitRemote start(Path dir) throws Exception;
+
+    /** Stores what the stage's connection needs (an integration, or secrets); {@code wrong}: a refused credential. */
+    abstract void credentials(boolean wrong);
+
+    /** The members of the stage's "git" object that say how to connect (JSON, ending with a comma). */
+    abstract String connection();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        engine.close();
+        remote.close();
+        f.close();
+    }
+
+    String git(String... args) throws Exception {
+        String[] cmd = new String[args.length + 3];
+        cmd[0] = "git";
+        cmd[1] = "--git-dir";
+        cmd[2] = remote.repos.resolve("flows.git").toString();
+        System.arraycopy(args, 0, cmd, 3, args.length);
+        return Cli.run(dir, cmd);
+    }
+
+    private Run deploy(String stage) {
+        return f.awaitEnd(engine.deploy(PipelineFixture.TEAM, "gitops", stage, Optional.empty(), "olga", "api").id());
+    }
+
+    @Test
+    void pushWritesTheSnapshotAsAFlowFuseFileOnANewBranch() throws Exception {
+        Snapshot devSnap = PipelineFixture.flows(DEV_FLOWS)
+                .with("flows_cred.json", NodeRedCredentials.encrypt(PipelineFixture.JSON.createObjectNode()
+                        .set("n1", PipelineFixture.JSON.createObjectNode().put("password", "p")), "dev-secret"))
+                .with("package.json", "{\"name\":\"dev\",\"dependencies\":{\"node-red-contrib-x\":\"1.2.3\"}}")
+                .with("env.json", "{\"LINE\":\"4\"}");
+        ObjectId devMain = f.commit("dev", devSnap, "dev work");
+
+        Run run = deploy("dev");
+
+        assertEquals(RunStatus.SUCCEEDED, run.status(), String.valueOf(run.error()));
+        String tip = git("rev-parse", "refs/heads/staging").strip();
+        assertEquals(tip, run.targetAfter());
+        assertEquals(devMain.name(), run.sourceCommit());
+        assertTrue(run.log().stream().anyMatch(l -> l.message().equals("pushed " + tip.substring(0, 7) + " to staging of "
+                + remote.url("flows") + " (flows/line.json)")), run.log().toString());
+        String file = git("show", "staging:flows/line.json");
+        assertTrue(file.startsWith("{\n    \"name\": \"dev@" + devMain.abbreviate(7).name() + "\",\n"), file);
+        JsonNode json = PipelineFixture.JSON.readTree(file);
+        assertEquals(List.of("name", "description", "flows", "settings"), fields(json));
+        assertEquals(List.of("flows", "credentials"), fields(json.get("flows")));
+        assertEquals(List.of("settings", "env", "modules"), fields(json.get("settings")));
+        assertEquals(PipelineFixture.JSON.readTree(DEV_FLOWS), json.get("flows").get("flows"));
+        assertEquals("p", NodeRedCredentials.read(PipelineFixture.JSON.writeValueAsBytes(json.get("flows").get("credentials")),
+                "dev-secret").get("n1").get("password").asText());
+        assertEquals("4", json.get("settings").get("env").get("LINE").asText());
+        assertEquals("1.2.3", json.get("settings").get("modules").get("node-red-contrib-x").asText());
+        String message = git("log", "-1", "--format=%B%n%an", "staging");
+        assertTrue(message.contains("Flowstage-Pipeline: gitops") && message.contains("Flowstage-Stage: review")
+                && message.contains("Flowstage-Source: acme/dev@" + devMain.name()) && message.contains("olga"), message);
+    }
+
+    @Test
+    void aConcurrentRemoteCommitIsFetchedAndTheFileWrittenAgainOnTopOfIt() throws Exception {
+        String first = remote.commit("flows", "staging", Map.of("README.md", "ours\n"), "Start");
+        f.commit("dev", PipelineFixture.flows(DEV_FLOWS), "dev work");
+        AtomicInteger hooks = new AtomicInteger();
+        String[] concurrent = new String[1];
+        stages.beforePush(attempt -> {
+            if (hooks.getAndIncrement() == 0) {
+                concurrent[0] = remote.commit("flows", "staging", Map.of("other.txt", "theirs\n"), "Someone else");
+            }
+        });
+
+        Run run = deploy("dev");
+
+        assertEquals(RunStatus.SUCCEEDED, run.status(), String.valueOf(run.error()));
+        assertEquals(2, hooks.get(), "one retry");
+        assertTrue(run.log().stream().anyMatch(l -> l.message().contains("moved while pushing")), run.log().toString());
+        String history = git("log", "--format=%H", "staging");
+        assertEquals(List.of(run.targetAfter(), concurrent[0], first), List.of(history.strip().split("\n")));
+        assertEquals("theirs\n", git("show", "staging:other.txt"));
+        assertTrue(git("show", "staging:flows/line.json").contains("\"tick\""));
+    }
+
+    @Test
+    void pullPromotesTheFileOnThePullBranchWithTheRemoteCommitAsSource() throws Exception {
+        f.commit("qa", PipelineFixture.flows("[]").with("settings.json", "{\"uiPort\":1881}")
+                .with("env.json", "{\"LINE\":\"qa-value\"}"), "qa before");
+        String file = "{\n    \"name\": \"from FlowFuse\",\n    \"description\": \"\",\n    \"flows\": {\n"
+                + "        \"flows\": " + DEV_FLOWS + ",\n        \"credentials\": {}\n    },\n"
+                + "    \"settings\": {\"settings\": {\"uiPort\": 9999}, \"env\": {\"LINE\": \"remote\", \"NEW\": \"x\"},"
+                + " \"modules\": {\"node-red-contrib-x\": \"1.2.3\"}}\n}\n";
+        String sha = remote.commit("flows", "release", Map.of("flows/line.json", file), "Merge pull request #7");
+
+        Run run = deploy("review");
+
+        assertEquals(RunStatus.SUCCEEDED, run.status(), String.valueOf(run.error()));
+        assertEquals(sha, run.sourceCommit());
+        ObjectId main = f.main("qa");
+        assertEquals(main.name(), run.targetAfter());
+        try (Repository repo = f.repos.open(new RepoName(PipelineFixture.TEAM, "qa")); RevWalk w = new RevWalk(repo)) {
+            RevCommit c = w.parseCommit(main);
+            assertEquals(List.of(remote.url("flows") + "@" + sha), c.getFooterLines("Flowstage-Source"));
+            assertEquals(List.of(run.id()), c.getFooterLines("Flowstage-Run"));
+        }
+        Snapshot qa = f.snapshot("qa", main);
+        assertEquals(PipelineFixture.JSON.readTree(DEV_FLOWS), PipelineFixture.JSON.readTree(qa.bytes("flows.json").orElseThrow()));
+        assertEquals(PipelineFixture.JSON.readTree("{\"uiPort\":1881}"),
+                PipelineFixture.JSON.readTree(qa.bytes("settings.json").orElseThrow()), "settings stay the target's");
+        assertEquals(PipelineFixture.JSON.readTree("{\"LINE\":\"qa-value\",\"NEW\":\"\"}"),
+                PipelineFixture.JSON.readTree(qa.bytes("env.json").orElseThrow()), "env is keys-only");
+    }
+
+    @Test
+    void aWrongTokenFailsTheRunWithAuthenticationFailedAndChangesNothing() throws Exception {
+        credentials(true);
+        f.commit("dev", PipelineFixture.flows(DEV_FLOWS), "dev work");
+        ObjectId qaBefore = f.main("qa");
+
+        Run push = deploy("dev");
+        Run pull = deploy("review");
+
+        assertEquals(RunStatus.FAILED, push.status());
+        assertTrue(push.error().startsWith("authentication failed"), push.error());
+        assertEquals("", git("branch", "--list"));
+        assertEquals(RunStatus.FAILED, pull.status());
+        assertTrue(pull.error().startsWith("authentication failed"), pull.error());
+        assertEquals(qaBefore, f.main("qa"));
+        assertFalse(push.error().contains("wrong-token") || push.error().contains("wrong passphrase"), push.error());
+    }
+
+    @Test
+    void anUnknownPullBranchIsNamed() throws Exception {
+        Run run = deploy("review");
+
+        assertEquals(RunStatus.FAILED, run.status());
+        assertEquals("branch not found: 'release' does not exist on " + remote.url("flows"), run.error());
+        assertNull(f.main("qa"));
+    }
+
+    @Test
+    void aFileThatIsNotASnapshotIsNamedWithLineAndColumn() throws Exception {
+        remote.commit("flows", "release", Map.of("flows/line.json", "{\n  \"flows\": {\n    \"flows\": [\n  }\n}\n"),
+                "Broken");
+
+        Run run = deploy("review");
+
+        assertEquals(RunStatus.FAILED, run.status());
+        assertTrue(run.error().startsWith("not a snapshot: flows/line.json: line 4, column"), run.error());
+        assertNull(f.main("qa"));
+    }
+
+    @Test
+    void aRoundTripUsesTheDefaultFileNameAndReencryptsCredentialsForTheTarget() throws Exception {
+        f.pipeline("{\"name\":\"plain\",\"application\":\"factory\",\"stages\":["
+                + "{\"name\":\"dev\",\"instance\":\"dev\"},"
+                + "{\"name\":\"repo\",\"git\":{" + connection() + "\"url\":\"" + remote.url("flows") + "\","
+                + "\"branch\":\"auto\"}},"
+                + "{\"name\":\"qa\",\"instance\":\"qa\"}]}");
+        f.commit("dev", PipelineFixture.flows(DEV_FLOWS).with("flows_cred.json", NodeRedCredentials.encrypt(
+                PipelineFixture.JSON.createObjectNode().set("n1", PipelineFixture.JSON.createObjectNode()
+                        .put("password", "p")), "dev-secret")), "dev work");
+
+        Run push = f.awaitEnd(engine.deploy(PipelineFixture.TEAM, "plain", "dev", Optional.empty(), "olga", "api").id());
+        Run pull = f.awaitEnd(engine.deploy(PipelineFixture.TEAM, "plain", "repo", Optional.empty(), "olga", "api").id());
+
+        assertEquals(RunStatus.SUCCEEDED, push.status(), String.valueOf(push.error()));
+        assertTrue(git("show", "auto:snapshot-dev.json").contains("\"tick\""));
+        assertEquals(RunStatus.SUCCEEDED, pull.status(), String.valueOf(pull.error()));
+        assertEquals(push.targetAfter(), pull.sourceCommit());
+        Snapshot qa = f.snapshot("qa", f.main("qa"));
+        assertEquals("p", NodeRedCredentials.read(qa.bytes("flows_cred.json").orElseThrow(), "qa-secret")
+                .get("n1").get("password").asText());
+    }
+
+    @Test
+    void pullReadsANodeRedProjectFolder() throws Exception {
+        f.pipeline("{\"name\":\"project\",\"application\":\"factory\",\"stages\":["
+                + "{\"name\":\"dev\",\"instance\":\"dev\"},"
+                + "{\"name\":\"repo\",\"git\":{" + connection() + "\"url\":\"" + remote.url("flows") + "\","
+                + "\"branch\":\"main\",\"filename\":\"line-project\"}},"
+                + "{\"name\":\"qa\",\"instance\":\"qa\"}]}");
+        String sha = remote.commit("flows", "main", Map.of("line-project/flows.json", DEV_FLOWS,
+                "line-project/package.json", "{\"name\":\"line\",\"dependencies\":{\"node-red-contrib-x\":\"1.2.3\"}}"),
+                "Project layout");
+
+        Run run = f.awaitEnd(engine.deploy(PipelineFixture.TEAM, "project", "repo", Optional.empty(), "olga", "api").id());
+
+        assertEquals(RunStatus.SUCCEEDED, run.status(), String.valueOf(run.error()));
+        assertEquals(sha, run.sourceCommit());
+        Snapshot qa = f.snapshot("qa", f.main("qa"));
+        assertEquals(DEV_FLOWS, new String(qa.bytes("flows.json").orElseThrow(), java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(new String(qa.bytes("package.json").orElseThrow(), java.nio.charset.StandardCharsets.UTF_8)
+                .contains("node-red-contrib-x"));
+    }
+
+    @Test
+    void aGitStageWithApprovalsIsRefusedBeforeAnythingRuns() {
+        f.pipeline("{\"name\":\"approved\",\"application\":\"factory\",\"stages\":["
+                + "{\"name\":\"dev\",\"instance\":\"dev\"},"
+                + "{\"name\":\"repo\",\"approval\":{\"required\":1},\"git\":{" + connection() + "\"url\":\""
+                + remote.url("flows") + "\",\"branch\":\"main\"}}]}");
+
+        dev.flowstage.storage.meta.MetaInvalidException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.flowstage.storage.meta.MetaInvalidException.class,
+                () -> engine.deploy(PipelineFixture.TEAM, "approved", "dev", Optional.empty(), "olga", "api"));
+
+        assertEquals("stage 'repo' is a git stage: approvals happen in a pull request on the Git server, not here;"
+                + " remove its approvals", e.getMessage());
+    }
+
+    private static List<String> fields(JsonNode n) {
+        List<String> out = new java.util.ArrayList<>();
+        n.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+}
