@@ -7,19 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstage.server.testing.ApiClient;
 import dev.flowstage.server.testing.FlowstageExtension;
 import dev.flowstage.server.testing.GitCli;
+import dev.flowstage.server.testing.TeamEventStream;
 import dev.flowstage.server.testing.TestServer;
 import dev.flowstage.server.testing.TestUser;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -65,7 +61,7 @@ class AuditIT {
                 + "\"secret\":\"webhook-secret-XYZ-0123\"}");
 
         BlockingQueue<String> stream = new LinkedBlockingQueue<>();
-        WebSocket ws = connect(server, stream);
+        WebSocket ws = TeamEventStream.openAsAdmin(server, "au", stream::add);
 
         GitCli git = new GitCli(server.workDir().resolve("home"));
         Path dev = server.workDir().resolve("dev");
@@ -210,22 +206,5 @@ class AuditIT {
             Thread.sleep(100);
         }
         throw new AssertionError("run " + runId + " never reached " + status + ": " + run);
-    }
-
-    private static WebSocket connect(TestServer server, BlockingQueue<String> into) throws Exception {
-        String basic = Base64.getEncoder().encodeToString(("admin:" + TestServer.ADMIN_PASSWORD)
-                .getBytes(StandardCharsets.UTF_8));
-        return HttpClient.newHttpClient().newWebSocketBuilder()
-                .header("Authorization", "Basic " + basic)
-                .buildAsync(URI.create("ws://127.0.0.1:" + server.httpPort() + "/api/v1/teams/au/events"),
-                        new WebSocket.Listener() {
-                            @Override
-                            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                                into.add(data.toString());
-                                webSocket.request(1);
-                                return null;
-                            }
-                        })
-                .get(20, TimeUnit.SECONDS);
     }
 }

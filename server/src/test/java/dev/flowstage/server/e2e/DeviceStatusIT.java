@@ -5,17 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flowstage.server.testing.ApiClient;
 import dev.flowstage.server.testing.FlowstageExtension;
+import dev.flowstage.server.testing.TeamEventStream;
 import dev.flowstage.server.testing.TestServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,20 +93,7 @@ class DeviceStatusIT {
     @Test
     void eachReportIsADeviceEventOnTheTeamStream() throws Exception {
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        String basic = Base64.getEncoder().encodeToString(("admin:" + TestServer.ADMIN_PASSWORD)
-                .getBytes(StandardCharsets.UTF_8));
-        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                .header("Authorization", "Basic " + basic)
-                .buildAsync(URI.create("ws://127.0.0.1:" + server.httpPort() + "/api/v1/teams/" + TEAM + "/events"),
-                        new WebSocket.Listener() {
-                            @Override
-                            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                                received.add(data.toString());
-                                socket.request(1);
-                                return null;
-                            }
-                        })
-                .get(20, TimeUnit.SECONDS);
+        WebSocket ws = TeamEventStream.openAsAdmin(server, TEAM, received::add);
         try {
             assertThat(pi1().post("/api/v1/devices/self/status", "{\"commit\":\"" + pi1Main
                     + "\",\"state\":\"running\",\"message\":\"3 flows\"}").status()).isEqualTo(200);

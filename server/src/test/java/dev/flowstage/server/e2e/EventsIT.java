@@ -8,19 +8,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.flowstage.server.testing.FlowstageExtension;
 import dev.flowstage.server.testing.GitCli;
+import dev.flowstage.server.testing.TeamEventStream;
 import dev.flowstage.server.testing.TestServer;
 import dev.flowstage.server.testing.TestUser;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
@@ -57,9 +54,9 @@ class EventsIT {
                     + receiver.getAddress().getPort() + "/hook\",\"events\":[\"push\"],\"secret\":\"" + secret + "\"}");
 
             BlockingQueue<String> received = new LinkedBlockingQueue<>();
-            WebSocket ws = connect(server, mia, received);
+            WebSocket ws = TeamEventStream.open(server, mia.name(), mia.password(), "ev", received::add);
 
-            assertThatThrownBy(() -> connect(server, stranger, new LinkedBlockingQueue<>()))
+            assertThatThrownBy(() -> TeamEventStream.open(server, stranger.name(), stranger.password(), "ev", m -> { }))
                     .hasStackTraceContaining("404");
 
             GitCli git = new GitCli(server.workDir().resolve("home"));
@@ -90,21 +87,5 @@ class EventsIT {
         } finally {
             receiver.stop(0);
         }
-    }
-
-    private static WebSocket connect(TestServer server, TestUser user, BlockingQueue<String> into) throws Exception {
-        String basic = Base64.getEncoder().encodeToString((user.name() + ":" + user.password()).getBytes(StandardCharsets.UTF_8));
-        return HttpClient.newHttpClient().newWebSocketBuilder()
-                .header("Authorization", "Basic " + basic)
-                .buildAsync(URI.create("ws://127.0.0.1:" + server.httpPort() + "/api/v1/teams/ev/events"),
-                        new WebSocket.Listener() {
-                            @Override
-                            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                                into.add(data.toString());
-                                webSocket.request(1);
-                                return null;
-                            }
-                        })
-                .get(20, TimeUnit.SECONDS);
     }
 }

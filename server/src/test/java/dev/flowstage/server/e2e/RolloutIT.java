@@ -7,23 +7,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstage.server.testing.ApiClient;
 import dev.flowstage.server.testing.FlowstageExtension;
 import dev.flowstage.server.testing.GitCli;
+import dev.flowstage.server.testing.TeamEventStream;
 import dev.flowstage.server.testing.TestServer;
 import dev.flowstage.server.testing.TestUser;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -48,7 +43,14 @@ class RolloutIT {
         server.admin().expect(201, "PUT", "/api/v1/teams/" + TEAM + "/members/alice", "{\"role\":\"owner\"}");
         GitCli git = new GitCli(server.workDir().resolve("home"));
         List<JsonNode> events = new CopyOnWriteArrayList<>();
-        WebSocket ws = listen(server, events);
+        ObjectMapper json = new ObjectMapper();
+        WebSocket ws = TeamEventStream.openAsAdmin(server, TEAM, m -> {
+            try {
+                events.add(json.readTree(m));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         try {
             pushFlows(server, git, alice, "[{\"id\":\"n1\",\"type\":\"inject\"}]");
             String run = deploy(server, "line-1");
@@ -236,32 +238,5 @@ class RolloutIT {
         git.ok(dir, "commit", "-q", "-m", "flows");
         git.ok(dir, "push", "-q", "origin", "HEAD:main");
         return git.ok(dir, "rev-parse", "HEAD").trim();
-    }
-
-    private static WebSocket listen(TestServer server, List<JsonNode> events) throws Exception {
-        String basic = Base64.getEncoder().encodeToString(("admin:" + TestServer.ADMIN_PASSWORD)
-                .getBytes(StandardCharsets.UTF_8));
-        ObjectMapper json = new ObjectMapper();
-        return HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Basic " + basic)
-                .buildAsync(URI.create("ws://127.0.0.1:" + server.httpPort() + "/api/v1/teams/" + TEAM + "/events"),
-                        new WebSocket.Listener() {
-                            private final StringBuilder text = new StringBuilder();
-
-                            @Override
-                            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                                text.append(data);
-                                if (last) {
-                                    try {
-                                        events.add(json.readTree(text.toString()));
-                                    } catch (java.io.IOException e) {
-                                        throw new java.io.UncheckedIOException(e);
-                                    }
-                                    text.setLength(0);
-                                }
-                                socket.request(1);
-                                return null;
-                            }
-                        })
-                .get(20, TimeUnit.SECONDS);
     }
 }
