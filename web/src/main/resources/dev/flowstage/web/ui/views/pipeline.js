@@ -17,7 +17,7 @@ export async function render(root, ctx) {
   ui.useCss('css/pipeline.css');
 
   const state = { pipeline: null, status: null, runs: [], next: null, openLogs: new Set() };
-  const heading = el('h1', { 'data-testid': 'pipeline-title' }, `Pipeline ${name}`);
+  const heading = ui.pageHeader(`Pipeline ${name}`);
   const meta = el('p', { class: 'pipeline-meta' });
   const topError = el('div', { class: 'pipeline-error' });
   const triggers = el('section', { class: 'pipeline-triggers', 'aria-labelledby': 'pl-triggers-h' });
@@ -41,7 +41,8 @@ export async function render(root, ctx) {
   let refreshTimer = null;
   let disposed = false;
 
-  async function load() {
+  /** Fetches and redraws; a live refresh leaves the stage cards alone while a form is open on them. */
+  async function load(fromLive) {
     const [pipeline, status, runs] = await Promise.all([
       api.get(base), api.get(`${base}/status`), api.get(`${base}/runs?limit=20`)]);
     if (disposed) return;
@@ -49,14 +50,14 @@ export async function render(root, ctx) {
     state.status = status;
     state.runs = runs.items || [];
     state.next = runs.next;
-    draw();
+    draw(fromLive);
   }
 
   function scheduleRefresh() {
     if (refreshTimer) return;
     refreshTimer = setTimeout(() => {
       refreshTimer = null;
-      load().catch((err) => showTopError(err));
+      load(true).catch((err) => showTopError(err));
     }, 150);
   }
 
@@ -65,16 +66,40 @@ export async function render(root, ctx) {
     topError.append(ui.errorBox(err));
   }
 
-  function draw() {
+  function draw(fromLive) {
     const p = state.pipeline;
+    const active = document.activeElement;
+    const focused = active && root.contains(active) && active.dataset ? active.dataset.testid : null;
     clear(meta);
     add(meta, 
       p.application ? el('span', {}, `Application ${p.application}`) : null,
       el('span', {}, `Concurrency: ${p.concurrency}`),
       p.paused ? ui.badge('Triggers paused', 'warn') : ui.badge('Triggers active', 'ok'));
     drawTriggers(p);
-    drawStages(p);
+    if (fromLive && root.querySelector('.stage-form, .snapshot-picker')) {
+      state.stagesStale = true;
+    } else {
+      drawStages(p);
+    }
     drawRuns();
+    // a redraw must not drop the keyboard focus: put it back on the same control
+    if (focused && !root.contains(document.activeElement)) {
+      const again = root.querySelector(`[data-testid="${CSS.escape(focused)}"]`);
+      if (again) again.focus();
+    }
+  }
+
+  /** A form on the stage cards was closed: draw what live updates brought meanwhile. */
+  function formClosed(opener) {
+    if (state.stagesStale) {
+      state.stagesStale = false;
+      const id = opener && opener.dataset ? opener.dataset.testid : null;
+      drawStages(state.pipeline);
+      const again = id ? root.querySelector(`[data-testid="${CSS.escape(id)}"]`) : null;
+      if (again) again.focus();
+    } else if (opener) {
+      opener.focus();
+    }
   }
 
   // --- triggers: pause/resume and the webhook URL ---------------------------------------------------
@@ -125,6 +150,7 @@ export async function render(root, ctx) {
   }
 
   function drawStages(p) {
+    state.stagesStale = false;
     clear(stageList);
     clear(stageTools);
     const stages = p.stages || [];
@@ -288,13 +314,12 @@ export async function render(root, ctx) {
       items.length ? select : el('p', { class: 'muted' }, `${t.name} has no snapshots to deploy.`),
       el('div', { class: 'form-buttons' },
         el('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': `picker-deploy-${s.name}` }, 'Deploy'),
-        el('button', { type: 'button', class: 'btn', on: { click: () => { form.remove(); deployBtn.focus(); } } },
+        el('button', { type: 'button', class: 'btn', on: { click: () => { form.remove(); formClosed(deployBtn); } } },
           'Cancel')));
     if (!items.length) form.querySelector('button[type=submit]').disabled = true;
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
-      const ok = await deploy(s, select.value, targetLabel, nextStatus, errBox, deployBtn);
-      if (ok) form.remove();
+      await deploy(s, select.value, targetLabel, nextStatus, errBox, deployBtn);
     });
     actions.after(form);
     if (items.length) select.focus();
@@ -367,7 +392,8 @@ export async function render(root, ctx) {
       el('div', { class: 'form-buttons' },
         el('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'stage-form-submit' },
           position === null ? 'Add stage' : 'Insert stage'),
-        el('button', { type: 'button', class: 'btn', on: { click: () => { form.remove(); opener.focus(); } } }, 'Cancel')),
+        el('button', { type: 'button', class: 'btn', on: { click: () => { form.remove(); formClosed(opener); } } },
+          'Cancel')),
       err);
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
@@ -500,7 +526,7 @@ export async function render(root, ctx) {
         el('td', {}, log)));
     }
     runsSection.append(el('div', { class: 'table-scroll' },
-      el('table', { class: 'runs-table', 'data-testid': 'runs' },
+      el('table', { class: 'table runs-table', 'data-testid': 'runs' },
         el('caption', { class: 'visually-hidden' }, `Runs of pipeline ${name}, newest first`),
         el('thead', {}, el('tr', {},
           ...['Run', 'Status', 'Stage', 'From ➜ to', 'By', 'Created', 'Log'].map((c) => el('th', { scope: 'col' }, c)))),
@@ -542,10 +568,12 @@ export async function render(root, ctx) {
   const offPush = ctx.live.on('push', (ev) => {
     if (targetsOfStages().has(ev.target)) scheduleRefresh();
   });
+  const offResync = ctx.live.on('resync', () => scheduleRefresh());
   return () => {
     disposed = true;
     clearTimeout(refreshTimer);
     offRun();
     offPush();
+    offResync();
   };
 }

@@ -5,11 +5,11 @@ import { el, seg } from './runparts.js';
 export async function render(root, ctx) {
   const { api, ui, team } = ctx;
   ui.useCss('css/pipeline.css');
-  const list = el('ul', { class: 'pipeline-list', 'data-testid': 'pipeline-list', 'aria-labelledby': 'pls-h' });
+  const list = el('ul', { class: 'pipeline-list', 'data-testid': 'pipeline-list', 'aria-label': `Pipelines of ${team}` });
   const tools = el('div', { class: 'pipeline-create' });
   clear(root);
   root.append(el('div', { class: 'pipelines-page' },
-    el('h1', { id: 'pls-h' }, `Pipelines of ${team}`), list, tools));
+    ui.pageHeader(`Pipelines of ${team}`), list, tools));
   let disposed = false;
 
   async function load() {

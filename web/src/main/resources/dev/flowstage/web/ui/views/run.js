@@ -45,7 +45,7 @@ export async function render(root, ctx) {
         el('a', { href: `#/t/${seg(team)}/pipelines` }, 'Pipelines'), ' / ',
         el('a', { href: `#/t/${seg(team)}/pipelines/${seg(pipeline)}`, 'data-testid': 'run-pipeline-link' }, pipeline),
         ' / ', `run #${run.id}`),
-      el('h1', {}, `Run #${run.id}: ${run.stage} ➜ ${run.target || '—'}`),
+      ui.pageHeader(`Run #${run.id}: ${run.stage} ➜ ${run.target || '—'}`),
       el('p', { class: 'run-state', 'aria-live': 'polite' }, 'Status: ', runStatus(ui, run.status, 'run-status')),
       run.error ? el('p', { class: 'run-error', role: 'alert', 'data-testid': 'run-error' }, `✗ ${run.error}`) : null,
       facts(run, kind),
@@ -146,16 +146,20 @@ export async function render(root, ctx) {
     root.append(el('h1', {}, `Run #${id}`), ui.errorBox(e));
     return undefined;
   }
-  const off = ctx.live.on('run', (ev) => {
-    if (!ev.data || ev.data.run !== id || ev.data.pipeline !== pipeline) return;
-    // the event says the status changed; the log and rollout come with the run itself
+  const reload = () => {
     clearTimeout(timer);
     timer = setTimeout(() => load().catch((e) => body.prepend(ui.errorBox(e))), 100);
+  };
+  const off = ctx.live.on('run', (ev) => {
+    // the event says the status changed; the log and rollout come with the run itself
+    if (ev.data && ev.data.run === id && ev.data.pipeline === pipeline) reload();
   });
+  const offResync = ctx.live.on('resync', reload);
   return () => {
     disposed = true;
     clearTimeout(timer);
     off();
+    offResync();
   };
 }
 

@@ -9,12 +9,12 @@ export async function render(root, ctx) {
   const { kind, name } = ctx.params;
   const base = `teams/${seg(team)}/${seg(kind)}/${seg(name)}`;
   const member = ctx.role === 'owner' || ctx.role === 'member';
-  const at = focusSha();
+  const at = ctx.params.at || null;
   ui.useCss('css/snapshots.css');
 
   const state = { target: null, items: [], next: null, from: null, to: null };
   const sourceKinds = new Map();
-  const timeline = el('ol', { class: 'timeline', 'data-testid': 'timeline', 'aria-labelledby': 'snap-h' });
+  const timeline = el('ol', { class: 'timeline', 'data-testid': 'timeline', 'aria-label': `Snapshots of ${name}, newest first` });
   const compareBar = el('div', { class: 'compare-bar', 'data-testid': 'compare-bar' });
   const more = el('div', { class: 'timeline-more' });
   const tools = el('div', { class: 'snapshot-tools' });
@@ -25,8 +25,8 @@ export async function render(root, ctx) {
   root.append(el('div', { class: 'snapshots-page' },
     el('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' },
       el('a', { href: `#/t/${seg(team)}` }, team), ' / ', `${kind.replace(/s$/, '')} ${name}`),
-    el('h1', { id: 'snap-h' }, `Snapshots of ${name}`),
-    tools, compareBar, timeline, more));
+    ui.pageHeader(`Snapshots of ${name}`),
+    tools, el('h2', { class: 'timeline-heading' }, 'Timeline'), compareBar, timeline, more));
 
   async function load() {
     const [target, page] = await Promise.all([
@@ -244,12 +244,12 @@ export async function render(root, ctx) {
     }
     const [, srcTeam, src, sha] = m;
     const label = `${src}@${shortSha(sha)}`;
-    const link = el('a', { href: `#/t/${seg(srcTeam)}/instances/${seg(src)}/snapshots?at=${sha}`,
+    const link = el('a', { href: `#/t/${seg(srcTeam)}/instances/${seg(src)}/snapshots/${sha}`,
       'data-testid': `source-link-${id}` }, label);
     p.append(link);
     // the source may be a device or a group: find its kind once and fix the link
     sourceKind(srcTeam, src).then((k) => {
-      if (k) link.href = `#/t/${seg(srcTeam)}/${k}/${seg(src)}/snapshots?at=${sha}`;
+      if (k) link.href = `#/t/${seg(srcTeam)}/${k}/${seg(src)}/snapshots/${sha}`;
     });
     return p;
   }
@@ -326,16 +326,12 @@ export async function render(root, ctx) {
   const offRun = ctx.live.on('run', (ev) => {
     if (ev.target === name && ev.data && ev.data.status === 'succeeded') scheduleRefresh();
   });
+  const offResync = ctx.live.on('resync', scheduleRefresh);
   return () => {
     disposed = true;
     clearTimeout(timer);
     offPush();
     offRun();
+    offResync();
   };
-}
-
-/** The snapshot to point at, from `?at=SHA` after the route (a link from a promoted snapshot). */
-function focusSha() {
-  const m = /[?&]at=([0-9a-f]{7,40})/.exec(location.hash);
-  return m ? m[1] : null;
 }
