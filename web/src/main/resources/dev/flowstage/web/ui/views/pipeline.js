@@ -249,7 +249,9 @@ export async function render(root, ctx) {
       actions.append(el('p', { class: 'hint' }, 'Last stage: deploys end here.'));
     }
     if (owner) {
-      actions.append(
+      const edit = el('div', { class: 'stage-edit', role: 'group', 'aria-label': `Edit stage ${s.name}` });
+      actions.append(edit);
+      edit.append(
         el('button', {
           type: 'button', class: 'btn btn-small', 'data-testid': `move-left-${s.name}`,
           'aria-label': `Move stage ${s.name} earlier`,

@@ -35,8 +35,13 @@ export async function render(root, ctx) {
     state.target = target;
     state.items = page.items || [];
     state.next = page.next;
-    if (!state.items.some((s) => s.id === state.to)) state.to = state.items[0] ? state.items[0].id : null;
-    if (!state.items.some((s) => s.id === state.from)) state.from = state.items[1] ? state.items[1].id : null;
+    // until the user picks, compare the newest with the one before it; a pick stays while it is listed
+    const listed = (id) => state.items.some((s) => s.id === id);
+    if (!state.picked || !listed(state.to) || !listed(state.from)) {
+      state.picked = false;
+      state.to = state.items[0] ? state.items[0].id : null;
+      state.from = state.items[1] ? state.items[1].id : null;
+    }
     drawTools();
     drawTimeline();
   }
@@ -227,6 +232,7 @@ export async function render(root, ctx) {
     input.checked = state[which] === id;
     input.addEventListener('change', () => {
       state[which] = id;
+      state.picked = true;
       drawCompareBar();
     });
     return el('span', { class: 'snap-radio' }, input,
