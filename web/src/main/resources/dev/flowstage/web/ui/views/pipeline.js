@@ -204,8 +204,10 @@ export async function render(root, ctx) {
       st.protected ? ' ' : null,
       st.protected ? ui.badge('Protected', 'warn') : null));
 
-    if (s.action || st.action) {
-      card.append(el('p', { class: 'stage-action' }, 'Action: ', el('code', {}, s.action || st.action)));
+    // the last stage takes no action: a deploy of it has nowhere to go
+    const action = next ? (s.action || st.action) : null;
+    if (action) {
+      card.append(el('p', { class: 'stage-action' }, 'Action: ', el('code', {}, action)));
     }
     if (s.approval) {
       card.append(el('p', { class: 'stage-approval' },
