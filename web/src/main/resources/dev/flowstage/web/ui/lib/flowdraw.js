@@ -151,7 +151,9 @@ function inputsOf(node, subflows, wiredTo) {
     if (def && Array.isArray(def.in)) return def.in.length > 0 ? 1 : 0;
   }
   if (wiredTo && wiredTo.has(node.id)) return 1;
-  return NO_INPUT.has(type) ? 0 : 1;
+  if (CORE.has(type)) return NO_INPUT.has(type) ? 0 : 1;
+  // a contributed node's definition is not known here: it shows an input when something is wired into it
+  return 0;
 }
 
 /**
@@ -366,6 +368,16 @@ function describeNode(node, shape, kind) {
     + (shape && shape.label && shape.label !== name && shape.label !== type ? ': ' + shape.label : '');
 }
 
+/** The type shown above a named node; a subflow instance shows the subflow's name. */
+function typeCaption(node, subflows) {
+  const type = str(node.type);
+  if (type.startsWith('subflow:')) {
+    const def = subflows && subflows.get(type.slice(8));
+    return 'subflow' + (def && str(def.name) ? ': ' + def.name : '');
+  }
+  return type;
+}
+
 function badge(kind, x, y) {
   const c = CHANGES[kind];
   if (!c) return null;
@@ -384,8 +396,9 @@ function drawNode(node, shape, kind, opts) {
     class: 'fd-node fd-' + kind + (removed ? ' fd-ghost-removed' : ''),
     transform: `translate(${x - w / 2},${y - h / 2})`,
     'data-node-id': node.id, 'data-change': kind, 'data-type': str(node.type), 'data-testid': 'flow-node',
-    tabindex: 0, role: 'button', focusable: 'true',
-    'aria-label': describeNode(node, shape, kind),
+    // marked nodes are tab stops; unmarked ones answer a click only, so a big flow is not a hundred stops
+    tabindex: kind !== 'none' ? 0 : null, role: kind !== 'none' ? 'button' : null,
+    'aria-label': kind !== 'none' ? describeNode(node, shape, kind) : null,
   });
   g.appendChild(el('title', {}, describeNode(node, shape, kind)));
   if (shape.junction) {
@@ -435,7 +448,7 @@ function drawNode(node, shape, kind, opts) {
   }
   if (opts.typeCaptions && str(node.name) && shape.label !== str(node.type)) {
     g.appendChild(el('text', { class: 'fd-type', x: 0, y: -4, 'font-size': 10, fill: '#6e7781',
-      'font-family': 'Arial, sans-serif' }, str(node.type)));
+      'font-family': 'Arial, sans-serif' }, typeCaption(node, opts.subflows)));
   }
   if (kind !== 'none') {
     const c = CHANGES[kind];
@@ -666,7 +679,7 @@ function drawContainer(c, env) {
       el('text', { x: 8, y: s.h / 2, 'dominant-baseline': 'middle', 'font-size': 11, fill: CHANGES.moved.color,
         'font-family': 'Arial, sans-serif' }, '→ ' + (dest ? str(dest.label || dest.name) || there : there)));
     } else {
-      g = drawNode(n, s, 'removed', { typeCaptions: env.typeCaptions, tabDisabled });
+      g = drawNode(n, s, 'removed', { typeCaptions: env.typeCaptions, subflows, tabDisabled });
       counts.removed++;
     }
     grow(s.x - s.w / 2 - 30, s.y - s.h / 2 - 14, s.x + s.w / 2 + 30, s.y + s.h / 2 + 6);
@@ -677,7 +690,7 @@ function drawContainer(c, env) {
     const kind = changeOf(changes, n.id);
     if (kind !== 'none') counts[kind]++;
     grow(s.x - s.w / 2 - 30, s.y - s.h / 2 - 14, s.x + s.w / 2 + 30, s.y + s.h / 2 + 6);
-    layerNodes.appendChild(drawNode(n, s, kind, { typeCaptions: env.typeCaptions, tabDisabled }));
+    layerNodes.appendChild(drawNode(n, s, kind, { typeCaptions: env.typeCaptions, subflows, tabDisabled }));
   }
   if (bounds.minX === Infinity) grow(0, 0, 200, 80);
 
@@ -691,7 +704,7 @@ function drawContainer(c, env) {
   const title = (c.kind === 'subflow' ? 'Subflow ' : 'Flow ') + (c.label || c.id) + ' (' + state + ')';
   const svg = el('svg', {
     xmlns: NS, class: 'fd-svg', viewBox: `${x0} ${y0} ${width} ${height}`, width, height,
-    role: 'img', 'aria-label': title, 'data-testid': 'flow-picture', 'data-tab-id': c.id, 'data-state': state,
+    role: 'group', 'aria-label': title, 'data-testid': 'flow-picture', 'data-tab-id': c.id, 'data-state': state,
   },
   el('title', {}, title),
   el('defs', {},
