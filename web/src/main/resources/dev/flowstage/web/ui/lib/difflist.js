@@ -42,7 +42,8 @@ export function lineDiff(text) {
   return h('div', { class: 'ld', 'data-testid': 'line-diff', 'data-property': text.property },
     h('div', { class: 'ld-head' }, h('code', { text: text.property }),
       h('span', { class: 'ld-stat', text: ` +${text.linesAdded} −${text.linesRemoved}` })),
-    h('div', { class: 'ld-scroll' }, h('table', { class: 'ld-table' }, h('tbody', {}, ...rows))));
+    h('div', { class: 'ld-scroll', tabindex: '0', role: 'region', 'aria-label': 'line diff of ' + text.property },
+      h('table', { class: 'ld-table' }, h('tbody', {}, ...rows))));
 }
 
 /** Before and after of each changed property; code properties (those with a text diff) as a line diff. */

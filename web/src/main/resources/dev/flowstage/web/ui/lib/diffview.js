@@ -18,7 +18,8 @@ export function diffView({ before, after, diff, pictureError, errorBox }) {
 
   const detail = h('div', { class: 'dv-detail', 'data-testid': 'node-detail-panel' },
     h('p', { class: 'dv-hint', text: 'Select a node in the picture to see what changed.' }));
-  const canvas = h('div', { class: 'dv-canvas', 'data-testid': 'picture-canvas', tabindex: '-1' });
+  // scrolls at actual size: a tab stop of its own, so the keyboard can scroll it (the picture's tab labels it)
+  const canvas = h('div', { class: 'dv-canvas', 'data-testid': 'picture-canvas', tabindex: '0', role: 'region' });
   const strip = h('div', { class: 'dv-tabs', role: 'tablist', 'aria-label': 'Flows' });
   let current = null;
   let selectedId = null;

@@ -7,6 +7,7 @@ const enc = encodeURIComponent;
 
 export async function render(root, ctx) {
   const { api, team, params, ui } = ctx;
+  ui.useCss('review.css');
   const { kind, name, from, to } = params;
   const target = `teams/${enc(team)}/${enc(kind)}/${enc(name)}`;
   clear(root);

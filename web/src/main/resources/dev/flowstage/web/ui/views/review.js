@@ -8,6 +8,7 @@ const enc = encodeURIComponent;
 
 export async function render(root, ctx) {
   const { api, team, params, ui } = ctx;
+  ui.useCss('review.css');
   const id = params.id;
   const path = `teams/${enc(team)}/reviews/${enc(id)}`;
   clear(root);
