@@ -150,6 +150,9 @@ class ReviewPageIT {
         browser.byTestId("review-approve").click();
         browser.waitFor(d -> "merged".equals(browser.byTestId("review-state").getAttribute("data-state")));
         assertThat(browser.byTestId("review-result").getText()).contains("merged");
+        assertThat(browser.byTestId("review-approvals").getText()).isEqualTo("1 of 1 approval");
+        assertThat(browser.byTestId("review-approvers").getText()).startsWith("olga");
+        assertThat(browser.byTestId("review-against").getText()).contains("before the review was merged");
         JsonNode merged = admin.get("/api/v1/teams/" + TEAM + "/reviews/" + review).json();
         assertThat(merged.path("state").asText()).isEqualTo("merged");
         String mergedCommit = merged.path("mergedCommit").asText();
@@ -186,8 +189,17 @@ class ReviewPageIT {
         assertThat(listed).extracting(e -> e.getAttribute("data-node-id") + " " + e.getAttribute("data-change"))
                 .containsExactly("c1 added");
         browser.screenshots("review-added");
+
+        // rejected with a comment from the page
+        browser.type("review-comment", "Notes belong in the info tab");
+        browser.byTestId("review-reject").click();
+        browser.waitFor(d -> "rejected".equals(browser.byTestId("review-state").getAttribute("data-state")));
+        assertThat(browser.byTestId("review-decision-comment").getText()).isEqualTo("Notes belong in the info tab");
+        assertThat(browser.all(Browser.testId("review-approve"))).isEmpty();
+        JsonNode rejected = admin.get("/api/v1/teams/" + TEAM + "/reviews/" + review).json();
+        assertThat(rejected.path("state").asText()).isEqualTo("rejected");
+        assertThat(rejected.path("comment").asText()).isEqualTo("Notes belong in the info tab");
         signOut();
-        admin.expect(200, "POST", "/api/v1/teams/" + TEAM + "/reviews/" + review + "/reject", "{\"comment\":\"done\"}");
     }
 
     /** Signs in as {@code user}, whoever the browser was signed in as before. */

@@ -39,13 +39,23 @@ export async function render(root, ctx) {
   const message = h('div', { class: 'rv-message', 'data-testid': 'review-message', 'aria-live': 'polite' });
   let busy = false;
 
+  const against = h('p', { class: 'rv-against', 'data-testid': 'review-against' });
+  let paintedState = null;
   const paint = r => {
     review = r;
     page.setAttribute('data-state', r.state);
     clear(header);
     header.appendChild(headerOf(r, team));
-    clear(actions);
-    if (r.state === 'open') actions.appendChild(decisionForm());
+    if (r.state !== paintedState) {
+      // the form is rebuilt only when the state changes, so a live approval keeps a comment being typed
+      clear(actions);
+      if (r.state === 'open') actions.appendChild(decisionForm());
+      if (paintedState === 'open') {
+        against.textContent = 'Shown: the change as it was when this page was opened, before the review was '
+          + r.state + '.';
+      }
+      paintedState = r.state;
+    }
   };
 
   const decide = async (verb, body) => {
@@ -56,6 +66,8 @@ export async function render(root, ctx) {
     try {
       const r = await api.post(`${path}/${verb}`, body);
       paint(r);
+      // still open (more approvals needed): the same form stays, usable again
+      for (const b of actions.querySelectorAll('button')) b.disabled = false;
       const text = verb === 'reject' ? 'Review rejected.'
         : r.state === 'merged' ? 'Review approved and merged into main.'
           : r.state === 'approved' ? 'Review approved.'
@@ -95,9 +107,12 @@ export async function render(root, ctx) {
       h('p', { text: 'This review conflicts with main; approving it is refused until it is redone on top of main:' }),
       h('ul', {}, ...review.conflicts.map(c => h('li', { text: c })))));
   }
-  page.appendChild(h('p', { class: 'rv-against', 'data-testid': 'review-against', text: review.diffAgainst === 'main'
-    ? 'Shown: what approving this review changes on main now.'
-    : 'Shown: what the review proposed against the commit it was based on.' }));
+  if (!against.textContent) {
+    against.textContent = review.diffAgainst === 'main'
+      ? 'Shown: what approving this review changes on main now.'
+      : 'Shown: what the review proposed against the commit it was based on.';
+  }
+  page.appendChild(against);
   const view = diffView({ before: flows && flows.before, after: flows && flows.after, diff: review.diff,
     pictureError: flowsError, errorBox: ui.errorBox });
   page.appendChild(view.element);
