@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowstage.server.testing.ApiClient;
 import dev.flowstage.server.testing.FlowstageExtension;
 import dev.flowstage.server.testing.GitCli;
@@ -29,12 +32,14 @@ import org.openqa.selenium.WebElement;
  * review; its picture marks exactly the one node the change touched (and, for another change, exactly the
  * one node it added), with the legend; clicking the node shows its property and code diff; a member's
  * approval is refused with the API's own message; an owner's approval merges it and the instance's main
- * moves. The compare page draws the diff between two commits the same way.
+ * moves; removed, moved and rewired nodes get marks of their own. The compare page draws the diff between two
+ * commits the same way.
  */
 @ExtendWith(FlowstageExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReviewPageIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TEAM = "draw";
     private static final String F0 = """
             [{"id":"t1","type":"tab","label":"Line"},
@@ -200,6 +205,42 @@ class ReviewPageIT {
         assertThat(rejected.path("state").asText()).isEqualTo("rejected");
         assertThat(rejected.path("comment").asText()).isEqualTo("Notes belong in the info tab");
         signOut();
+    }
+
+    @Test
+    @Order(3)
+    void removedMovedAndRewiredNodesEachGetTheirOwnMark() throws Exception {
+        // prod holds F1: move the inject, delete the debug node, which leaves the function's wire empty
+        ArrayNode flows = (ArrayNode) JSON.readTree(F1);
+        ObjectNode inject = (ObjectNode) flows.get(1);
+        inject.put("x", 140).put("y", 140);
+        ((ObjectNode) flows.get(2)).putArray("wires").addArray();
+        flows.remove(3);
+        long review = proposeToProd(JSON.writeValueAsString(flows), "Drop the debug node");
+        signInAs(olga);
+        openReview(review);
+        List<WebElement> marked = markedNodes();
+        assertThat(marked).extracting(e -> e.getAttribute("data-node-id") + " " + e.getAttribute("data-change"))
+                .containsExactlyInAnyOrder("n1 moved", "f1 rewired", "d1 removed");
+        // the removed node is drawn where it was, with the removed wire that led to it; the moved one where it is,
+        // with an outline where it was
+        WebElement removed = browser.visible(By.cssSelector("[data-testid='flow-node'][data-node-id='d1']"));
+        int dw = Integer.parseInt(removed.findElement(By.cssSelector("rect.fd-body")).getAttribute("width"));
+        assertThat(removed.getAttribute("transform")).isEqualTo("translate(" + (480 - dw / 2) + ",65)");
+        assertThat(browser.all(By.cssSelector("g.fd-wire-removed[data-from='f1'][data-to='d1']"))).hasSize(1);
+        WebElement moved = browser.visible(By.cssSelector("[data-testid='flow-node'][data-node-id='n1']"));
+        int w = Integer.parseInt(moved.findElement(By.cssSelector("rect.fd-body")).getAttribute("width"));
+        assertThat(moved.getAttribute("transform")).isEqualTo("translate(" + (140 - w / 2) + ",125)");
+        assertThat(browser.all(By.cssSelector("[data-testid='flow-ghost'][data-node-id='n1']"))).hasSize(1);
+        // three kinds, three colours
+        assertThat(marked.stream().map(e -> e.findElement(By.cssSelector("rect.fd-mark")).getAttribute("stroke"))
+                .distinct()).hasSize(3);
+        assertThat(browser.byTestId("flow-legend").getText()).contains("removed (1)", "moved (1)", "rewired (1)");
+        moved.click();
+        assertThat(browser.byTestId("node-detail").getText()).contains("from x 120, y 80 to x 140, y 140");
+        browser.screenshots("review-removed-moved-rewired");
+        signOut();
+        admin.expect(200, "POST", "/api/v1/teams/" + TEAM + "/reviews/" + review + "/reject", "{}");
     }
 
     /** Signs in as {@code user}, whoever the browser was signed in as before. */
