@@ -49,6 +49,7 @@ def args():
     ap.add_argument("--connections", default="64", help="wrk connection counts, e.g. 16,64,256")
     ap.add_argument("--seconds", type=int, default=10, help="length of one wrk round")
     ap.add_argument("--rounds", type=int, default=3, help="alternating rounds (ours, reference) per count")
+    ap.add_argument("--warmup", type=int, default=20, help="seconds of polling each, at 64 connections, before the rounds")
     ap.add_argument("--ssh-clients", default="8", help="concurrent `git ls-remote` loops, e.g. 1,8")
     ap.add_argument("--ssh-seconds", type=int, default=15)
     ap.add_argument("--only", choices=["all", "http", "ssh"], default="all")
@@ -59,7 +60,7 @@ def args():
     ap.add_argument("--out", default=os.path.join(BENCH, "results", "poll-latest.md"))
     a = ap.parse_args()
     if a.quick:
-        a.seconds, a.rounds, a.ssh_seconds = 3, 1, 5
+        a.seconds, a.rounds, a.ssh_seconds, a.warmup = 3, 1, 5, 5
     if not os.path.isfile(a.jar):
         sys.exit("no server jar at %s: build it (mvn -B -q -o -DskipTests package)" % a.jar)
     a.command = ["java"] + shlex.split(a.java_opts) + ["-jar", a.jar]
@@ -174,7 +175,8 @@ def measure_http(fs, a, token, main, run_dir, res):
         for t in targets:
             script = os.path.join(run_dir, "poll-%s.lua" % t.name)
             poll.write_script(t, script)
-            poll.run_wrk(t, script, fleet.TEAM, DEVICE, 16, 5)  # warm-up (JIT), not counted
+            # warm-up, not counted: the server's JIT compiles for tens of seconds after start-up
+            poll.run_wrk(t, script, fleet.TEAM, DEVICE, 64, a.warmup)
         for c in [int(x) for x in a.connections.split(",")]:
             level = {"connections": c, "load_start": loadavg(), "rounds": []}
             for i in range(a.rounds):
@@ -359,8 +361,9 @@ def md(res):
         out += ["## HTTP: device poll (protocol-v2 ls-refs of main, keep-alive, Basic with the device token)", "",
                 "Answer: %d bytes, headers %s. Reference: `dev.flowstage.server.bench.PollReference` from the same "
                 "jar, a bare Jetty 12 `Handler` answering those bytes and headers as constants. wrk, ≤ 2 threads, "
-                "%d s per round, rounds alternate server / reference; figures are medians of the rounds." % (
-                    h["answer_bytes"], ", ".join("%s: %s" % kv for kv in h["headers"]), res["seconds"]), "",
+                "%d s per round after %d s of warm-up each, rounds alternate server / reference; figures are medians of "
+                "the rounds." % (h["answer_bytes"], ", ".join("%s: %s" % kv for kv in h["headers"]), res["seconds"],
+                                  res["warmup"]), "",
                 "| connections | flowstage req/s | reference req/s | ratio | goal | flowstage p50 / p99 | "
                 "reference p50 / p99 | p99 ratio | goal | CPU per poll: flowstage / reference | load |",
                 "| ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: | --- |"]
@@ -415,7 +418,7 @@ def main():
     os.makedirs(run_dir)
     res = {"when": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
            "load_start": loadavg(), "command": " ".join(a.command), "jar": jar_id(a.jar),
-           "seconds": a.seconds, "ssh_seconds": a.ssh_seconds, "spawn_ms_start": spawn_ms()}
+           "seconds": a.seconds, "warmup": a.warmup, "ssh_seconds": a.ssh_seconds, "spawn_ms_start": spawn_ms()}
     fs = Flowstage(a.command, os.path.join(run_dir, "data"), os.path.join(run_dir, "server.log"))
     log("starting flowstage (%.1f s to healthy)" % fs.start())
     try:
