@@ -18,7 +18,7 @@ import gitbench  # noqa: E402
 import poll  # noqa: E402
 import report  # noqa: E402
 import seed  # noqa: E402
-from common import git, log  # noqa: E402
+from common import git, log, spawn_ms  # noqa: E402
 from gitbench import REPO, TEAM  # noqa: E402
 from servers import Flowstage, Reference  # noqa: E402
 
@@ -224,9 +224,10 @@ def environment(a):
     def first_line(cmd):
         r = subprocess.run(cmd, capture_output=True, text=True)
         return (r.stdout or r.stderr).splitlines()[0].strip()
-    return ("%d cores (load average %.1f at start), %s; %s; %s; wrk %s" % (
-        os.cpu_count(), os.getloadavg()[0], first_line(["git", "--version"]), first_line(["lighttpd", "-v"]),
-        first_line(["java", "-version"]), first_line(["wrk", "-v"]).split()[1]))
+    return ("%d cores (load average %.1f at start; starting a process (/bin/true) takes %.1f ms, median of 20: "
+            "the reference pays that twice per request), %s; %s; %s; wrk %s" % (
+                os.cpu_count(), os.getloadavg()[0], spawn_ms(), first_line(["git", "--version"]),
+                first_line(["lighttpd", "-v"]), first_line(["java", "-version"]), first_line(["wrk", "-v"]).split()[1]))
 
 
 def main():

@@ -110,3 +110,16 @@ def _redact(args):
             a = scheme + "://***@" + rest.split("@", 1)[1]
         out.append(a)
     return out
+
+
+def spawn_ms(n=20):
+    """Median wall time of starting /bin/true, in ms: what every CGI request (git http-backend, then
+    git upload-pack) and every SSH poll (ssh, git) pays per process. On a quiet machine ~1 ms; when the
+    machine is busy it can be 100× that, and then the C git references measure process creation."""
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        subprocess.run(["/bin/true"], check=True)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return times[len(times) // 2]

@@ -109,6 +109,7 @@ class Flowstage:
     def __init__(self, command, data, log_path):
         self.command, self.data, self.log_path = list(command), data, log_path
         self.port = free_port()
+        self.ssh_port = None      # set by start()
         self.proc = None
         self.secret = None        # git token, set by login()
         self.api_token = None
@@ -116,6 +117,7 @@ class Flowstage:
     def start(self, timeout_s=120):
         """Start the process; returns seconds from spawn to /healthz 200."""
         https_port, ssh_port = free_port(), free_port()
+        self.ssh_port = ssh_port
         env = dict(os.environ, FLOWSTAGE_ADMIN_PASSWORD=self.admin_password)
         cmd = (self.command +
                ["serve", "--data", self.data, "--http-port", str(self.port),

@@ -40,9 +40,19 @@ public final class WebApp {
     public static ServletContextHandler create(Filter gitAuth, HttpServlet git, ResourceConfig api,
                                                PrometheusMeterRegistry metrics, Supplier<PublicUrls> urls,
                                                Optional<String> metricsToken) {
+        return create(gitAuth, git, api, metrics, urls, metricsToken, new RequestMetricsFilter(metrics));
+    }
+
+    /**
+     * {@code requestMetrics}: the request timer filter, shared with what answers requests in front of this
+     * context (the Git poll handler) so that every request counts in one place.
+     */
+    public static ServletContextHandler create(Filter gitAuth, HttpServlet git, ResourceConfig api,
+                                               PrometheusMeterRegistry metrics, Supplier<PublicUrls> urls,
+                                               Optional<String> metricsToken, RequestMetricsFilter requestMetricsFilter) {
         ServletContextHandler ctx = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         ctx.setContextPath("/");
-        FilterHolder requestMetrics = new FilterHolder(new RequestMetricsFilter(metrics));
+        FilterHolder requestMetrics = new FilterHolder(requestMetricsFilter);
         requestMetrics.setAsyncSupported(true);
         ctx.addFilter(requestMetrics, "/*", EnumSet.of(DispatcherType.REQUEST));
         FilterHolder rawPath = new FilterHolder(new RawPathFilter());

@@ -14,9 +14,11 @@ import dev.flowstage.storage.meta.Role;
 import dev.flowstage.storage.meta.Target;
 import dev.flowstage.storage.meta.TeamConfig;
 import dev.flowstage.storage.meta.TeamStore;
+import dev.flowstage.storage.repo.RefCache;
 import dev.flowstage.storage.repo.RepoName;
 import dev.flowstage.storage.repo.RepoStore;
 import dev.flowstage.storage.review.GitReviewStore;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -24,9 +26,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -57,6 +61,7 @@ public final class DefaultGitAccess implements GitAccess {
     private final GitLimits limits;
     private final MeterRegistry metrics;
     private final ReceiveServices receive;
+    private final Map<String, Counter> uploadRequests = new ConcurrentHashMap<>();
 
     /** Reviews in a {@link GitReviewStore} of its own and nobody told of main moving; the server passes its own. */
     public DefaultGitAccess(RepoStore repos, TeamStore teams, AccessControl access, GitLimits limits,
@@ -112,8 +117,13 @@ public final class DefaultGitAccess implements GitAccess {
 
     @Override
     public byte[] lsRefs(GitRequest request, Repository repository, LsRefsCommand command) throws IOException {
-        metrics.counter(UPLOAD_REQUESTS, "transport", request.transport()).increment();
-        return command.answer(repository, refFilter(request));
+        // the counter looked up once per transport, not built from its name and tags on every poll
+        uploadRequests.computeIfAbsent(request.transport(),
+                t -> metrics.counter(UPLOAD_REQUESTS, "transport", t)).increment();
+        RefFilter filter = refFilter(request);
+        // kept until one of the repository's refs changes: a poll reads no ref from disk (RefCache)
+        return RefCache.shared().get(repository, new LsRefsKey(filter, command.prefixes(), command.peel(),
+                command.symrefs(), command.unborn()), () -> command.answer(repository, filter));
     }
 
     /**
@@ -227,6 +237,10 @@ public final class DefaultGitAccess implements GitAccess {
         Target target = config.targets().get(repo.name());
         return target == null ? Optional.empty() : Optional.of(new Served(target));
     }
+
+    /** What an ls-refs answer depends on besides the refs: the filter (a singleton) and the arguments. */
+    private record LsRefsKey(RefFilter filter, List<String> prefixes, boolean peel, boolean symrefs,
+                             boolean unborn) {}
 
     /** A repository the team config lists; {@code target} is null for the config repository itself. */
     private record Served(Target target) {}

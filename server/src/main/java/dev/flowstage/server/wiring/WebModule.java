@@ -23,6 +23,8 @@ import dev.flowstage.web.api.audit.AuditApiFeature;
 import dev.flowstage.web.api.devices.DeviceApiFeature;
 import dev.flowstage.web.git.FlowstageGitServlet;
 import dev.flowstage.web.git.GitAuthFilter;
+import dev.flowstage.web.git.GitPollHandler;
+import dev.flowstage.web.ops.RequestMetricsFilter;
 import dev.flowstage.web.ops.JGitCacheMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -90,9 +92,13 @@ public interface WebModule {
         // browser sessions survive a restart: kept (ids hashed) in DATA/sessions.json
         rest.register(new SessionFeature(WebSessions.persistent(api.clock(), config.dataDir().resolve("sessions.json")),
                 api.site()));
+        RequestMetricsFilter requestMetrics = new RequestMetricsFilter(metrics);
         ServletContextHandler context = WebApp.create(new GitAuthFilter(auth), new FlowstageGitServlet(git),
-                rest, metrics, api::urls, config.metricsToken());
+                rest, metrics, api::urls, config.metricsToken(), requestMetrics);
         events.mount(context);
-        return context;
+        // device polls (ls-refs) are answered in front of the servlet context; everything else goes through
+        GitPollHandler polls = new GitPollHandler(auth, git, requestMetrics, metrics);
+        polls.setHandler(context);
+        return polls;
     }
 }

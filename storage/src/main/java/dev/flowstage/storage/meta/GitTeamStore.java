@@ -49,7 +49,7 @@ public final class GitTeamStore implements TeamStore {
         }
         try (Repository repo = repos.open(configRepo(team))) {
             MetaRef meta = new MetaRef(repo, REF);
-            ObjectId head = meta.head();
+            ObjectId head = meta.cachedHead();
             if (head == null) {
                 return Optional.empty();
             }

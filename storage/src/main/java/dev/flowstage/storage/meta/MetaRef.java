@@ -1,5 +1,6 @@
 package dev.flowstage.storage.meta;
 
+import dev.flowstage.storage.repo.RefCache;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collections;
@@ -68,6 +69,17 @@ public final class MetaRef {
         Ref ref = repo.exactRef(refName);
         return ref == null ? null : ref.getObjectId();
     }
+
+    /**
+     * {@link #head()} kept until this process changes one of the repository's refs ({@link RefCache}):
+     * for readers that ask on every request (the site's tokens, a team's config). Writers use
+     * {@link #head()}, which reads the ref from disk.
+     */
+    public ObjectId cachedHead() throws IOException {
+        return RefCache.shared().get(repo, new HeadKey(refName), this::head);
+    }
+
+    private record HeadKey(String refName) {}
 
     public Snapshot read() throws IOException {
         return read(head());

@@ -23,6 +23,11 @@ import java.util.Objects;
 public final class GitAuthFilter implements Filter {
     /** Request attribute holding the authenticated {@link Principal}. */
     public static final String PRINCIPAL = "dev.flowstage.principal";
+    /**
+     * Request attribute holding the {@link LoginResult} of this request's credentials when
+     * {@link GitPollHandler} already signed them in, so that a failed sign-in is counted once.
+     */
+    static final String LOGIN = "dev.flowstage.git.login";
     static final String CHALLENGE = "Basic realm=\"flowstage\"";
 
     private final Authenticator auth;
@@ -45,7 +50,8 @@ public final class GitAuthFilter implements Filter {
             challenge(rsp, "invalid Authorization header: " + m.reason());
             return;
         }
-        LoginResult login = auth.login(credentials, req.getRemoteAddr());
+        LoginResult login = req.getAttribute(LOGIN) instanceof LoginResult tried ? tried
+                : auth.login(credentials, req.getRemoteAddr());
         if (login instanceof LoginResult.Throttled throttled) {
             // git shows the status line ("The requested URL returned error: 429"); the body is for curl and logs
             rsp.setStatus(429);

@@ -65,15 +65,25 @@ public final class RequestMetricsFilter implements Filter {
 
     private void record(ServletRequest req, ServletResponse res, long start) {
         HttpServletRequest http = (HttpServletRequest) req;
-        String area = area(http.getRequestURI());
-        String method = METHODS.contains(http.getMethod()) ? http.getMethod() : "OTHER";
-        int status = ((HttpServletResponse) res).getStatus();
-        timers.computeIfAbsent(area + ' ' + method + ' ' + status, k -> Timer.builder("http.server.requests")
-                        .tag("area", area)
-                        .tag("method", method)
-                        .tag("status", Integer.toString(status))
-                        .register(registry))
-                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        record(area(http.getRequestURI()), http.getMethod(), ((HttpServletResponse) res).getStatus(),
+                System.nanoTime() - start);
+    }
+
+    /**
+     * Times one request answered outside the servlet context (the Git poll handler) in the same timer a
+     * request through this filter would be: {@code area} as {@link #area} gives it.
+     */
+    public void record(String area, String requestMethod, int status, long nanos) {
+        String method = METHODS.contains(requestMethod) ? requestMethod : "OTHER";
+        Timer timer = timers.get(area + ' ' + method + ' ' + status);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(area + ' ' + method + ' ' + status, k -> Timer.builder("http.server.requests")
+                    .tag("area", area)
+                    .tag("method", method)
+                    .tag("status", Integer.toString(status))
+                    .register(registry));
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     static String area(String uri) {
