@@ -135,6 +135,9 @@ class ServiceIT {
                 + " \"GET /git/svc/dev\\.git/info/refs\\?service=git-upload-pack HTTP/1\\.1\" 200 \\d+ \"-\" \"git/[^\"]+\" \\d+"));
         assertThat(lines).anyMatch(l -> l.matches("127\\.0\\.0\\.1 - alice " + ts
                 + " \"POST /git/svc/dev\\.git/git-upload-pack HTTP/1\\.1\" 200 \\d+ \"-\" \"git/[^\"]+\" \\d+"));
+        // a clone's ls-refs (answered in front of the servlets) names who asked, like every other request
+        assertThat(lines.stream().filter(l -> l.contains("\"POST /git/svc/dev.git/git-upload-pack ")).toList())
+                .isNotEmpty().allMatch(l -> l.startsWith("127.0.0.1 - alice "));
         assertThat(lines).anyMatch(l -> l.matches("127\\.0\\.0\\.1 - alice " + ts
                 + " \"GET /api/v1/teams/svc\\?limit=5 HTTP/1\\.1\" 200 \\d+ .*"));
         assertThat(lines).anyMatch(l -> l.matches("127\\.0\\.0\\.1 - - " + ts

@@ -105,6 +105,8 @@ public final class GitPollHandler extends Handler.Wrapper {
             next.setAttribute(GitAuthFilter.LOGIN, login);
             return super.handle(next, response, callback);
         }
+        // who it was, for the access log (as GitAuthFilter records it on the servlet path)
+        request.setAttribute(GitAuthFilter.PRINCIPAL, success.principal());
         response.setStatus(200);
         HttpFields.Mutable headers = response.getHeaders();
         headers.add(EXPIRES);
