@@ -17,6 +17,8 @@ import dev.flowstage.web.WebApp;
 import dev.flowstage.web.api.ApiResourceConfig;
 import dev.flowstage.web.api.signing.SigningKeyFeature;
 import dev.flowstage.web.api.ApiServices;
+import dev.flowstage.web.api.overview.OverviewFeature;
+import dev.flowstage.hooks.devices.DeviceFleet;
 import dev.flowstage.web.api.audit.AuditApiFeature;
 import dev.flowstage.web.api.devices.DeviceApiFeature;
 import dev.flowstage.web.git.FlowstageGitServlet;
@@ -78,13 +80,14 @@ public interface WebModule {
                            EventStreams events, PipelineApi pipelines, EventsApiFeature eventsApi,
                            ServerConfig config, AuditApiFeature auditApi,
                            DeviceApiFeature deviceApi, SigningKeyFeature signingKeyApi,
-                           ExternalGitApiFeature externalGitApi) {
+                           ExternalGitApiFeature externalGitApi, DeviceFleet fleet) {
         ApiResourceConfig rest = new ApiResourceConfig(api, pipelines);
         rest.register(eventsApi);
         rest.register(auditApi);
         rest.register(deviceApi);
         rest.register(signingKeyApi);
         rest.register(externalGitApi);
+        rest.register(new OverviewFeature(fleet));
         ServletContextHandler context = WebApp.create(new GitAuthFilter(auth), new FlowstageGitServlet(git),
                 rest, metrics, api::urls, config.metricsToken());
         events.mount(context);
