@@ -22,6 +22,14 @@ const COUNTS = [
   ['putBack', 'Put back', 'neutral'],
 ];
 
+/** A table container that scrolls at phone width must be reachable by keyboard (axe: scrollable-region-focusable). */
+function scrollable(wrap, label) {
+  wrap.tabIndex = 0;
+  wrap.setAttribute('role', 'region');
+  wrap.setAttribute('aria-label', label);
+  return wrap;
+}
+
 export async function render(root, ctx) {
   const { api, ui, live, team, params } = ctx;
   ui.useCss('css/group.css');
@@ -156,6 +164,7 @@ export async function render(root, ctx) {
       { label: 'Message', cell: () => h('span', { class: 'message-cell' }) },
       { label: 'Last seen', cell: () => h('span', { class: 'seen-cell' }) },
     ], state.devices, { 'data-testid': 'devices-table', 'aria-labelledby': 'devices-title' });
+    scrollable(wrap, 'Devices of the group');
     [...wrap.querySelectorAll('tbody tr')].forEach((tr, i) => {
       const d = state.devices[i];
       tr.dataset.testid = 'device-row';

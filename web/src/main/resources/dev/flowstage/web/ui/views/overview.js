@@ -114,7 +114,7 @@ export async function render(root, ctx) {
       'aria-labelledby': `target-${t.name}` },
       h('div', { class: 'target-head' },
         h('h4', { id: `target-${t.name}` }, t.name),
-        t.protected ? ui.badge('🔒 Protected', 'info', { 'data-testid': 'protected-badge' }) : null,
+        t.protected ? ui.badge('Protected', 'info', { 'data-testid': 'protected-badge' }) : null,
         stateBadge(t)),
       commitBlock(t),
       t.kind === 'group' && s.summary ? groupSummary(s.summary) : null,

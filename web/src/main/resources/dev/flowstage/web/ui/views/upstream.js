@@ -13,6 +13,14 @@ const STATES = {
   error: { label: '✕ Error', kind: 'error' },
 };
 
+/** A table container that scrolls at phone width must be reachable by keyboard (axe: scrollable-region-focusable). */
+function scrollable(wrap, label) {
+  wrap.tabIndex = 0;
+  wrap.setAttribute('role', 'region');
+  wrap.setAttribute('aria-label', label);
+  return wrap;
+}
+
 export async function render(root, ctx) {
   const { api, ui, live, team, params, role } = ctx;
   ui.useCss('css/upstream.css');
@@ -129,11 +137,11 @@ export async function render(root, ctx) {
     return h('section', { class: 'card deps', 'aria-labelledby': 'deps-title', 'data-testid': 'dependencies' },
       h('h2', { id: 'deps-title' }, 'Dependency plan'),
       d.summary ? h('p', { 'data-testid': 'deps-summary' }, d.summary) : null,
-      required.length ? ui.table([
+      required.length ? scrollable(ui.table([
         { label: 'Module', cell: ([m]) => h('code', m) },
         { label: 'Version', cell: ([, v]) => v },
         { label: 'Installed', cell: ([m]) => ((d.missingModules || []).includes(m) ? ui.badge('✕ missing', 'error') : ui.badge('✓ listed', 'ok')) },
-      ], required, { 'aria-label': 'Modules the flows need' }) : h('p', { class: 'muted' }, 'The flows need no extra modules.'),
+      ], required, { 'aria-label': 'Modules the flows need' }), 'Modules the flows need') : h('p', { class: 'muted' }, 'The flows need no extra modules.'),
       missing.length ? [h('h3', 'Node types without a module'),
         h('ul', { 'data-testid': 'deps-missing' }, missing.map((m) => h('li', h('code', m.type),
           m.module ? [' from ', h('code', m.module)] : ' (no known module)',
