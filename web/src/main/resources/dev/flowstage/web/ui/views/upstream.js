@@ -61,7 +61,18 @@ export async function render(root, ctx) {
     checkStale();
   }
 
+  const COUNTERPART = { 'upstream-pause': 'upstream-resume', 'upstream-resume': 'upstream-pause' };
+
   function draw() {
+    // a redraw must not throw keyboard users back to the top: refocus the same control (or its counterpart)
+    const focused = card.contains(document.activeElement) ? document.activeElement.dataset.testid : null;
+    drawCard();
+    if (focused) {
+      (card.querySelector(`[data-testid="${focused}"]`) || card.querySelector(`[data-testid="${COUNTERPART[focused]}"]`))?.focus();
+    }
+  }
+
+  function drawCard() {
     clear(card);
     const c = view.config || {};
     const s = view.status || {};
@@ -113,8 +124,8 @@ export async function render(root, ctx) {
           draw();
           checkStale();
         }
+        reloadSoon(); // the answer may predate events already handled: read the status once more
         ui.toast(verb === 'sync' ? 'Sync started' : verb === 'pause' ? 'Sync paused' : 'Sync resumed');
-        card.querySelector(`[data-testid="${verb === 'pause' ? 'upstream-resume' : verb === 'resume' ? 'upstream-pause' : testid}"]`)?.focus();
       }));
       return b;
     }
