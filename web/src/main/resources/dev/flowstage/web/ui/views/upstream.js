@@ -151,12 +151,13 @@ export async function render(root, ctx) {
       required.length ? scrollable(ui.table([
         { label: 'Module', cell: ([m]) => h('code', m) },
         { label: 'Version', cell: ([, v]) => v },
-        { label: 'Installed', cell: ([m]) => ((d.missingModules || []).includes(m) ? ui.badge('✕ missing', 'error') : ui.badge('✓ listed', 'ok')) },
-      ], required, { 'aria-label': 'Modules the flows need' }), 'Modules the flows need') : h('p', { class: 'muted' }, 'The flows need no extra modules.'),
-      missing.length ? [h('h3', 'Node types without a module'),
-        h('ul', { 'data-testid': 'deps-missing' }, missing.map((m) => h('li', h('code', m.type),
+      ], required, { 'aria-label': 'Modules package.json lists' }), 'Modules package.json lists')
+        : h('p', { class: 'muted' }, 'package.json lists no modules.'),
+      missing.length ? [h('h3', 'Node types no listed module provides'),
+        h('ul', { 'data-testid': 'deps-missing' }, missing.map((m) => h('li', ui.badge('✕ missing', 'error'), ' ', h('code', m.type),
           m.module ? [' from ', h('code', m.module)] : ' (no known module)',
-          m.nodes && m.nodes.length ? h('span', { class: 'muted small' }, ` — nodes ${m.nodes.join(', ')}`) : null)))] : null,
+          m.nodes ? h('span', { class: 'muted small' }, ` — used by ${m.nodes} node(s)`) : null)))]
+        : h('p', { 'data-testid': 'deps-complete' }, ui.badge('✓ complete', 'ok'), ' Every node type the flows use is provided.'),
       d.npmInstall ? h('p', { class: 'npm' }, h('code', { 'data-testid': 'npm-install' }, d.npmInstall), ' ',
         copyWithLabel(d.npmInstall, 'Copy the npm install command')) : null);
   }
