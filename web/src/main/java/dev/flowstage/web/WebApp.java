@@ -8,6 +8,8 @@ import dev.flowstage.web.ops.RawPathFilter;
 import dev.flowstage.web.ops.RequestMetricsFilter;
 import dev.flowstage.web.pages.NotFoundServlet;
 import dev.flowstage.web.pages.WelcomeServlet;
+import dev.flowstage.web.ui.UiAssets;
+import dev.flowstage.web.ui.UiServlet;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -23,7 +25,7 @@ import org.glassfish.jersey.servlet.ServletContainer;
 
 /**
  * Assembles the one servlet context the server serves: Git smart HTTP, the REST API and its docs,
- * operations, and the welcome page; any other path is a plain 404.
+ * operations, the web UI and the welcome page; any other path is a plain 404.
  */
 public final class WebApp {
     private WebApp() {}
@@ -58,6 +60,10 @@ public final class WebApp {
         ctx.addServlet(new ServletHolder("metrics", new MetricsServlet(metrics, metricsToken)), "/metrics");
         ctx.addServlet(new ServletHolder("api-docs", new SwaggerUiServlet()), SwaggerUiServlet.PATH + "/*");
         ctx.addServlet(new ServletHolder("welcome", new WelcomeServlet(urls)), WelcomeServlet.PATH);
+        // the web UI: its page at exactly "/" ("" is the context root alone), its files under /ui/
+        ServletHolder ui = new ServletHolder("ui", new UiServlet(UiAssets.load()));
+        ctx.addServlet(ui, "");
+        ctx.addServlet(ui, UiServlet.ASSETS + "/*");
         // "/" is the servlet for whatever nothing else serves: it replaces Jetty's stock 404 page
         ctx.addServlet(new ServletHolder("not-found", new NotFoundServlet()), "/");
         return ctx;

@@ -15,6 +15,8 @@ import dev.flowstage.storage.secret.PasswordHasher;
 import dev.flowstage.storage.secret.SecretBox;
 import dev.flowstage.web.WebApp;
 import dev.flowstage.web.api.ApiResourceConfig;
+import dev.flowstage.web.session.SessionFeature;
+import dev.flowstage.web.session.WebSessions;
 import dev.flowstage.web.api.signing.SigningKeyFeature;
 import dev.flowstage.web.api.ApiServices;
 import dev.flowstage.web.api.overview.OverviewFeature;
@@ -88,6 +90,7 @@ public interface WebModule {
         rest.register(signingKeyApi);
         rest.register(externalGitApi);
         rest.register(new OverviewFeature(fleet));
+        rest.register(new SessionFeature(new WebSessions(api.clock()), api.site()));
         ServletContextHandler context = WebApp.create(new GitAuthFilter(auth), new FlowstageGitServlet(git),
                 rest, metrics, api::urls, config.metricsToken());
         events.mount(context);

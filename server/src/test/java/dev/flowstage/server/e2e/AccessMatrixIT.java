@@ -145,7 +145,9 @@ class AccessMatrixIT {
             // a device's own report, with its device token; people get 403 (DeviceStatusIT)
             "POST devices/self/status",
             // authenticated by the signature over its body, not by a credential (UpstreamResource)
-            "POST teams/{team}/instances/{name}/upstream/hook");
+            "POST teams/{team}/instances/{name}/upstream/hook",
+            // the web UI's sign-in takes a password (no credentials yet); sign-out ends the caller's own session
+            "POST session", "DELETE session");
 
     @Test
     void everyStateChangingCallHasARow() throws Exception {

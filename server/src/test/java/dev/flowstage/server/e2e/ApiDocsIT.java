@@ -95,10 +95,12 @@ class ApiDocsIT {
     }
 
     @Test
-    void theRootLeadsToAWelcomePageAndUnknownPagesAreAPlain404() throws Exception {
+    void theRootIsTheWebUiTheWelcomePageStaysAndUnknownPagesAreAPlain404() throws Exception {
         HttpResponse<String> root = get("/");
-        assertThat(root.statusCode()).isEqualTo(302);
-        assertThat(root.headers().firstValue("Location").orElse("")).endsWith("/welcome");
+        assertThat(root.statusCode()).isEqualTo(200);
+        assertThat(root.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(root.headers().firstValue("Content-Security-Policy").orElse("")).contains("script-src 'self'");
+        assertThat(root.body()).contains("<title>Flowstage</title>").containsPattern("/ui/[0-9a-f]{12}/app\\.js");
 
         HttpResponse<String> welcome = get("/welcome");
         assertThat(welcome.statusCode()).isEqualTo(200);

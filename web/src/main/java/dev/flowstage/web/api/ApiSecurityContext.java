@@ -6,6 +6,12 @@ import jakarta.ws.rs.core.SecurityContext;
 
 /** Carries the authenticated {@link Principal} from {@link AuthFilter} to the resources. */
 public final class ApiSecurityContext implements SecurityContext {
+    /**
+     * Request property set when a browser session signed the request in: a {@code BooleanSupplier}
+     * telling whether that session is still live (for streams that outlast the request).
+     */
+    public static final String SESSION_LIVE = "dev.flowstage.session.live";
+
     /** Adapts our principal to the JAX-RS type without losing it. */
     record Holder(Principal principal) implements java.security.Principal {
         @Override

@@ -10,6 +10,8 @@ import dev.flowstage.storage.meta.TokenScope;
 import dev.flowstage.web.api.docs.OpenApiResource;
 import dev.flowstage.web.git.GitAuthFilter;
 import dev.flowstage.web.api.signing.SigningKeyResource;
+import dev.flowstage.web.session.SessionFilter;
+import dev.flowstage.web.session.SessionResource;
 import jakarta.annotation.Priority;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.HttpMethod;
@@ -33,6 +35,9 @@ import java.util.regex.Pattern;
 @Priority(Priorities.AUTHENTICATION)
 public final class AuthFilter implements ContainerRequestFilter {
     static final String CHALLENGE = "Basic realm=\"flowstage\"";
+    /** Sent by the web UI's scripts; their 401s carry {@link #UI_CHALLENGE} instead of Basic. */
+    public static final String UI_HEADER = "X-Flowstage-UI";
+    static final String UI_CHALLENGE = "Session realm=\"flowstage\"";
     private static final Set<String> READING = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
     // A pipeline's webhook trigger is authorized by the secret in its URL (SPEC §5), not by credentials
     private static final Pattern SECRET_IN_URL = Pattern.compile("/?teams/[^/]+/pipelines/[^/]+/hooks/[^/]+");
@@ -63,13 +68,24 @@ public final class AuthFilter implements ContainerRequestFilter {
         if (HttpMethod.GET.equals(request.getMethod()) && isApiDescription(request.getUriInfo().getPath())) {
             return; // it describes the calls (or is the public signing key) and reveals no data
         }
+        if (SessionResource.isSignIn(request)) {
+            return; // the sign-in form is how a browser gets credentials (it checks the password itself)
+        }
+        if (request.getProperty(SessionFilter.PRINCIPAL) instanceof UserPrincipal signedIn) {
+            boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
+            request.setSecurityContext(new ApiSecurityContext(signedIn, secure, "Session"));
+            request.setProperty(GitAuthFilter.PRINCIPAL, signedIn);
+            return;
+        }
         Credentials credentials = Credentials.parse(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         if (credentials instanceof Credentials.None) {
-            request.abortWith(unauthorized("authentication required: send an Authorization header with a Bearer token or Basic credentials"));
+            request.abortWith(request.getProperty(SessionFilter.ENDED) != null
+                    ? unauthorized(request, "your session has ended: sign in again")
+                    : unauthorized(request, "authentication required: send an Authorization header with a Bearer token or Basic credentials"));
             return;
         }
         if (credentials instanceof Credentials.Malformed m) {
-            request.abortWith(unauthorized("invalid Authorization header: " + m.reason()));
+            request.abortWith(unauthorized(request, "invalid Authorization header: " + m.reason()));
             return;
         }
         LoginResult login = authenticator.login(credentials, servletRequest == null ? null : servletRequest.getRemoteAddr());
@@ -80,7 +96,7 @@ public final class AuthFilter implements ContainerRequestFilter {
             return;
         }
         if (!(login instanceof LoginResult.Success success)) {
-            request.abortWith(unauthorized("invalid credentials"));
+            request.abortWith(unauthorized(request, "invalid credentials"));
             return;
         }
         Principal principal = success.principal();
@@ -105,9 +121,11 @@ public final class AuthFilter implements ContainerRequestFilter {
         return HttpMethod.POST.equals(request.getMethod()) && READING_POST.matcher(request.getUriInfo().getPath()).matches();
     }
 
-    private static Response unauthorized(String message) {
+    private static Response unauthorized(ContainerRequestContext request, String message) {
+        // The web UI's calls ask for a challenge a browser does not answer with its own password dialog
+        boolean ui = request.getHeaderString(UI_HEADER) != null;
         return Response.fromResponse(ApiError.response(401, "unauthorized", message))
-                .header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE)
+                .header(HttpHeaders.WWW_AUTHENTICATE, ui ? UI_CHALLENGE : CHALLENGE)
                 .build();
     }
 

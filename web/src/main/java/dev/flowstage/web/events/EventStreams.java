@@ -112,9 +112,11 @@ public final class EventStreams implements AutoCloseable {
             return null;
         }
         String authorization = signedIn.authorization();
+        BooleanSupplier sessionLive = signedIn.sessionLive();
         Principal who = principal.get();
-        BooleanSupplier stillAllowed = () -> authorization != null
-                && authenticator.authenticate(Credentials.parse(authorization)).filter(who::equals).isPresent()
+        BooleanSupplier stillAllowed = () -> (authorization != null
+                        ? authenticator.authenticate(Credentials.parse(authorization)).filter(who::equals).isPresent()
+                        : sessionLive != null && sessionLive.getAsBoolean())
                 && teams.team(team).isPresent() && access.role(who, team).isPresent();
         BooleanSupplier seesAudit = () -> access.role(who, team).filter(r -> r.atLeast(Role.OWNER)).isPresent();
         return new EventSocket(bus, team, scheduler, clock, settings.queueLimit(), settings.pingInterval(),
@@ -122,20 +124,20 @@ public final class EventStreams implements AutoCloseable {
     }
 
     /** How the upgrade signed in, and the Authorization header to check the stream against later. */
-    private record SignedIn(LoginResult result, String authorization) {}
+    private record SignedIn(LoginResult result, String authorization, BooleanSupplier sessionLive) {}
 
     private SignedIn authenticate(JettyServerUpgradeRequest request, String team) {
         String header = request.getHeader("Authorization");
         Credentials credentials = Credentials.parse(header);
         if (!(credentials instanceof Credentials.None)) {
             return new SignedIn(authenticator.login(credentials, request.getHttpServletRequest().getRemoteAddr()),
-                    header);
+                    header, null);
         }
         List<String> ticket = request.getParameterMap().get("ticket");
         Optional<EventTickets.Redeemed> redeemed = ticket == null || ticket.size() != 1 ? Optional.empty()
                 : tickets.redeem(ticket.get(0), team);
-        return redeemed.map(r -> new SignedIn(new LoginResult.Success(r.principal()), r.authorization()))
-                .orElse(new SignedIn(LoginResult.FAILURE, null));
+        return redeemed.map(r -> new SignedIn(new LoginResult.Success(r.principal()), r.authorization(), r.sessionLive()))
+                .orElse(new SignedIn(LoginResult.FAILURE, null, null));
     }
 
     @Override

@@ -11,7 +11,9 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
+import java.util.function.BooleanSupplier;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -36,10 +38,14 @@ public final class EventTicketResource {
     }
 
     @POST
-    public Response issue(@Context SecurityContext sc, @Context HttpHeaders headers, @PathParam("team") String team) {
+    public Response issue(@Context SecurityContext sc, @Context HttpHeaders headers,
+                          @Context ContainerRequestContext request, @PathParam("team") String team) {
         Principal caller = ApiSecurityContext.principal(sc);
         guard.require(caller, team, Role.VIEWER, TokenScope.READ);
-        EventTickets.Issued issued = tickets.issue(caller, headers.getHeaderString(HttpHeaders.AUTHORIZATION), team);
+        String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
+        BooleanSupplier sessionLive = authorization == null
+                && request.getProperty(ApiSecurityContext.SESSION_LIVE) instanceof BooleanSupplier live ? live : null;
+        EventTickets.Issued issued = tickets.issue(caller, authorization, sessionLive, team);
         return Response.status(201).entity(new TicketView(issued.ticket(), issued.expiresAt())).build();
     }
 }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -23,10 +24,14 @@ public final class EventTickets {
     /** What a ticket was issued for. */
     public record Issued(String ticket, Instant expiresAt) {}
 
-    /** A redeemed ticket: who, and the Authorization header the ticket was asked with. */
-    public record Redeemed(Principal principal, String authorization) {}
+    /**
+     * A redeemed ticket: who, and the Authorization header the ticket was asked with — or, for a browser
+     * signed in with a session cookie, a check whether that session is still live.
+     */
+    public record Redeemed(Principal principal, String authorization, BooleanSupplier sessionLive) {}
 
-    private record Grant(Principal principal, String authorization, String team, Instant expiresAt) {}
+    private record Grant(Principal principal, String authorization, BooleanSupplier sessionLive, String team,
+                         Instant expiresAt) {}
 
     private final Map<String, Grant> grants = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -39,12 +44,20 @@ public final class EventTickets {
 
     /** A ticket for {@code principal}, who asked with the header {@code authorization}. */
     public Issued issue(Principal principal, String authorization, String team) {
+        return issue(principal, authorization, null, team);
+    }
+
+    /**
+     * A ticket for {@code principal}, who asked with the header {@code authorization} or, when that is
+     * null, with a browser session that {@code sessionLive} tells is still signed in.
+     */
+    public Issued issue(Principal principal, String authorization, BooleanSupplier sessionLive, String team) {
         Instant now = clock.instant();
         grants.values().removeIf(g -> !g.expiresAt().isAfter(now));
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        Grant grant = new Grant(principal, authorization, team, now.plus(validity));
+        Grant grant = new Grant(principal, authorization, sessionLive, team, now.plus(validity));
         grants.put(ticket, grant);
         return new Issued(ticket, grant.expiresAt());
     }
@@ -55,6 +68,6 @@ public final class EventTickets {
         if (grant == null || !grant.team().equals(team) || !clock.instant().isBefore(grant.expiresAt())) {
             return Optional.empty();
         }
-        return Optional.of(new Redeemed(grant.principal(), grant.authorization()));
+        return Optional.of(new Redeemed(grant.principal(), grant.authorization(), grant.sessionLive()));
     }
 }

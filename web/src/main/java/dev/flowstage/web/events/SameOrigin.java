@@ -9,10 +9,10 @@ import java.util.Locale;
  * for a plain connection, https for TLS), host and port as the {@code Host} header, default ports
  * filled in. Anything unparsable, including the opaque origin {@code null}, is another origin.
  */
-final class SameOrigin {
+public final class SameOrigin {
     private SameOrigin() {}
 
-    static boolean matches(String origin, boolean secure, String hostHeader) {
+    public static boolean matches(String origin, boolean secure, String hostHeader) {
         if (hostHeader == null || hostHeader.isBlank()) {
             return false;
         }

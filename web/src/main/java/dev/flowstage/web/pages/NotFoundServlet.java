@@ -6,17 +6,12 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * The servlet for every path no other servlet serves: {@code /} leads to {@link WelcomeServlet}'s
- * page (until there is a web UI), anything else is a short plain-text 404 instead of Jetty's page.
+ * The servlet for every path no other servlet serves: a short plain-text 404 instead of Jetty's page
+ * ({@code /} itself is the web UI).
  */
 public final class NotFoundServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        if ("/".equals(req.getRequestURI()) && ("GET".equals(req.getMethod()) || "HEAD".equals(req.getMethod()))) {
-            resp.setStatus(302);
-            resp.setHeader("Location", WelcomeServlet.PATH);
-            return;
-        }
         resp.setStatus(404);
         resp.setContentType("text/plain; charset=UTF-8");
         resp.setHeader("X-Content-Type-Options", "nosniff");

@@ -31,6 +31,9 @@ public final class OpenApiDocument {
     static final Set<String> PUBLIC = Set.of("/openapi.json", "/signing-key", "/teams/{team}/pipelines/{pipeline}/hooks/{secret}",
             "/teams/{team}/instances/{name}/upstream/hook");
 
+    /** The web UI's sign-in ({@code POST}) is public; who is signed in and sign-out need the session. */
+    static final String SIGN_IN = "/session";
+
     private OpenApiDocument() {}
 
     /** The document for the root resources of a Jersey application's resource model. */
@@ -56,6 +59,10 @@ public final class OpenApiDocument {
             api.getPaths().forEach((path, item) -> {
                 if (PUBLIC.contains(path)) {
                     operations(item).forEach(op -> op.setSecurity(new ArrayList<>()));
+                }
+                if (SIGN_IN.equals(path) && item.getPost() != null) {
+                    // signing in is how a browser gets its session cookie: it takes a password, not credentials
+                    item.getPost().setSecurity(new ArrayList<>());
                 }
             });
         }
