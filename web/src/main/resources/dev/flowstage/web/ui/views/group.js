@@ -222,12 +222,17 @@ export async function render(root, ctx) {
     reloadSoon(true);
   }
 
+  // At most one reload every 2 s however many devices report, and never more than 2 s behind the last event;
+  // rows and rollout counts change at once from the events themselves.
   let timer = null;
   let pendingRun = false;
+  let lastLoad = 0;
   function reloadSoon(run) {
     pendingRun = pendingRun || run;
-    clearTimeout(timer);
+    if (timer) return;
     timer = setTimeout(async () => {
+      timer = null;
+      lastLoad = Date.now();
       const withRun = pendingRun;
       pendingRun = false;
       try {
@@ -235,7 +240,7 @@ export async function render(root, ctx) {
       } catch (err) {
         ui.showError(errors, err);
       }
-    }, 400);
+    }, Math.max(300, lastLoad + 2000 - Date.now()));
   }
 
   await loadAll();

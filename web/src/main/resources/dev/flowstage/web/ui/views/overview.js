@@ -42,9 +42,16 @@ export async function render(root, ctx) {
     body.append(...draw(data));
     if (focused) body.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
   }
+  // At most one reload every 2 s however many events arrive (a fleet reports all the time), and never
+  // more than 2 s behind the last event.
+  let lastLoad = 0;
   function reloadSoon() {
-    clearTimeout(timer);
-    timer = setTimeout(() => { loading = load(); }, 250);
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      lastLoad = Date.now();
+      loading = load();
+    }, Math.max(250, lastLoad + 2000 - Date.now()));
   }
 
   function draw(data) {
