@@ -20,8 +20,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The upstream sync card in a real browser. Instance "dst" follows instance "src" of the same server over
  * HTTPS (the server's own Git, its self-signed certificate as the CA, Basic auth from team secrets, as in
- * UpstreamIT). An owner resumes, syncs, sees the card follow a new remote commit without a reload, and
- * pauses; a viewer gets no buttons, and the API refuses the calls anyway.
+ * UpstreamIT). An owner resumes, syncs, sees the card follow a new remote commit without a reload, sees the
+ * banner when no sync was heard of for over twice the interval (the page's clock moved ahead), and pauses; a
+ * viewer gets no buttons, and the API refuses the calls anyway.
  */
 @ExtendWith(FlowstageExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -87,6 +88,14 @@ class UpstreamPageIT {
         browser.waitForText(Browser.testId("remote-message"), "Second");
         browser.waitFor(d -> "in_sync".equals(state()));
         assertThat(browser.byTestId("local-message").getText()).startsWith("Sync from");
+
+        // no sync heard of for more than twice the interval (2 min): the page's clock jumps 10 min ahead
+        browser.script("const real = Date.now; window.__realNow = real; Date.now = () => real() + 10 * 60 * 1000;");
+        assertThat(browser.byTestId("stale-banner").getText()).startsWith("No sync for 1")
+                .contains("more than twice the interval (2 min)");
+        browser.screenshots("upstream-stale");
+        browser.script("Date.now = window.__realNow;");
+        browser.waitFor(d -> !d.findElement(Browser.testId("stale-banner")).isDisplayed());
 
         browser.byTestId("upstream-pause").click();
         browser.waitFor(d -> "paused".equals(state()));
