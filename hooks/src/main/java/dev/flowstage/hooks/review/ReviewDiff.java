@@ -47,10 +47,35 @@ public final class ReviewDiff {
     }
 
     /**
+     * The two sides a review's diff is taken between: {@code before} is main (or the review's base),
+     * {@code after} what main would become (or what the review proposed); {@code against} and
+     * {@code conflicts} as in {@link Result}.
+     */
+    public record Sides(Snapshot before, Snapshot after, String against, List<String> conflicts) {}
+
+    /**
      * The review's diff; empty when its target or commits can no longer be read as snapshots.
      * @throws IOException when the repository cannot be read
      */
     public Optional<Result> of(Review review) throws IOException {
+        Optional<Sides> sides = sides(review);
+        if (sides.isEmpty()) {
+            return Optional.empty();
+        }
+        Sides s = sides.get();
+        try {
+            return Optional.of(new Result(flowDiff.compare(s.before(), s.after()), s.against(), s.conflicts()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The snapshots the review's diff compares (for drawing both sides); empty when its target or commits
+     * can no longer be read as snapshots.
+     * @throws IOException when the repository cannot be read
+     */
+    public Optional<Sides> sides(Review review) throws IOException {
         try (Repository repo = repos.open(new RepoName(review.team(), review.target()));
              RevWalk walk = new RevWalk(repo)) {
             RevCommit candidate = walk.parseCommit(ObjectId.fromString(review.candidate()));
@@ -59,26 +84,26 @@ public final class ReviewDiff {
                     : SnapshotReader.read(repo, ObjectId.fromString(review.base()));
             Ref mainRef = repo.exactRef(ReviewApply.MAIN);
             if (review.state().isFinal() || mainRef == null && review.base() != null) {
-                return Optional.of(new Result(flowDiff.compare(base, proposed), BASE, List.of()));
+                return Optional.of(new Sides(base, proposed, BASE, List.of()));
             }
             if (mainRef == null) {
-                return Optional.of(new Result(flowDiff.compare(Snapshot.EMPTY, proposed), MAIN, List.of()));
+                return Optional.of(new Sides(Snapshot.EMPTY, proposed, MAIN, List.of()));
             }
             RevCommit main = walk.parseCommit(mainRef.getObjectId());
             Snapshot onMain = SnapshotReader.read(repo, main);
             if (walk.isMergedInto(candidate, main)) {
-                return Optional.of(new Result(flowDiff.compare(onMain, onMain), MAIN, List.of()));
+                return Optional.of(new Sides(onMain, onMain, MAIN, List.of()));
             }
             if (walk.isMergedInto(main, candidate)) {
-                return Optional.of(new Result(flowDiff.compare(onMain, proposed), MAIN, List.of()));
+                return Optional.of(new Sides(onMain, proposed, MAIN, List.of()));
             }
             Snapshot mergeBase = mergeBase(repo, walk, main, candidate);
             List<String> conflicts = new ArrayList<>();
             Snapshot merged = merge(mergeBase, onMain, proposed, conflicts);
             if (!conflicts.isEmpty()) {
-                return Optional.of(new Result(flowDiff.compare(mergeBase, proposed), BASE, List.copyOf(conflicts)));
+                return Optional.of(new Sides(mergeBase, proposed, BASE, List.copyOf(conflicts)));
             }
-            return Optional.of(new Result(flowDiff.compare(onMain, merged), MAIN, List.of()));
+            return Optional.of(new Sides(onMain, merged, MAIN, List.of()));
         } catch (RepositoryNotFoundException | MissingObjectException | InvalidSnapshotException
                  | IllegalArgumentException e) {
             return Optional.empty();

@@ -90,7 +90,9 @@ public interface WebModule {
         rest.register(signingKeyApi);
         rest.register(externalGitApi);
         rest.register(new OverviewFeature(fleet));
-        rest.register(new SessionFeature(new WebSessions(api.clock()), api.site()));
+        // browser sessions survive a restart: kept (ids hashed) in DATA/sessions.json
+        rest.register(new SessionFeature(WebSessions.persistent(api.clock(), config.dataDir().resolve("sessions.json")),
+                api.site()));
         ServletContextHandler context = WebApp.create(new GitAuthFilter(auth), new FlowstageGitServlet(git),
                 rest, metrics, api::urls, config.metricsToken());
         events.mount(context);

@@ -112,6 +112,8 @@ class AccessMatrixIT {
                         "{}", Role.MEMBER, Scope.WRITE),
                 new Row("POST", "teams/{team}/pipelines/{pipeline}/runs/{run}/rollback", p + "/line/runs/999999/rollback",
                         null, Role.MEMBER, Scope.WRITE),
+                new Row("GET", "teams/{team}/pipelines/{pipeline}/status", p + "/line/status", null, Role.VIEWER,
+                        Scope.READ),
                 new Row("POST", "teams/{team}/pipelines/{pipeline}/{state}", p + "/nope/pause", null, Role.OWNER, Scope.WRITE),
                 new Row("POST", "teams/{team}/reviews/{id}/approve", T + "/reviews/999999/approve", null,
                         Role.OWNER, Scope.WRITE),

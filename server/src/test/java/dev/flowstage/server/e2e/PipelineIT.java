@@ -144,6 +144,70 @@ class PipelineIT {
         waitFor(oliviaApi, "four", run.path("id").asText(), "succeeded");
     }
 
+    @Test
+    void theStatusShowsEachStagesSnapshotAndWhetherItIsBehindThePreviousStage(TestServer server) throws Exception {
+        TestUser vic = server.newUser("vic");
+        TestUser olga = server.newUser("olga");
+        ApiClient admin = server.admin();
+        admin.expect(201, "POST", "/api/v1/teams", "{\"name\":\"st\"}");
+        admin.expect(201, "POST", "/api/v1/teams/st/applications", "{\"name\":\"line\"}");
+        admin.expect(201, "PUT", "/api/v1/teams/st/members/vic", "{\"role\":\"viewer\"}");
+        admin.expect(201, "PUT", "/api/v1/teams/st/members/olga", "{\"role\":\"owner\"}");
+        admin.expect(201, "POST", "/api/v1/teams/st/instances", "{\"name\":\"a\",\"application\":\"line\"}");
+        admin.expect(201, "POST", "/api/v1/teams/st/instances", "{\"name\":\"b\",\"application\":\"line\"}");
+        admin.expect(201, "POST", "/api/v1/teams/st/instances",
+                "{\"name\":\"c\",\"application\":\"line\",\"protected\":true}");
+        admin.expect(201, "POST", "/api/v1/teams/st/pipelines", """
+                {"name":"line-1","application":"line","stages":[
+                  {"name":"a","instance":"a"},{"name":"b","instance":"b"},{"name":"c","instance":"c"}]}""");
+        ApiClient viewer = server.as(vic);
+        String status = "/api/v1/teams/st/pipelines/line-1/status";
+        JsonNode empty = viewer.expect(200, "GET", status, null).json();
+        assertThat(empty.path("stages").size()).isEqualTo(3);
+        assertThat(empty.at("/stages/0").has("snapshot")).as("no commit yet").isFalse();
+        assertThat(empty.at("/stages/1/behind").asBoolean()).as("nothing to bring yet").isFalse();
+        assertThat(empty.at("/stages/2/protected").asBoolean()).isTrue();
+        assertThat(empty.at("/stages/0/protected").asBoolean()).isFalse();
+
+        GitCli git = new GitCli(server.workDir().resolve("home-st"));
+        Path a = server.workDir().resolve("st-a");
+        git.ok(server.workDir(), "clone", Transport.HTTP.url(server, olga, "st", "a"), a.toString());
+        Files.writeString(a.resolve("flows.json"), "[]\n");
+        git.ok(a, "add", ".");
+        git.ok(a, "commit", "-q", "-m", "first flows");
+        git.ok(a, "push", "-q", "origin", "HEAD:main");
+        String first = git.ok(a, "rev-parse", "HEAD").trim();
+
+        JsonNode before = viewer.expect(200, "GET", status, null).json();
+        assertThat(before.at("/stages/0/snapshot/id").asText()).isEqualTo(first);
+        assertThat(before.at("/stages/0/snapshot/name").asText()).isEqualTo("first flows");
+        assertThat(before.at("/stages/0").has("behind")).as("the first stage has nothing before it").isFalse();
+        assertThat(before.at("/stages/1/behind").asBoolean()).isTrue();
+        assertThat(before.at("/stages/1/behindBy").asInt()).isEqualTo(1);
+        assertThat(before.at("/stages/1").has("promotedFrom")).isFalse();
+
+        JsonNode run = admin.expect(202, "POST", "/api/v1/teams/st/pipelines/line-1/stages/a/deploy", "{}").json()
+                .path("run");
+        waitFor(admin, "st", run.path("id").asText(), "succeeded");
+        JsonNode after = viewer.expect(200, "GET", status, null).json();
+        assertThat(after.at("/stages/1/behind").asBoolean()).isFalse();
+        assertThat(after.at("/stages/1/promotedFrom").asText()).isEqualTo(first);
+        assertThat(after.at("/stages/1/snapshot/source").asText()).isEqualTo("st/a@" + first);
+        assertThat(after.at("/stages/2/behind").asBoolean()).as("b now has a commit c lacks").isTrue();
+
+        Files.writeString(a.resolve("flows.json"), "[{\"id\":\"t1\",\"type\":\"tab\"}]\n");
+        git.ok(a, "commit", "-q", "-am", "second");
+        Files.writeString(a.resolve("flows.json"), "[{\"id\":\"t2\",\"type\":\"tab\"}]\n");
+        git.ok(a, "commit", "-q", "-am", "third");
+        git.ok(a, "push", "-q", "origin", "HEAD:main");
+        JsonNode moved = viewer.expect(200, "GET", status, null).json();
+        assertThat(moved.at("/stages/1/behind").asBoolean()).isTrue();
+        assertThat(moved.at("/stages/1/behindBy").asInt()).isEqualTo(2);
+
+        assertThat(viewer.get("/api/v1/teams/st/pipelines/nope/status").json().at("/error/message").asText())
+                .isEqualTo("pipeline 'nope' does not exist in team 'st'");
+    }
+
     private static JsonNode waitFor(ApiClient api, String runId, String status) throws InterruptedException {
         return waitFor(api, "fab", runId, status);
     }

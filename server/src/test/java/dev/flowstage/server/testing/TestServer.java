@@ -34,12 +34,16 @@ public final class TestServer implements AutoCloseable {
     }
 
     private void startServer() throws Exception {
+        startServer("random", "random", "random");
+    }
+
+    private void startServer(String httpPort, String httpsPort, String sshPort) throws Exception {
         server = FlowstageServer.start(List.of(
                 "--data", dataDir.toString(),
                 "--bind", "127.0.0.1",
-                "--http-port", "random",
-                "--https-port", "random",
-                "--ssh-port", "random",
+                "--http-port", httpPort,
+                "--https-port", httpsPort,
+                "--ssh-port", sshPort,
                 // the Node-RED and webhook receivers the tests start listen on 127.0.0.1, which outbound
                 // calls reach only when the allow list names it (the default is public addresses only)
                 "--outbound-allow", "127.0.0.1"),
@@ -50,6 +54,15 @@ public final class TestServer implements AutoCloseable {
     public void restart() throws Exception {
         server.close();
         startServer();
+    }
+
+    /** A restart that keeps the port numbers, so clients that were connected can come back by themselves. */
+    public void restartOnSamePorts() throws Exception {
+        String http = String.valueOf(httpPort());
+        String https = String.valueOf(httpsPort());
+        String ssh = String.valueOf(sshPort());
+        server.close();
+        startServer(http, https, ssh);
     }
 
     public int httpPort() {

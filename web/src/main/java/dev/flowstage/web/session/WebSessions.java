@@ -1,6 +1,15 @@
 package dev.flowstage.web.session;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -13,15 +22,20 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The signed-in browser sessions, in memory (a restart signs everyone out). A session id is 32 random
+ * The signed-in browser sessions, in memory and, when given a file, kept there too so a restart does
+ * not sign anyone out (written on every sign-in and sign-out, and at most once a minute for activity;
+ * owner-only permissions; a torn write is impossible: a temporary file is renamed). A session id is 32 random
  * bytes known only to the browser's cookie; the map is keyed by its SHA-256 so the ids themselves are
  * never stored. A session ends on sign-out, after {@code idleTimeout} without a request, after
  * {@code maxLifetime} in any case, and when its user's password changes or the user is deleted
  * (checked by the caller against {@link WebSession#passwordFingerprint()}).
  */
 public final class WebSessions {
+    private static final Logger LOG = LoggerFactory.getLogger(WebSessions.class);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(12);
     public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofDays(7);
     /** More sessions than this per user: the oldest ends (a script signing in in a loop cannot fill memory). */
@@ -30,23 +44,39 @@ public final class WebSessions {
     /** What {@link #create} hands back: the cookie value (shown once) and the session. */
     public record Created(String id, WebSession session) {}
 
+    private static final Duration FLUSH_EVERY = Duration.ofMinutes(1);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Map<String, WebSession> byHash = new ConcurrentHashMap<>();
+    private final Path file;
+    private volatile Instant lastFlush = Instant.EPOCH;
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
     private final Duration idleTimeout;
     private final Duration maxLifetime;
 
     public WebSessions(Clock clock, Duration idleTimeout, Duration maxLifetime) {
+        this(clock, idleTimeout, maxLifetime, null);
+    }
+
+    /** Sessions kept in {@code file} as well (null: memory only); live ones in it are loaded now. */
+    public WebSessions(Clock clock, Duration idleTimeout, Duration maxLifetime, Path file) {
         this.clock = Objects.requireNonNull(clock);
+        this.file = file;
         if (idleTimeout.isNegative() || idleTimeout.isZero() || maxLifetime.isNegative() || maxLifetime.isZero()) {
             throw new IllegalArgumentException("session timeouts must be positive");
         }
         this.idleTimeout = idleTimeout;
         this.maxLifetime = maxLifetime;
+        load();
     }
 
     public WebSessions(Clock clock) {
         this(clock, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_LIFETIME);
+    }
+
+    /** With the default timeouts, kept in {@code file}. */
+    public static WebSessions persistent(Clock clock, Path file) {
+        return new WebSessions(clock, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_LIFETIME, Objects.requireNonNull(file));
     }
 
     public Duration idleTimeout() {
@@ -64,6 +94,7 @@ public final class WebSessions {
         WebSession s = new WebSession(user, fingerprint(passwordHash), token(), now, now);
         byHash.put(hash(id), s);
         trim(user);
+        flush();
         return new Created(id, s);
     }
 
@@ -84,6 +115,9 @@ public final class WebSessions {
         }
         WebSession seen = s.seenAt(now);
         byHash.replace(key, s, seen);
+        if (file != null && now.isAfter(lastFlush.plus(FLUSH_EVERY))) {
+            flush();
+        }
         return Optional.of(seen);
     }
 
@@ -95,20 +129,24 @@ public final class WebSessions {
 
     /** Ends the session of this cookie value, if any. */
     public void end(String id) {
-        if (id != null) {
-            byHash.remove(hash(id));
+        if (id != null && byHash.remove(hash(id)) != null) {
+            flush();
         }
     }
 
     /** Ends every session of {@code user}. */
     public void endAll(String user) {
-        byHash.values().removeIf(s -> s.user().equals(user));
+        if (byHash.values().removeIf(s -> s.user().equals(user))) {
+            flush();
+        }
     }
 
     /** Drops expired sessions; called now and then so abandoned ones do not pile up. */
     public void sweep() {
         Instant now = clock.instant();
-        byHash.values().removeIf(s -> expired(s, now));
+        if (byHash.values().removeIf(s -> expired(s, now))) {
+            flush();
+        }
     }
 
     int size() {
@@ -120,6 +158,58 @@ public final class WebSessions {
         Instant idle = s.lastSeen().plus(idleTimeout);
         Instant max = s.created().plus(maxLifetime);
         return idle.isBefore(max) ? idle : max;
+    }
+
+    /** Writes the live sessions to the file (if any); a failure is logged and the sessions stay in memory. */
+    synchronized void flush() {
+        if (file == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        lastFlush = now;
+        ArrayNode all = JSON.createArrayNode();
+        byHash.forEach((key, s) -> {
+            if (!expired(s, now)) {
+                ObjectNode n = all.addObject();
+                n.put("key", key);
+                n.put("user", s.user());
+                n.put("password", s.passwordFingerprint());
+                n.put("csrf", s.csrfToken());
+                n.put("created", s.created().toString());
+                n.put("lastSeen", s.lastSeen().toString());
+            }
+        });
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(tmp, JSON.writeValueAsBytes(all));
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warn("could not save the browser sessions to {}: {}", file, e.toString());
+        }
+    }
+
+    private void load() {
+        if (file == null || !Files.isRegularFile(file)) {
+            return;
+        }
+        Instant now = clock.instant();
+        try {
+            for (JsonNode n : JSON.readTree(file.toFile())) {
+                WebSession s = new WebSession(n.path("user").asText(), n.path("password").asText(),
+                        n.path("csrf").asText(), Instant.parse(n.path("created").asText()),
+                        Instant.parse(n.path("lastSeen").asText()));
+                if (!expired(s, now) && !n.path("key").asText().isEmpty()) {
+                    byHash.put(n.path("key").asText(), s);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // unreadable: everyone signs in again, which is safe
+            LOG.warn("could not read the browser sessions from {} (everyone signs in again): {}", file, e.toString());
+            byHash.clear();
+        }
     }
 
     private boolean expired(WebSession s, Instant now) {

@@ -19,6 +19,7 @@ const ROUTES = [
   { re: /^\/t\/([^/]+)\/pipelines\/([^/]+)$/, view: 'pipeline', params: ['team', 'pipeline'] },
   { re: /^\/t\/([^/]+)\/runs\/([^/]+)\/([^/]+)$/, view: 'run', params: ['team', 'pipeline', 'run'] },
   { re: /^\/t\/([^/]+)\/(instances|devices|groups)\/([^/]+)\/snapshots$/, view: 'snapshots', params: ['team', 'kind', 'name'] },
+  { re: /^\/t\/([^/]+)\/(instances|devices|groups)\/([^/]+)\/snapshots\/([0-9a-f]{7,40})$/, view: 'snapshots', params: ['team', 'kind', 'name', 'at'] },
   { re: /^\/t\/([^/]+)\/(instances|devices|groups)\/([^/]+)\/compare\/([^/]+)\/([^/]+)$/, view: 'compare', params: ['team', 'kind', 'name', 'from', 'to'] },
   { re: /^\/t\/([^/]+)\/reviews\/([^/]+)$/, view: 'review', params: ['team', 'id'] },
   { re: /^\/t\/([^/]+)\/groups\/([^/]+)$/, view: 'group', params: ['team', 'name'] },

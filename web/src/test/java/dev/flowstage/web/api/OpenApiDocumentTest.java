@@ -34,6 +34,8 @@ class OpenApiDocumentTest {
         assertEquals("bearer", doc.path("components").path("securitySchemes").path("bearer").path("scheme").asText());
         JsonNode members = doc.path("paths").path("/teams/{team}/members/{user}");
         assertTrue(members.has("put") && members.has("delete"), doc.path("paths").toString());
+        // the flows of both sides of a review, which the web UI draws
+        assertTrue(doc.path("paths").path("/teams/{team}/reviews/{id}/flows").has("get"), doc.path("paths").toString());
     }
 
     @Test

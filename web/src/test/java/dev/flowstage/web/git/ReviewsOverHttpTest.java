@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowstage.hooks.git.GitLimits;
 import dev.flowstage.storage.snapshot.Snapshot;
 import java.net.http.HttpResponse;
@@ -156,6 +158,45 @@ class ReviewsOverHttpTest {
                 Files.readString(direct.resolve("flows.json")));
         assertEquals("Merge review " + id + ": Drop messages",
                 server.git.run(direct, "log", "-1", "--format=%s").output().trim());
+    }
+
+    @Test
+    void theFlowsOfBothSidesOfAReviewAreServedToDrawThem() throws Exception {
+        Path proposal = server.clone(tmp, "mia", "acme/dev");
+        ArrayNode proposed = (ArrayNode) JSON.readTree(proposal.resolve("flows.json").toFile());
+        proposed.addObject().put("id", "draw1").put("type", "debug").put("z", "t1").put("x", 300).put("y", 80)
+                .putArray("wires");
+        Files.writeString(proposal.resolve("flows.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(proposed));
+        server.commitAll(proposal, "Add a debug node");
+        long id = openReview(proposal, "dev", "Add a debug node");
+
+        // main moves on elsewhere: the picture must show what approving does to main now, the merge
+        Path direct = server.clone(tmp, "olga", "acme/dev");
+        ArrayNode onMain = (ArrayNode) JSON.readTree(direct.resolve("flows.json").toFile());
+        ((ObjectNode) onMain.get(0)).put("label", "Drawn");
+        Files.writeString(direct.resolve("flows.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(onMain));
+        server.commitAll(direct, "Rename the tab");
+        ok(server.git.run(direct, "push", "-q", "origin", "HEAD:main"));
+
+        JsonNode flows = json(server.api("vic", "GET", "teams/acme/reviews/" + id + "/flows", null), 200);
+        assertEquals("main", flows.get("against").asText());
+        assertEquals(0, flows.get("conflicts").size(), flows.toString());
+        assertEquals(onMain, flows.get("before"));
+        assertEquals("Drawn", flows.at("/after/0/label").asText(), flows.toString());
+        assertEquals(onMain.size() + 1, flows.get("after").size(), flows.toString());
+        assertEquals(300, flows.at("/after/" + onMain.size() + "/x").asInt(), flows.toString());
+        // and the diff of the review is the diff between exactly these two
+        JsonNode shown = json(server.api("vic", "GET", "teams/acme/reviews/" + id, null), 200);
+        assertEquals(1, shown.at("/diff/counts/added").asInt(), shown.toString());
+        assertEquals(0, shown.at("/diff/counts/changed").asInt(), shown.toString());
+
+        json(server.api("mallory", "GET", "teams/acme/reviews/" + id + "/flows", null), 404);
+        assertEquals("not_found", json(server.api("vic", "GET", "teams/acme/reviews/99999/flows", null), 404)
+                .at("/error/code").asText());
+        json(server.api("olga", "POST", "teams/acme/reviews/" + id + "/reject", "{}"), 200);
+        JsonNode decided = json(server.api("vic", "GET", "teams/acme/reviews/" + id + "/flows", null), 200);
+        assertEquals("base", decided.get("against").asText());
+        assertEquals(proposed, decided.get("after"));
     }
 
     @Test

@@ -111,4 +111,36 @@ class WebSessionsTest {
         assertThat(sessions.size()).isEqualTo(WebSessions.MAX_PER_USER);
         assertThat(sessions.touch(first.id())).isEmpty();
     }
+
+    @Test
+    void persistentSessionsSurviveARestartWithoutTheirIdsAndExpiredOnesDoNot(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("sessions.json");
+        WebSessions before = new WebSessions(clock, Duration.ofMinutes(30), Duration.ofHours(8), file);
+        WebSessions.Created kept = before.create("alice", "h");
+        WebSessions.Created old = before.create("bob", "h");
+        clock.now = clock.now.plus(Duration.ofMinutes(20));
+        before.touch(kept.id());
+        before.flush();
+        String saved = java.nio.file.Files.readString(file);
+        assertThat(saved).doesNotContain(kept.id()).doesNotContain(old.id()).contains("alice");
+        clock.now = clock.now.plus(Duration.ofMinutes(15)); // bob idle 35 min, alice 15 min
+        WebSessions after = new WebSessions(clock, Duration.ofMinutes(30), Duration.ofHours(8), file);
+        assertThat(after.touch(kept.id())).hasValueSatisfying(s ->
+                assertThat(s.csrfToken()).isEqualTo(kept.session().csrfToken()));
+        assertThat(after.touch(old.id())).isEmpty();
+        after.end(kept.id());
+        assertThat(new WebSessions(clock, Duration.ofMinutes(30), Duration.ofHours(8), file).touch(kept.id())).isEmpty();
+    }
+
+    @Test
+    void anUnreadableSessionsFileMeansEveryoneSignsInAgain(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("sessions.json");
+        java.nio.file.Files.writeString(file, "{not json");
+        WebSessions s = new WebSessions(clock, Duration.ofMinutes(30), Duration.ofHours(8), file);
+        assertThat(s.size()).isZero();
+        WebSessions.Created c = s.create("alice", "h");
+        assertThat(new WebSessions(clock, Duration.ofMinutes(30), Duration.ofHours(8), file).touch(c.id())).isPresent();
+    }
 }

@@ -153,6 +153,13 @@ public final class Browser implements AutoCloseable {
         }
     }
 
+    /** Cuts the browser off the network (true) or puts it back (false), as a dropped Wi-Fi would. */
+    public void offline(boolean offline) {
+        driver.executeCdpCommand("Network.enable", java.util.Map.of());
+        driver.executeCdpCommand("Network.emulateNetworkConditions", java.util.Map.of(
+                "offline", offline, "latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
+    }
+
     /** Makes the page's viewport exactly {@code size} (a phone-like one below 600 px), as a device would. */
     public void viewport(Dimension size) {
         driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", java.util.Map.of(

@@ -14,6 +14,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.regex.Matcher;
@@ -100,6 +102,35 @@ class SignInIT {
         assertThat(browser.byTestId("signin-notice").getText()).contains("signed out");
         // and the session is gone for the server too: a reload shows the sign-in form again
         browser.driver().navigate().refresh();
+        browser.byTestId("signin-form");
+    }
+
+    @Test
+    void aServerRestartDropsTheEventStreamThePageSaysSoReconnectsAndStaysSignedIn() throws Exception {
+        browser.signIn("alice", alice.password());
+        browser.open("#/t/acme");
+        browser.waitUntilLive();
+        assertThat(browser.driver().findElement(Browser.testId("live-banner")).isDisplayed()).isFalse();
+        // the server restarts while the browser is also cut off: the page says so and keeps trying
+        browser.offline(true);
+        try {
+            server.restartOnSamePorts();
+            browser.waitForText(Browser.testId("live-banner"), "Live updates paused");
+            assertThat(browser.liveState()).isIn("down", "reconnecting");
+        } finally {
+            browser.offline(false);
+        }
+        // back, it reconnects by itself; the restart kept the session (DATA/sessions.json), so no sign-in
+        browser.waitFor(d -> "open".equals(browser.liveState()));
+        assertThat(browser.driver().findElement(Browser.testId("live-banner")).isDisplayed()).isFalse();
+        assertThat(browser.driver().findElements(Browser.testId("signin-form"))).isEmpty();
+        assertThat(browser.byTestId("user-name").getText()).isEqualTo("alice");
+        Path saved = server.dataDir().resolve("sessions.json");
+        assertThat(Files.getPosixFilePermissions(saved)).containsExactlyInAnyOrder(
+                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        assertThat(Files.readString(saved)).doesNotContain(browser.driver().manage()
+                .getCookieNamed("flowstage_session").getValue());
+        browser.byTestId("sign-out").click();
         browser.byTestId("signin-form");
     }
 

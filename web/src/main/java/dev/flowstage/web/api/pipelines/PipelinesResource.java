@@ -10,6 +10,7 @@ import dev.flowstage.storage.run.Run;
 import dev.flowstage.storage.meta.MetaConflictException;
 import dev.flowstage.storage.meta.MetaNotFoundException;
 import dev.flowstage.storage.meta.Role;
+import dev.flowstage.storage.meta.TeamConfig;
 import dev.flowstage.storage.meta.TokenScope;
 import dev.flowstage.web.api.ApiException;
 import dev.flowstage.web.api.ApiSecurityContext;
@@ -32,6 +33,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +85,19 @@ public final class PipelinesResource {
         Principal caller = ApiSecurityContext.principal(sc);
         guard.require(caller, team, Role.VIEWER, TokenScope.READ);
         return view(existing(team, name), seesWebhookSecret(caller, team));
+    }
+
+    /**
+     * Each stage's target, the snapshot on its {@code main} and whether it is behind the previous stage: what
+     * the pipeline page shows, in one call instead of one per stage.
+     */
+    @GET
+    @Path("{pipeline}/status")
+    public StageStatus.PipelineStatus status(@Context SecurityContext sc, @PathParam("team") String team,
+            @PathParam("pipeline") String name) throws IOException {
+        Principal caller = ApiSecurityContext.principal(sc);
+        TeamConfig config = guard.require(caller, team, Role.VIEWER, TokenScope.READ);
+        return new StageStatus(services.repos()).of(team, config, existing(team, name));
     }
 
     @PUT

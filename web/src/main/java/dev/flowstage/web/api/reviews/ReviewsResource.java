@@ -1,5 +1,6 @@
 package dev.flowstage.web.api.reviews;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstage.hooks.access.Principal;
 import dev.flowstage.hooks.review.ReviewConflictException;
 import dev.flowstage.hooks.review.ReviewDiff;
@@ -41,12 +42,14 @@ public final class ReviewsResource {
     private final ApiServices services;
     private final TeamGuard guard;
     private final ReviewDiff diff;
+    private final ObjectMapper json;
 
     @Inject
-    public ReviewsResource(ApiServices services, TeamGuard guard) {
+    public ReviewsResource(ApiServices services, TeamGuard guard, ObjectMapper json) {
         this.services = services;
         this.guard = guard;
         this.diff = new ReviewDiff(services.repos());
+        this.json = json;
     }
 
     /** The body of a rejection; the comment is optional. */
@@ -76,6 +79,20 @@ public final class ReviewsResource {
         guard.require(ApiSecurityContext.principal(sc), team, Role.VIEWER, TokenScope.READ);
         Review review = services.reviews().store().get(team, parseId(team, id)).orElseThrow(() -> notFound(team, id));
         return ReviewView.of(review, diff(review));
+    }
+
+    /** The flows of both sides of the review's diff, to draw them ({@link ReviewFlows}). */
+    @GET
+    @Path("{id}/flows")
+    public ReviewFlows flows(@Context SecurityContext sc, @PathParam("team") String team, @PathParam("id") String id) {
+        guard.require(ApiSecurityContext.principal(sc), team, Role.VIEWER, TokenScope.READ);
+        Review review = services.reviews().store().get(team, parseId(team, id)).orElseThrow(() -> notFound(team, id));
+        try {
+            return diff.sides(review).map(s -> ReviewFlows.of(s, json)).orElseThrow(() -> ApiException.invalid(
+                    "invalid_snapshot", "review " + id + " can no longer be read: its commits are not readable snapshots"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + review.team() + "/" + review.target(), e);
+        }
     }
 
     @POST

@@ -31,7 +31,7 @@ import org.eclipse.jgit.revwalk.RevWalk;
  * newest first, described by its message or by the annotated tags that name it; and the lookup of one
  * snapshot by commit id (full or abbreviated) or tag name.
  */
-final class SnapshotHistory {
+public final class SnapshotHistory {
     static final String MAIN = "refs/heads/main";
     private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{7,40}");
 
@@ -111,7 +111,7 @@ final class SnapshotHistory {
     }
 
     /** The view of {@code c}, with the annotated tags of {@code repo} that point at it. */
-    static SnapshotView describe(Repository repo, RevWalk walk, RevCommit c) throws IOException {
+    public static SnapshotView describe(Repository repo, RevWalk walk, RevCommit c) throws IOException {
         return view(c, tagsByCommit(repo, walk).getOrDefault(c, List.of()));
     }
 
