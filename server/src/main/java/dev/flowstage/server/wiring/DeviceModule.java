@@ -116,8 +116,13 @@ public interface DeviceModule {
     @Provides
     @Singleton
     static DeviceApiFeature deviceApiFeature(DeviceStatusStore statuses, RepoStore repos, DeviceWatches watches,
-                                             TeamStore teams, Clock clock) {
-        return new DeviceApiFeature(new DeviceApi(statuses, new SentCommits(repos), watches,
-                new DeviceFleet(repos, statuses, clock, DeviceFleet.DEFAULT_OFFLINE_AFTER), teams));
+                                             TeamStore teams, DeviceFleet fleet) {
+        return new DeviceApiFeature(new DeviceApi(statuses, new SentCommits(repos), watches, fleet, teams));
+    }
+
+    @Provides
+    @Singleton
+    static DeviceFleet deviceFleet(RepoStore repos, DeviceStatusStore statuses, Clock clock) {
+        return new DeviceFleet(repos, statuses, clock, DeviceFleet.DEFAULT_OFFLINE_AFTER);
     }
 }

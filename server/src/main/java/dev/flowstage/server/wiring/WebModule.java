@@ -19,6 +19,8 @@ import dev.flowstage.web.session.SessionFeature;
 import dev.flowstage.web.session.WebSessions;
 import dev.flowstage.web.api.signing.SigningKeyFeature;
 import dev.flowstage.web.api.ApiServices;
+import dev.flowstage.web.api.overview.OverviewFeature;
+import dev.flowstage.hooks.devices.DeviceFleet;
 import dev.flowstage.web.api.audit.AuditApiFeature;
 import dev.flowstage.web.api.devices.DeviceApiFeature;
 import dev.flowstage.web.git.FlowstageGitServlet;
@@ -82,13 +84,14 @@ public interface WebModule {
                            EventStreams events, PipelineApi pipelines, EventsApiFeature eventsApi,
                            ServerConfig config, AuditApiFeature auditApi,
                            DeviceApiFeature deviceApi, SigningKeyFeature signingKeyApi,
-                           ExternalGitApiFeature externalGitApi) {
+                           ExternalGitApiFeature externalGitApi, DeviceFleet fleet) {
         ApiResourceConfig rest = new ApiResourceConfig(api, pipelines);
         rest.register(eventsApi);
         rest.register(auditApi);
         rest.register(deviceApi);
         rest.register(signingKeyApi);
         rest.register(externalGitApi);
+        rest.register(new OverviewFeature(fleet));
         // browser sessions survive a restart: kept (ids hashed) in DATA/sessions.json
         rest.register(new SessionFeature(WebSessions.persistent(api.clock(), config.dataDir().resolve("sessions.json")),
                 api.site()));

@@ -149,8 +149,7 @@ function renderTopbar(currentTeam) {
     : null;
   topbar.append(
     h('a', { class: 'brand', href: '#/' }, 'Flowstage'),
-    teamPart,
-    nav,
+    ...[teamPart, nav].filter(Boolean), // Element.append would print a null as the text "null"
     h('div', { class: 'user-menu' },
       h('a', { href: '#/account', 'data-testid': 'nav-account' }, h('span', { class: 'user-name', 'data-testid': 'user-name' }, state.user.name)),
       h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'sign-out', on: { click: signOut } }, 'Sign out')));
