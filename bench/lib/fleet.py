@@ -92,10 +92,17 @@ def read_main(repo):
 
 def du(path):
     """(disk KiB as du counts blocks, apparent bytes)."""
-    blocks = int(subprocess.run(["du", "-sk", path], capture_output=True, check=True, text=True).stdout.split()[0])
-    apparent = int(subprocess.run(["du", "-sb", "--apparent-size", path], capture_output=True, check=True,
-                                  text=True).stdout.split()[0])
-    return blocks, apparent
+    return _du(["du", "-sk", path]), _du(["du", "-sb", "--apparent-size", path])
+
+
+def _du(cmd):
+    # the server is running: a file it replaces (a lock or temporary file renamed away) may vanish while du
+    # walks the tree, and du then exits 1 but still prints its total; anything else is an error
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    vanished = all("No such file or directory" in line for line in p.stderr.splitlines())
+    if p.returncode != 0 and not (p.returncode == 1 and vanished and p.stdout.strip()):
+        raise subprocess.CalledProcessError(p.returncode, cmd, p.stdout, p.stderr)
+    return int(p.stdout.split()[0])
 
 
 def cpu_seconds(pid):

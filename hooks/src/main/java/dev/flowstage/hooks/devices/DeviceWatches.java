@@ -7,16 +7,21 @@ import dev.flowstage.storage.repo.RepoStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
@@ -36,7 +41,12 @@ import org.slf4j.LoggerFactory;
  * {@link RefsChangedEvent} of every repository (any other writer in this process, e.g. a fan-out);
  * both only re-read {@code main}. Every {@code recheckEvery} each waiter's own check is run again, so a
  * deletion or revocation ends its wait within that period, and every {@value #MAIN_EVERY_ROUNDS} periods
- * each waited-on {@code main} is read again, so a move no signal reported is still seen.
+ * each waited-on {@code main} is read again, so a move no signal reported is still seen. Waiters that share a
+ * recheck key (a device's watches with the same token) are rechecked once per period, not once each.
+ *
+ * <p>The worker thread only reads {@code main}s and decides who is answered; the answers themselves (writing an
+ * HTTP response each) run on a small pool of {@value #ANSWER_THREADS} threads, a device's waiters in one task,
+ * so 10,000 waiters moved by one deploy are not answered one after the other on one thread.
  */
 public final class DeviceWatches implements MainMovedListener, DevicesMovedListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceWatches.class);
@@ -44,6 +54,8 @@ public final class DeviceWatches implements MainMovedListener, DevicesMovedListe
     private static final String MAIN = "refs/heads/main";
     /** Every this many rechecks each waited-on main is read even without a signal. */
     static final int MAIN_EVERY_ROUNDS = 10;
+    /** Threads that write the answers. */
+    static final int ANSWER_THREADS = 4;
 
     /** How a wait ends (the timeout is the caller's: it {@link Watch#cancel cancels}). */
     public sealed interface Outcome {
@@ -65,6 +77,7 @@ public final class DeviceWatches implements MainMovedListener, DevicesMovedListe
     private final Map<RepoName, Set<Waiter>> waiting = new ConcurrentHashMap<>();
     private final Map<Path, RepoName> byDirectory = new ConcurrentHashMap<>();
     private final ScheduledExecutorService worker;
+    private final ExecutorService answering;
     private final ListenerHandle refsListener;
     private long rounds; // only the worker thread touches it
 
@@ -72,6 +85,12 @@ public final class DeviceWatches implements MainMovedListener, DevicesMovedListe
         this.repos = Objects.requireNonNull(repos);
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "flowstage-device-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicInteger answerThreads = new AtomicInteger();
+        this.answering = Executors.newFixedThreadPool(ANSWER_THREADS, r -> {
+            Thread t = new Thread(r, "flowstage-device-watch-answer-" + answerThreads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -84,19 +103,30 @@ public final class DeviceWatches implements MainMovedListener, DevicesMovedListe
      * Waits for {@code device}'s {@code main} to differ from {@code after} (null: answers with the current
      * {@code main} at once, when there is one). {@code stillAllowed} is asked again every recheck period:
      * an {@link Outcome.Ended} it returns ends the wait. {@code answer} is called exactly once unless the
-     * watch is cancelled first, on this thread or the watch's own.
+     * watch is cancelled first, on this thread or
+     * one of the watches' own.
      */
     public Watch watch(RepoName device, String after, Supplier<Optional<Outcome.Ended>> stillAllowed,
                        Consumer<Outcome> answer) {
-        Waiter w = new Waiter(device, after, stillAllowed, answer);
+        return watch(device, after, null, stillAllowed, answer);
+    }
+
+    /**
+     * As {@link #watch(RepoName, String, Supplier, Consumer)}; waiters with equal {@code recheckKey}s (not null)
+     * have the same {@code stillAllowed} answer, so it is asked once per period for all of them.
+     */
+    public Watch watch(RepoName device, String after, Object recheckKey,
+                       Supplier<Optional<Outcome.Ended>> stillAllowed, Consumer<Outcome> answer) {
+        Waiter w = new Waiter(device, after, recheckKey, stillAllowed, answer);
         waiting.compute(device, (d, ws) -> {
             Set<Waiter> set = ws == null ? ConcurrentHashMap.newKeySet() : ws;
             set.add(w);
             byDirectory.put(directory(d), d);
             return set;
         });
-        // registered first, read second: a move between the two is seen by one or the other
-        check(device);
+        // registered first, read second: a move between the two is seen by one or the other; an answer due
+        // now is given on this thread
+        check(device, false);
         return w;
     }
 
@@ -109,7 +139,7 @@ public final class DeviceWatches implements MainMovedListener, DevicesMovedListe
     public void onMainMoved(String team, String target, String oldSha, String newSha, String actor) {
         RepoName name = new RepoName(team, target);
         if (waiting.containsKey(name)) {
-            worker.execute(() -> check(name));
+            worker.execute(() -> check(name, true));
         }
     }
 
@@ -121,7 +151,7 @@ public final class DeviceWatches implements MainMovedListener, DevicesMovedListe
         List<RepoName> waited = moves.stream().map(m -> new RepoName(team, m.device()))
                 .filter(waiting::containsKey).toList();
         if (!waited.isEmpty()) {
-            worker.execute(() -> waited.forEach(this::check));
+            worker.execute(() -> waited.forEach(d -> check(d, true)));
         }
     }
 
@@ -131,12 +161,15 @@ public final class DeviceWatches implements MainMovedListener, DevicesMovedListe
         }
         RepoName name = byDirectory.get(event.getRepository().getDirectory().toPath().toAbsolutePath().normalize());
         if (name != null && waiting.containsKey(name)) {
-            worker.execute(() -> check(name));
+            worker.execute(() -> check(name, true));
         }
     }
 
-    /** Answers the waiters of {@code device} whose commit is no longer {@code main}. */
-    private void check(RepoName device) {
+    /**
+     * Answers the waiters of {@code device} whose commit is no longer {@code main}: they are claimed here, and
+     * answered here or, {@code onPool}, by the answer pool.
+     */
+    private void check(RepoName device, boolean onPool) {
         Set<Waiter> ws = waiting.get(device);
         if (ws == null || ws.isEmpty()) {
             return;
@@ -153,10 +186,25 @@ public final class DeviceWatches implements MainMovedListener, DevicesMovedListe
         if (main == null) {
             return;
         }
+        Outcome moved = new Outcome.Moved(main);
+        List<Waiter> due = new ArrayList<>();
         for (Waiter w : ws) {
-            if (!main.equals(w.after)) {
-                w.finish(new Outcome.Moved(main));
+            if (!main.equals(w.after) && w.claim()) {
+                due.add(w);
             }
+        }
+        if (due.isEmpty()) {
+            return;
+        }
+        Runnable answerAll = () -> due.forEach(w -> w.answer(moved));
+        if (!onPool) {
+            answerAll.run();
+            return;
+        }
+        try {
+            answering.execute(answerAll);
+        } catch (RejectedExecutionException closed) {
+            answerAll.run(); // closing: answer here rather than never
         }
     }
 
@@ -170,15 +218,23 @@ public final class DeviceWatches implements MainMovedListener, DevicesMovedListe
     private void recheckAll() {
         // main itself is re-read only every few rounds: a safety net for a writer no signal reached
         if (++rounds % MAIN_EVERY_ROUNDS == 0) {
-            waiting.keySet().forEach(this::check);
+            waiting.keySet().forEach(d -> check(d, true));
         }
+        Map<Object, Optional<Outcome.Ended>> asked = new HashMap<>();
         for (Set<Waiter> ws : waiting.values()) {
             for (Waiter w : ws) {
-                try {
-                    w.stillAllowed.get().ifPresent(w::finish);
-                } catch (RuntimeException e) {
-                    LOG.warn("could not recheck a watcher of {}: {}", w.device, e.toString());
+                Object key = w.recheckKey == null ? w : w.recheckKey;
+                Optional<Outcome.Ended> ended = asked.get(key);
+                if (ended == null) {
+                    try {
+                        ended = w.stillAllowed.get();
+                    } catch (RuntimeException e) {
+                        LOG.warn("could not recheck a watcher of {}: {}", w.device, e.toString());
+                        ended = Optional.empty();
+                    }
+                    asked.put(key, ended);
                 }
+                ended.ifPresent(w::finish);
             }
         }
     }
@@ -202,31 +258,46 @@ public final class DeviceWatches implements MainMovedListener, DevicesMovedListe
     public void close() {
         refsListener.remove();
         worker.shutdownNow();
+        answering.shutdown();
     }
 
     private final class Waiter implements Watch {
         final RepoName device;
         final String after;
+        final Object recheckKey;
         final Supplier<Optional<Outcome.Ended>> stillAllowed;
         final Consumer<Outcome> answer;
         final AtomicBoolean done = new AtomicBoolean();
 
-        Waiter(RepoName device, String after, Supplier<Optional<Outcome.Ended>> stillAllowed,
+        Waiter(RepoName device, String after, Object recheckKey, Supplier<Optional<Outcome.Ended>> stillAllowed,
                Consumer<Outcome> answer) {
             this.device = device;
             this.after = after;
+            this.recheckKey = recheckKey;
             this.stillAllowed = stillAllowed;
             this.answer = answer;
         }
 
         void finish(Outcome outcome) {
+            if (claim()) {
+                answer(outcome);
+            }
+        }
+
+        /** True once: this caller answers (no cancel or other answer came first); the waiter is no longer waiting. */
+        boolean claim() {
             if (done.compareAndSet(false, true)) {
                 remove(this);
-                try {
-                    answer.accept(outcome);
-                } catch (RuntimeException e) {
-                    LOG.warn("a watcher of {} could not be answered: {}", device, e.toString());
-                }
+                return true;
+            }
+            return false;
+        }
+
+        void answer(Outcome outcome) {
+            try {
+                answer.accept(outcome);
+            } catch (RuntimeException e) {
+                LOG.warn("a watcher of {} could not be answered: {}", device, e.toString());
             }
         }
 

@@ -13,9 +13,8 @@ import dev.flowstage.storage.share.SharedObjects;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,7 +24,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.slf4j.Logger;
@@ -67,16 +65,14 @@ public final class Fleet implements TargetListener {
     private final SharedObjects shared;
     private final DeviceMains mains;
     private final DevicesMovedListener listener;
-    private final Clock clock;
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
 
-    public Fleet(TeamStore teams, RepoStore repos, DevicesMovedListener listener, Clock clock) {
+    public Fleet(TeamStore teams, RepoStore repos, DevicesMovedListener listener) {
         this.teams = Objects.requireNonNull(teams);
         this.repos = Objects.requireNonNull(repos);
         this.shared = new SharedObjects(repos);
         this.mains = new DeviceMains(repos, shared);
         this.listener = Objects.requireNonNull(listener);
-        this.clock = Objects.requireNonNull(clock);
     }
 
     /** Points every device of {@code group} at the group's current {@code main}. */
@@ -111,8 +107,9 @@ public final class Fleet implements TargetListener {
                     ensureLenders(team, config, t);
                 }
             }
-            DeviceMains.Moved moved = mains.move(team, new RepoName(team, group), targets, ident(actor), reason);
+            DeviceMains.Moved moved = mains.move(team, new RepoName(team, group), targets);
             tell(team, moved, targets, actor);
+            logMoves(team, group, moved, actor, reason);
             return moved;
         }
     }
@@ -155,8 +152,7 @@ public final class Fleet implements TargetListener {
                     ObjectId head = main(new RepoName(team, group));
                     if (head != null) {
                         Map<String, ObjectId> target = Map.of(device.name(), head);
-                        DeviceMains.Moved moved = mains.move(team, new RepoName(team, group), target,
-                                ident("flowstage"), "joined group " + group);
+                        DeviceMains.Moved moved = mains.move(team, new RepoName(team, group), target);
                         tell(team, moved, target, "flowstage");
                         LOG.info("device {}/{} joined group {}: main is now {}", team, device.name(), group,
                                 head.abbreviate(7).name());
@@ -178,25 +174,34 @@ public final class Fleet implements TargetListener {
         }
         TeamConfig config = config(team);
         Map<String, ObjectId> targets = new LinkedHashMap<>();
+        Map<String, Boolean> lenderExists = new HashMap<>(); // every device has the same lenders, mostly
         for (Target d : devices) {
-            ensureLenders(team, config, d);
+            ensureLenders(team, config, d, lenderExists);
             targets.put(d.name(), commit);
         }
-        DeviceMains.Moved moved = mains.move(team, lender, targets, ident(actor), reason);
+        DeviceMains.Moved moved = mains.move(team, lender, targets);
         tell(team, moved, targets, actor);
+        logMoves(team, lender.name(), moved, actor, reason);
         return new FanOut(commit.name(), devices.size(), moved.previous().size(), moved.unchanged().size(),
                 moved.skipped().size());
     }
 
     /** Makes the device borrow from its group and its instance (those that have a repository), if it does not yet. */
     private void ensureLenders(String team, TeamConfig config, Target device) throws IOException {
+        ensureLenders(team, config, device, new HashMap<>());
+    }
+
+    /** As above; {@code lenderExists} remembers which lenders have a repository, for the next device. */
+    private void ensureLenders(String team, TeamConfig config, Target device, Map<String, Boolean> lenderExists)
+            throws IOException {
         RepoName name = new RepoName(team, device.name());
         if (!repos.exists(name)) {
             return;
         }
         List<RepoName> lenders = new ArrayList<>();
         for (String l : new LinkedHashSet<>(java.util.Arrays.asList(device.group(), device.instance()))) {
-            if (l != null && config.targets().containsKey(l) && repos.exists(new RepoName(team, l))) {
+            if (l != null && config.targets().containsKey(l)
+                    && lenderExists.computeIfAbsent(l, x -> repos.exists(new RepoName(team, x)))) {
                 lenders.add(new RepoName(team, l));
             }
         }
@@ -214,6 +219,14 @@ public final class Fleet implements TargetListener {
         moved.previous().forEach((device, old) -> moves.add(new DevicesMovedListener.DeviceMove(device,
                 old == null ? null : old.name(), targets.get(device).name())));
         listener.onDevicesMoved(team, moves, actor);
+    }
+
+    /** The server log keeps who moved which devices why (device mains have no reflog: see DeviceMains). */
+    private static void logMoves(String team, String lender, DeviceMains.Moved moved, String actor, String reason) {
+        if (!moved.previous().isEmpty()) {
+            LOG.info("{} device(s) of {}/{} moved by {} ({}); {} already there, {} skipped", moved.previous().size(),
+                    team, lender, actor, reason, moved.unchanged().size(), moved.skipped().size());
+        }
     }
 
     private List<Target> devices(String team, java.util.function.Predicate<Target> which) {
@@ -236,9 +249,5 @@ public final class Fleet implements TargetListener {
 
     private Object lock(String team, String target) {
         return locks.computeIfAbsent(team + "/" + target, k -> new Object());
-    }
-
-    private PersonIdent ident(String actor) {
-        return new PersonIdent(actor, actor + "@flowstage", clock.instant(), ZoneOffset.UTC);
     }
 }

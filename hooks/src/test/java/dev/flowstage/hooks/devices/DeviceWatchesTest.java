@@ -4,17 +4,24 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flowstage.hooks.events.DevicesMovedListener;
 import dev.flowstage.storage.repo.GcQueue;
 import dev.flowstage.storage.repo.LocalRepoStore;
 import dev.flowstage.storage.repo.RepoName;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.junit.jupiter.api.AfterEach;
@@ -107,6 +114,62 @@ class DeviceWatchesTest {
         allowed.set(Optional.of(gone));
         assertEquals(gone, answer.get(10, TimeUnit.SECONDS));
         await().atMost(Duration.ofSeconds(5)).until(() -> watches.waiting() == 0);
+    }
+
+    @Test
+    void waitersWokenByAMoveAreAnsweredFromTheAnswerPoolWithTheNewCommit() throws Exception {
+        List<CompletableFuture<String>> threads = new ArrayList<>();
+        List<CompletableFuture<DeviceWatches.Outcome>> answers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            CompletableFuture<String> thread = new CompletableFuture<>();
+            CompletableFuture<DeviceWatches.Outcome> answer = new CompletableFuture<>();
+            watches.watch(PI, first.name(), Optional::empty, o -> {
+                thread.complete(Thread.currentThread().getName());
+                answer.complete(o);
+            });
+            threads.add(thread);
+            answers.add(answer);
+        }
+        ObjectId second;
+        try (Repository repo = repos.open(PI)) {
+            second = Commits.commit(repo, "refs/heads/main", "two");
+        }
+        watches.onDevicesMoved("t", List.of(new DevicesMovedListener.DeviceMove("pi", first.name(), second.name())),
+                "test");
+        for (int i = 0; i < 5; i++) {
+            assertEquals(new DeviceWatches.Outcome.Moved(second.name()), answers.get(i).get(10, TimeUnit.SECONDS));
+            assertTrue(threads.get(i).get().startsWith("flowstage-device-watch-answer-"), threads.get(i).get());
+        }
+        assertEquals(0, watches.waiting());
+    }
+
+    @Test
+    void waitersSharingARecheckKeyAreRecheckedOnceForAll() throws Exception {
+        AtomicBoolean revoked = new AtomicBoolean();
+        AtomicInteger askedAfterRevoking = new AtomicInteger();
+        DeviceWatches.Outcome.Ended ended = new DeviceWatches.Outcome.Ended(DeviceWatches.Reason.UNAUTHORIZED, "revoked");
+        Supplier<Optional<DeviceWatches.Outcome.Ended>> stillAllowed = () -> {
+            if (!revoked.get()) {
+                return Optional.empty();
+            }
+            askedAfterRevoking.incrementAndGet();
+            return Optional.of(ended);
+        };
+        List<CompletableFuture<DeviceWatches.Outcome>> sameToken = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            CompletableFuture<DeviceWatches.Outcome> answer = new CompletableFuture<>();
+            watches.watch(PI, first.name(), "pi with token A", stillAllowed, answer::complete);
+            sameToken.add(answer);
+        }
+        CompletableFuture<DeviceWatches.Outcome> otherToken = new CompletableFuture<>();
+        watches.watch(PI, first.name(), "pi with token B", Optional::empty, otherToken::complete);
+        revoked.set(true);
+        for (CompletableFuture<DeviceWatches.Outcome> answer : sameToken) {
+            assertEquals(ended, answer.get(10, TimeUnit.SECONDS));
+        }
+        assertEquals(1, askedAfterRevoking.get(), "one check answered the three waiters of that token");
+        assertFalse(otherToken.isDone(), "another token's waiter still waits");
+        assertEquals(1, watches.waiting());
     }
 
     @Test

@@ -61,7 +61,7 @@ class DeviceStagesTest {
     void setUp() throws IOException {
         f = new PipelineFixture(dir);
         key = SigningKey.loadOrCreate(dir.resolve("signing/key.asc"), "Flowstage test", Instant.now());
-        Fleet fleet = new Fleet(f.teams, f.repos, (team, moves, actor) -> told.addAll(moves), f.clock);
+        Fleet fleet = new Fleet(f.teams, f.repos, (team, moves, actor) -> told.addAll(moves));
         f.targetListeners.add(fleet);
         engine = new PipelineEngine(f.teams, f.runs, f.reviews, f.repos, f.secrets, f.clock, MainMovedListener.NONE,
                 LiveCapture.NONE, 4, new PipelineEngine.Devices(fleet, new CommitSignatures(key, f.clock),

@@ -87,7 +87,7 @@ class RolloutsTest {
         SigningKey key = SigningKey.loadOrCreate(dir.resolve("signing/key.asc"), "Flowstage test", Instant.now());
         signer = new CommitSignatures(key, clock);
         statuses = DeviceStatusStore.inMemory(EventPublisher.NONE, clock);
-        fleet = new Fleet(f.teams, f.repos, (team, moves, actor) -> { }, clock);
+        fleet = new Fleet(f.teams, f.repos, (team, moves, actor) -> { });
         f.targetListeners.add(fleet);
         f.teams.edit("acme", "olga", "fleet", c -> c.withTarget("pis", target(TargetKind.GROUP, "pis", null)));
         f.repos.create(new RepoName("acme", "pis")).close();

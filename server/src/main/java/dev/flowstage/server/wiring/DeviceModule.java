@@ -54,9 +54,8 @@ public interface DeviceModule {
     /** Registered as it is made: devices follow group and instance changes from then on. */
     @Provides
     @Singleton
-    static Fleet fleet(TeamStore teams, RepoStore repos, TargetListeners listeners, DevicesMovedListeners moved,
-                       Clock clock) {
-        Fleet fleet = new Fleet(teams, repos, moved, clock);
+    static Fleet fleet(TeamStore teams, RepoStore repos, TargetListeners listeners, DevicesMovedListeners moved) {
+        Fleet fleet = new Fleet(teams, repos, moved);
         listeners.add(fleet);
         return fleet;
     }

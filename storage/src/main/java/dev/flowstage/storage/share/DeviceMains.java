@@ -13,13 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
@@ -62,42 +63,35 @@ public final class DeviceMains {
      * Points {@code main} of each device of {@code team} at its commit in {@code targets}; {@code lender}
      * is the repository that holds those commits (a group, or an instance for deployToDevices).
      */
-    public Moved move(String team, RepoName lender, Map<String, ObjectId> targets, PersonIdent who, String reason)
-            throws IOException {
+    public Moved move(String team, RepoName lender, Map<String, ObjectId> targets) throws IOException {
         Path lenderObjects = shared.objectsDir(lender);
         List<Map.Entry<String, ObjectId>> todo = new ArrayList<>(targets.entrySet());
         Outcome[] outcomes = new Outcome[todo.size()];
         // a ref write is a lock file, a write and a rename: latency of the file system, not CPU, so a few
-        // run at once (devices are separate repositories and separate files)
+        // run at once (devices are separate repositories and separate files); each worker takes the next
+        // device until none is left and parses commits with its own walk over the lender (see moveOne)
         int threads = Math.min(PARALLEL, todo.size());
-        if (threads <= 1) {
-            for (int i = 0; i < todo.size(); i++) {
-                outcomes[i] = moveOne(team, lenderObjects, todo.get(i), who, reason);
-            }
-        } else {
-            ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "device-fan-out");
-                t.setDaemon(true);
-                return t;
-            });
-            try {
-                List<Future<Outcome>> futures = new ArrayList<>();
-                for (Map.Entry<String, ObjectId> e : todo) {
-                    futures.add(pool.submit(() -> moveOne(team, lenderObjects, e, who, reason)));
+        AtomicInteger next = new AtomicInteger();
+        Repository opened;
+        try {
+            opened = repos.open(lender);
+        } catch (RepositoryNotFoundException gone) {
+            // nothing borrows from a lender that does not exist
+            return new Moved(Map.of(), List.of(), List.copyOf(targets.keySet()));
+        }
+        try (Repository lenderRepo = opened) {
+            Callable<Void> worker = () -> {
+                try (RevWalk walk = new RevWalk(lenderRepo)) {
+                    for (int i = next.getAndIncrement(); i < todo.size(); i = next.getAndIncrement()) {
+                        outcomes[i] = moveOne(team, lenderObjects, walk, todo.get(i));
+                    }
                 }
-                for (int i = 0; i < futures.size(); i++) {
-                    outcomes[i] = futures.get(i).get();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while moving device mains");
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof IOException io) {
-                    throw io;
-                }
-                throw new IOException("cannot move device mains: " + e.getCause(), e.getCause());
-            } finally {
-                pool.shutdownNow();
+                return null;
+            };
+            if (threads <= 1) {
+                call(worker);
+            } else {
+                runAll(worker, threads);
             }
         }
         Map<String, ObjectId> previous = new LinkedHashMap<>();
@@ -114,12 +108,57 @@ public final class DeviceMains {
         return new Moved(previous, unchanged, skipped);
     }
 
+    private static void call(Callable<Void> worker) throws IOException {
+        try {
+            worker.call();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot move device mains: " + e, e);
+        }
+    }
+
+    private static void runAll(Callable<Void> worker, int threads) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "device-fan-out");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Void>> futures = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                futures.add(pool.submit(worker));
+            }
+            for (Future<Void> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while moving device mains");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("cannot move device mains: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private enum Kind { MOVED, UNCHANGED, SKIPPED }
 
     private record Outcome(Kind kind, ObjectId old) {}
 
-    private Outcome moveOne(String team, Path lenderObjects, Map.Entry<String, ObjectId> e, PersonIdent who,
-            String reason) throws IOException {
+    /**
+     * One device's ref write. The commits are parsed by {@code lenderWalk}, a walk over the lender: the device
+     * borrows exactly those objects (checked here, under the device's lock), and a commit the walk parsed once
+     * is not looked up again for the next device (through each device's own object directory it would be:
+     * its loose objects, its pack directory scanned again, then the alternate's). No reflog is written: the
+     * server is the only writer of a device's main and every move is in its run's log (and a rollout's
+     * record), so nothing reads it, and a reflog would be a second file, and a 4 KiB block, per device.
+     */
+    private Outcome moveOne(String team, Path lenderObjects, RevWalk lenderWalk, Map.Entry<String, ObjectId> e)
+            throws IOException {
         RepoName device = new RepoName(team, e.getKey());
         Repository repo;
         try {
@@ -131,21 +170,12 @@ public final class DeviceMains {
             if (!Alternates.read(repo.getDirectory().toPath()).contains(lenderObjects)) {
                 return new Outcome(Kind.SKIPPED, null);
             }
-            Ref main = repo.exactRef(MAIN);
-            ObjectId old = main == null ? null : main.getObjectId();
-            if (e.getValue().equals(old)) {
-                return new Outcome(Kind.UNCHANGED, old);
-            }
             RefUpdate ru = repo.updateRef(MAIN);
-            ru.setExpectedOldObjectId(old == null ? ObjectId.zeroId() : old);
             ru.setNewObjectId(e.getValue());
             ru.setForceUpdate(true);
-            ru.setRefLogIdent(who);
-            ru.setRefLogMessage(reason, false);
-            RefUpdate.Result result;
-            try (RevWalk walk = new RevWalk(repo)) {
-                result = ru.update(walk);
-            }
+            ru.disableRefLog();
+            RefUpdate.Result result = ru.update(lenderWalk);
+            ObjectId old = ru.getOldObjectId();
             return switch (result) {
                 case NEW, FAST_FORWARD, FORCED -> new Outcome(Kind.MOVED, old);
                 case NO_CHANGE -> new Outcome(Kind.UNCHANGED, old);

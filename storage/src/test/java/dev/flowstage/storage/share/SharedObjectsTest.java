@@ -3,6 +3,7 @@ package dev.flowstage.storage.share;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowstage.storage.repo.GcQueue;
@@ -74,7 +75,7 @@ class SharedObjectsTest {
         for (String d : List.of("pi-1", "pi-2", "pi-3")) {
             assertTrue(shared.lend(new RepoName("acme", d), List.of(group)));
         }
-        DeviceMains.Moved moved = mains.move("acme", group, all(c1), WHO, "deploy");
+        DeviceMains.Moved moved = mains.move("acme", group, all(c1));
 
         assertEquals(Set.of("pi-1", "pi-2", "pi-3"), moved.previous().keySet());
         for (String d : List.of("pi-1", "pi-2", "pi-3")) {
@@ -85,7 +86,7 @@ class SharedObjectsTest {
             // the stock git reads it through the relative alternates entry as well
             assertEquals("[{\"id\":\"a\",\"type\":\"tab\"}]", git(repos.path(device), "cat-file", "-p", "main:flows.json"));
         }
-        DeviceMains.Moved again = mains.move("acme", group, all(c1), WHO, "deploy");
+        DeviceMains.Moved again = mains.move("acme", group, all(c1));
         assertEquals(List.of("pi-1", "pi-2", "pi-3"), again.unchanged());
         assertTrue(again.previous().isEmpty());
     }
@@ -96,13 +97,13 @@ class SharedObjectsTest {
         for (String d : List.of("pi-1", "pi-2", "pi-3")) {
             shared.lend(new RepoName("acme", d), List.of(group));
         }
-        mains.move("acme", group, all(c1), WHO, "deploy");
+        mains.move("acme", group, all(c1));
         ObjectId c2 = commit(group, "[2]");
-        DeviceMains.Moved wave = mains.move("acme", group, Map.of("pi-1", c2, "pi-2", c2), WHO, "wave 1");
+        DeviceMains.Moved wave = mains.move("acme", group, Map.of("pi-1", c2, "pi-2", c2));
         assertEquals(Map.of("pi-1", c1, "pi-2", c1), wave.previous());
         assertEquals(c1, main(new RepoName("acme", "pi-3")));
 
-        mains.move("acme", group, wave.previous(), WHO, "put back");
+        mains.move("acme", group, wave.previous());
         assertEquals(c1, main(new RepoName("acme", "pi-1")));
         assertEquals(c1, main(new RepoName("acme", "pi-2")));
     }
@@ -113,14 +114,14 @@ class SharedObjectsTest {
         commit(group, "[1]");
         ObjectId c2 = commit(group, "[2]");
         shared.lend(pi1, List.of(group));
-        mains.move("acme", group, Map.of("pi-1", c2), WHO, "deploy");
+        mains.move("acme", group, Map.of("pi-1", c2));
         assertEquals(0, objectFiles(pi1));
 
         assertTrue(shared.lend(pi1, List.of()));
         assertFalse(Files.exists(Alternates.file(repos.path(pi1))), "alternates entry removed");
         assertTrue(objectFiles(pi1) > 0, "objects copied in");
         ObjectId c3 = commit(group, "[3]");
-        DeviceMains.Moved moved = mains.move("acme", group, Map.of("pi-1", c3), WHO, "deploy");
+        DeviceMains.Moved moved = mains.move("acme", group, Map.of("pi-1", c3));
         assertEquals(List.of("pi-1"), moved.skipped(), "a device that left is not moved");
 
         // the group's repository gone altogether: the device's history is complete on its own
@@ -135,7 +136,7 @@ class SharedObjectsTest {
         RepoName pi1 = new RepoName("acme", "pi-1");
         ObjectId c1 = commit(group, "[1]");
         shared.lend(pi1, List.of(group));
-        mains.move("acme", group, Map.of("pi-1", c1), WHO, "deploy");
+        mains.move("acme", group, Map.of("pi-1", c1));
         commit(group, "[2]"); // the group moves on; pi-1 stays on the older commit (a wave put back)
 
         try (Repository g = repos.open(group)) {
@@ -156,7 +157,7 @@ class SharedObjectsTest {
         RepoName pi1 = new RepoName("acme", "pi-1");
         ObjectId c1 = commit(group, "[1]");
         shared.lend(pi1, List.of(group));
-        mains.move("acme", group, Map.of("pi-1", c1), WHO, "deploy");
+        mains.move("acme", group, Map.of("pi-1", c1));
         ObjectId own = commit(pi1, "refs/heads/device", "[\"from the device\"]");
         commit(pi1, "refs/heads/device", "[\"again\"]");
         try (GcQueue queue = new GcQueue(1, Duration.ofHours(1))) {
@@ -198,9 +199,69 @@ class SharedObjectsTest {
     }
 
     @Test
+    void aMovedMainHasNoReflogAndStockGitSeesAConsistentRepository() throws Exception {
+        RepoName pi1 = new RepoName("acme", "pi-1");
+        ObjectId c1 = commit(group, "[1]");
+        shared.lend(pi1, List.of(group));
+        mains.move("acme", group, Map.of("pi-1", c1));
+        ObjectId c2 = commit(group, "[2]");
+        DeviceMains.Moved moved = mains.move("acme", group, Map.of("pi-1", c2));
+
+        assertEquals(Map.of("pi-1", c1), moved.previous(), "the commit it had comes from the ref, not a reflog");
+        assertFalse(Files.exists(repos.path(pi1).resolve("logs/refs/heads/main")), "no reflog for a device main");
+        assertEquals(c2.name(), git(repos.path(pi1), "rev-parse", "refs/heads/main").trim());
+        assertEquals("[2]", git(repos.path(pi1), "cat-file", "-p", "main:flows.json"));
+        git(repos.path(pi1), "fsck", "--no-dangling", "--strict");
+        // a restarted server (a new store, nothing cached) reads the same main
+        try (GcQueue queue = new GcQueue(1, Duration.ofHours(1))) {
+            LocalRepoStore fresh = new LocalRepoStore(data.resolve("repos"), queue);
+            assertEquals(c2, new DeviceMains(fresh, new SharedObjects(fresh)).mains("acme", List.of("pi-1")).get("pi-1"));
+        }
+    }
+
+    @Test
+    void aCommitTheLenderDoesNotHoldIsRefusedAndLeavesMainAsItWas() throws Exception {
+        RepoName pi1 = new RepoName("acme", "pi-1");
+        ObjectId c1 = commit(group, "[1]");
+        shared.lend(pi1, List.of(group));
+        mains.move("acme", group, Map.of("pi-1", c1));
+        ObjectId elsewhere = commit(new RepoName("acme", "pi-2"), "[\"not the group's\"]");
+
+        assertThrows(IOException.class, () -> mains.move("acme", group, Map.of("pi-1", elsewhere)));
+        assertEquals(c1, main(pi1));
+        assertFalse(Files.exists(repos.path(pi1).resolve("refs/heads/main.lock")), "no lock file left behind");
+    }
+
+    @Test
+    void aLenderWithoutARepositorySkipsEveryDevice() throws Exception {
+        ObjectId c1 = commit(group, "[1]");
+        DeviceMains.Moved moved = mains.move("acme", new RepoName("acme", "gone"), Map.of("pi-1", c1, "pi-2", c1));
+        assertEquals(Set.of("pi-1", "pi-2"), Set.copyOf(moved.skipped()));
+        assertNull(main(new RepoName("acme", "pi-1")));
+    }
+
+    @Test
+    void manyDevicesAreMovedByTheWorkersEachOnce() throws Exception {
+        ObjectId c1 = commit(group, "[1]");
+        Map<String, ObjectId> targets = new LinkedHashMap<>();
+        for (int i = 0; i < 40; i++) {
+            RepoName d = new RepoName("acme", "many-" + i);
+            repos.create(d).close();
+            shared.lend(d, List.of(group));
+            targets.put(d.name(), c1);
+        }
+        DeviceMains.Moved moved = mains.move("acme", group, targets);
+        assertEquals(targets.keySet(), moved.previous().keySet());
+        assertEquals(List.copyOf(targets.keySet()), List.copyOf(moved.previous().keySet()), "in the order asked");
+        for (String d : targets.keySet()) {
+            assertEquals(c1, main(new RepoName("acme", d)));
+        }
+    }
+
+    @Test
     void aDeviceWithoutARepositoryIsSkipped() throws Exception {
         ObjectId c1 = commit(group, "[1]");
-        DeviceMains.Moved moved = mains.move("acme", group, Map.of("nope", c1), WHO, "deploy");
+        DeviceMains.Moved moved = mains.move("acme", group, Map.of("nope", c1));
         assertEquals(List.of("nope"), moved.skipped());
         assertNull(mains.mains("acme", List.of("nope")).get("nope"));
     }

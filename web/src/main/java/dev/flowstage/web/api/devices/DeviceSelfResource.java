@@ -154,8 +154,10 @@ public final class DeviceSelfResource {
             }
             r.resume(Response.noContent().cacheControl(NO_STORE).build());
         });
+        // the watches of one device with one token are rechecked together (a device may hold several)
+        String recheckKey = device.team() + "/" + device.name() + "\n" + credentials;
         watch.set(devices.watches().watch(new RepoName(device.team(), device.name()),
-                after == null || after.isEmpty() ? null : after,
+                after == null || after.isEmpty() ? null : after, recheckKey,
                 () -> stillAllowed(device, credentials),
                 outcome -> async.resume(answer(outcome))));
     }
@@ -175,7 +177,9 @@ public final class DeviceSelfResource {
 
     private static Response answer(DeviceWatches.Outcome outcome) {
         if (outcome instanceof DeviceWatches.Outcome.Moved m) {
-            return Response.ok(new WatchView(m.commit())).cacheControl(NO_STORE).build();
+            // the bytes of {"commit":SHA}, the same for every waiter of that commit: no JSON writer per answer
+            return Response.ok(WatchBodies.body(m.commit()), MediaType.APPLICATION_JSON_TYPE)
+                    .cacheControl(NO_STORE).build();
         }
         DeviceWatches.Outcome.Ended e = (DeviceWatches.Outcome.Ended) outcome;
         if (e.reason() == DeviceWatches.Reason.DEVICE_GONE) {
