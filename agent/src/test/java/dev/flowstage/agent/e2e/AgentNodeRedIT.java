@@ -141,6 +141,8 @@ class AgentNodeRedIT {
         ObjectId c7 = signed(snapshot("seven", "mqtt-user", "new-pass"), c6, "deploy 7");
         server.setMain(c7);
         awaitReport(c7, "running");
+        // the recovery line follows the round whose report the server just saw
+        await().atMost(WAIT).until(() -> log("run-1").contains("again, after "));
         String agentLog = log("run-1");
         // one line for the outage (the watch and the fetch both failing), one for the recovery
         assertThat(agentLog.lines().filter(l -> l.contains("WARN") && l.contains("503")).count()).as(agentLog).isEqualTo(1);
