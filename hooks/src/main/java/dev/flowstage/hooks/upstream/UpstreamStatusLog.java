@@ -13,22 +13,50 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sync status of each instance as {@code INSTANCE.json} on {@link #REF} of the team's {@code _config.git}
- * (beside the runs and schedules): an atomic ref update per change, so a restart finds the schedule, the
- * last applied revision and the error as they were. Written when something changes, not on every idle sync.
+ * (beside the runs and schedules), so a restart finds the schedule, the last applied revision and the error
+ * as they were. Written when something changes, not on every idle sync.
+ *
+ * <p>The server is the only writer of that ref, so the statuses of a team are read from it once and then
+ * kept in memory, updated on each write: a read costs no Git access. Writes are group-committed: a write
+ * that finds another commit of the team's statuses in progress leaves its status to that writer, which
+ * commits every status written meanwhile in one more commit before it returns, so a thousand instances
+ * applying the same remote push make a handful of commits on the shared ref, not a thousand contending ones.
  */
 public final class UpstreamStatusLog {
     public static final String REF = "refs/meta/upstream";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamStatusLog.class);
 
     private final RepoStore repos;
     private final Clock clock;
+    private final Map<String, TeamStatuses> teams = new ConcurrentHashMap<>();
+
+    /** One team's statuses as stored plus those written since, and the lock of the one committing them. */
+    private static final class TeamStatuses {
+        final Map<String, UpstreamStatus> current;
+        final Map<String, UpstreamStatus> pending = new ConcurrentHashMap<>();
+        final ReentrantLock committing = new ReentrantLock();
+
+        TeamStatuses(Map<String, UpstreamStatus> stored) {
+            this.current = new ConcurrentHashMap<>(stored);
+        }
+    }
 
     public UpstreamStatusLog(RepoStore repos, Clock clock) {
         this.repos = repos;
@@ -36,25 +64,82 @@ public final class UpstreamStatusLog {
     }
 
     public Optional<UpstreamStatus> read(String team, String instance) {
-        try (Repository repo = repos.open(new RepoName(team, RepoName.CONFIG))) {
-            byte[] f = new MetaRef(repo, REF).read().files().get(instance + ".json");
-            return f == null ? Optional.empty() : Optional.of(parse(JSON.readTree(f)));
-        } catch (RepositoryNotFoundException gone) {
-            return Optional.empty();
-        } catch (IOException | RuntimeException unreadable) {
-            return Optional.empty();
+        TeamStatuses t = loaded(team);
+        return t == null ? Optional.empty() : Optional.ofNullable(t.current.get(instance));
+    }
+
+    /** Records {@code s}; stored on the ref before this returns, or by the write committing at the same time. */
+    public void write(String team, String instance, UpstreamStatus s) {
+        TeamStatuses t = loaded(team);
+        if (t == null) {
+            throw new UncheckedIOException("cannot record the upstream status of " + team + "/" + instance,
+                    new IOException("team '" + team + "' has no configuration repository"));
+        }
+        t.current.put(instance, s);
+        t.pending.put(instance, s);
+        commit(team, t);
+    }
+
+    /** Commits every pending status of the team, unless another thread is doing so (it takes ours along). */
+    private void commit(String team, TeamStatuses t) {
+        while (!t.pending.isEmpty() && t.committing.tryLock()) {
+            Map<String, UpstreamStatus> batch = new TreeMap<>();
+            try {
+                for (String instance : List.copyOf(t.pending.keySet())) {
+                    UpstreamStatus st = t.pending.remove(instance);
+                    if (st != null) {
+                        batch.put(instance, st);
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    store(team, batch);
+                }
+            } catch (IOException | RuntimeException e) {
+                batch.forEach(t.pending::putIfAbsent); // the next write of the team tries them again
+                LOG.warn("cannot record the upstream status of {} instance(s) of team {}", batch.size(), team, e);
+                return;
+            } finally {
+                t.committing.unlock();
+            }
         }
     }
 
-    public void write(String team, String instance, UpstreamStatus s) {
-        byte[] content = (format(s).toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8);
+    private void store(String team, Map<String, UpstreamStatus> batch) throws IOException {
+        Map<String, byte[]> files = new TreeMap<>();
+        batch.forEach((instance, st) -> files.put(instance + ".json",
+                (format(st).toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8)));
+        String message = batch.size() == 1
+                ? "Upstream of " + batch.keySet().iterator().next() + ": " + batch.values().iterator().next().state().json()
+                : "Upstream of " + batch.size() + " instances";
         try (Repository repo = repos.open(new RepoName(team, RepoName.CONFIG))) {
             PersonIdent who = new PersonIdent("flowstage", "flowstage@flowstage", clock.instant(), ZoneOffset.UTC);
-            new MetaRef(repo, REF).edit("Upstream of " + instance + ": " + s.state().json(), who,
-                    tree -> MetaChange.write(instance + ".json", content));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot record the upstream status of " + team + "/" + instance, e);
+            new MetaRef(repo, REF).edit(message, who, tree -> new MetaChange(files, Set.of()));
         }
+    }
+
+    /** The team's statuses, read from the ref the first time; null when the team has no configuration repository. */
+    private TeamStatuses loaded(String team) {
+        TeamStatuses t = teams.get(team);
+        if (t != null) {
+            return t;
+        }
+        Map<String, UpstreamStatus> stored = new HashMap<>();
+        try (Repository repo = repos.open(new RepoName(team, RepoName.CONFIG))) {
+            new MetaRef(repo, REF).read().files().forEach((file, bytes) -> {
+                if (file.endsWith(".json")) {
+                    try {
+                        stored.put(file.substring(0, file.length() - 5), parse(JSON.readTree(bytes)));
+                    } catch (IOException | RuntimeException unreadable) {
+                        LOG.warn("ignoring the unreadable upstream status {} of team {}", file, team);
+                    }
+                }
+            });
+        } catch (RepositoryNotFoundException gone) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the upstream statuses of team " + team, e);
+        }
+        return teams.computeIfAbsent(team, k -> new TeamStatuses(stored));
     }
 
     private static ObjectNode format(UpstreamStatus s) {

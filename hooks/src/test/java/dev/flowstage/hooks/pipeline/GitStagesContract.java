@@ -11,9 +11,9 @@ import dev.flowstage.hooks.outbound.AddressPolicy;
 import dev.flowstage.hooks.outbound.OutboundConnector;
 import dev.flowstage.hooks.remote.RemoteGit;
 import dev.flowstage.hooks.secrets.GitIntegrations;
-import dev.flowstage.hooks.upstream.Cli;
+import dev.flowstage.hooks.remote.testing.Cli;
 import dev.flowstage.hooks.secrets.TeamSecrets;
-import dev.flowstage.hooks.upstream.GitRemote;
+import dev.flowstage.hooks.remote.testing.GitRemote;
 import dev.flowstage.storage.run.Run;
 import dev.flowstage.storage.run.RunStatus;
 import dev.flowstage.storage.snapshot.NodeRedCredentials;
@@ -60,8 +60,8 @@ abstract class GitStagesContract {
         integrations = new GitIntegrations(f.teams, f.secrets, f.clock);
         teamSecrets = new TeamSecrets(f.teams, f.secrets, f.clock);
         credentials(false);
-        stages = new GitStageRemote(new RemoteGit(new OutboundConnector(AddressPolicy.parse("127.0.0.1/32"))),
-                integrations, teamSecrets, AddressPolicy.parse("127.0.0.1/32"), dir.resolve("data/git-stages"),
+        stages = new GitStageRemote(new RemoteGit(new OutboundConnector(AddressPolicy.parse("127.0.0.0/8"))),
+                integrations, teamSecrets, AddressPolicy.parse("127.0.0.0/8"), dir.resolve("data/git-stages"),
                 Duration.ofSeconds(20));
         engine = newEngine();
         f.pipeline("{\"name\":\"gitops\",\"application\":\"factory\",\"stages\":["
