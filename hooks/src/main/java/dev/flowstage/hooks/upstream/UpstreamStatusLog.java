@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
 import org.slf4j.Logger;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * as they were. Written when something changes, not on every idle sync.
  *
  * <p>The server is the only writer of that ref, so the statuses of a team are read from it once and then
- * kept in memory, updated on each write: a read costs no Git access. Writes are group-committed: a write
+ * kept in memory, updated on each write: a read costs one look at the ref (a team deleted and made again
+ * has another ref, and its statuses are read afresh), not a read of every status file. Writes are group-committed: a write
  * that finds another commit of the team's statuses in progress leaves its status to that writer, which
  * commits every status written meanwhile in one more commit before it returns, so a thousand instances
  * applying the same remote push make a handful of commits on the shared ref, not a thousand contending ones.
@@ -52,9 +54,12 @@ public final class UpstreamStatusLog {
         final Map<String, UpstreamStatus> current;
         final Map<String, UpstreamStatus> pending = new ConcurrentHashMap<>();
         final ReentrantLock committing = new ReentrantLock();
+        /** The commit of the ref that {@link #current} and our own commits since amount to (null: unknown). */
+        volatile ObjectId head;
 
-        TeamStatuses(Map<String, UpstreamStatus> stored) {
+        TeamStatuses(Map<String, UpstreamStatus> stored, ObjectId head) {
             this.current = new ConcurrentHashMap<>(stored);
+            this.head = head;
         }
     }
 
@@ -92,7 +97,7 @@ public final class UpstreamStatusLog {
                     }
                 }
                 if (!batch.isEmpty()) {
-                    store(team, batch);
+                    store(team, t, batch);
                 }
             } catch (IOException | RuntimeException e) {
                 batch.forEach(t.pending::putIfAbsent); // the next write of the team tries them again
@@ -104,7 +109,7 @@ public final class UpstreamStatusLog {
         }
     }
 
-    private void store(String team, Map<String, UpstreamStatus> batch) throws IOException {
+    private void store(String team, TeamStatuses t, Map<String, UpstreamStatus> batch) throws IOException {
         Map<String, byte[]> files = new TreeMap<>();
         batch.forEach((instance, st) -> files.put(instance + ".json",
                 (format(st).toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -113,19 +118,27 @@ public final class UpstreamStatusLog {
                 : "Upstream of " + batch.size() + " instances";
         try (Repository repo = repos.open(new RepoName(team, RepoName.CONFIG))) {
             PersonIdent who = new PersonIdent("flowstage", "flowstage@flowstage", clock.instant(), ZoneOffset.UTC);
-            new MetaRef(repo, REF).edit(message, who, tree -> new MetaChange(files, Set.of()));
+            ObjectId expected = t.head;
+            MetaRef.Edited edited = new MetaRef(repo, REF).edit(message, who, tree -> new MetaChange(files, Set.of()));
+            // a parent other than the commit we knew: someone else wrote the ref, so the next read re-reads it
+            t.head = java.util.Objects.equals(edited.parent(), expected) ? edited.commit() : null;
         }
     }
 
-    /** The team's statuses, read from the ref the first time; null when the team has no configuration repository. */
+    /**
+     * The team's statuses: those in memory while the ref is at the commit they amount to, else read from the
+     * ref (statuses written but not committed yet kept); null when the team has no configuration repository.
+     */
     private TeamStatuses loaded(String team) {
         TeamStatuses t = teams.get(team);
-        if (t != null) {
-            return t;
-        }
-        Map<String, UpstreamStatus> stored = new HashMap<>();
         try (Repository repo = repos.open(new RepoName(team, RepoName.CONFIG))) {
-            new MetaRef(repo, REF).read().files().forEach((file, bytes) -> {
+            MetaRef ref = new MetaRef(repo, REF);
+            ObjectId head = ref.head();
+            if (t != null && (java.util.Objects.equals(t.head, head) || t.committing.isLocked())) {
+                return t;
+            }
+            Map<String, UpstreamStatus> stored = new HashMap<>();
+            ref.read(head).files().forEach((file, bytes) -> {
                 if (file.endsWith(".json")) {
                     try {
                         stored.put(file.substring(0, file.length() - 5), parse(JSON.readTree(bytes)));
@@ -134,12 +147,19 @@ public final class UpstreamStatusLog {
                     }
                 }
             });
+            TeamStatuses fresh = new TeamStatuses(stored, head);
+            if (t != null) {
+                fresh.current.putAll(t.pending);
+                fresh.pending.putAll(t.pending);
+            }
+            TeamStatuses won = t == null ? teams.putIfAbsent(team, fresh) : teams.replace(team, t, fresh) ? null : teams.get(team);
+            return won == null ? fresh : won;
         } catch (RepositoryNotFoundException gone) {
+            teams.remove(team);
             return null;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the upstream statuses of team " + team, e);
         }
-        return teams.computeIfAbsent(team, k -> new TeamStatuses(stored));
     }
 
     private static ObjectNode format(UpstreamStatus s) {

@@ -77,6 +77,15 @@ abstract class GitStagesContract {
                 stages);
     }
 
+    /**
+     * Waits for the run to end, up to 2 minutes: a run makes several connections to a real Git server (SSH:
+     * each with a key whose passphrase is stretched), which on a loaded machine takes longer than the
+     * fixture's usual bound.
+     */
+    Run awaitEnd(String id) {
+        return f.await(id, r -> r.status().isTerminal(), Duration.ofSeconds(120));
+    }
+
     /** Starts the Git server. */
     abstract GitRemote start(Path dir) throws Exception;
 
@@ -103,7 +112,7 @@ abstract class GitStagesContract {
     }
 
     private Run deploy(String stage) {
-        return f.awaitEnd(engine.deploy(PipelineFixture.TEAM, "gitops", stage, Optional.empty(), "olga", "api").id());
+        return awaitEnd(engine.deploy(PipelineFixture.TEAM, "gitops", stage, Optional.empty(), "olga", "api").id());
     }
 
     @Test
@@ -241,8 +250,8 @@ abstract class GitStagesContract {
                 PipelineFixture.JSON.createObjectNode().set("n1", PipelineFixture.JSON.createObjectNode()
                         .put("password", "p")), "dev-secret")), "dev work");
 
-        Run push = f.awaitEnd(engine.deploy(PipelineFixture.TEAM, "plain", "dev", Optional.empty(), "olga", "api").id());
-        Run pull = f.awaitEnd(engine.deploy(PipelineFixture.TEAM, "plain", "repo", Optional.empty(), "olga", "api").id());
+        Run push = awaitEnd(engine.deploy(PipelineFixture.TEAM, "plain", "dev", Optional.empty(), "olga", "api").id());
+        Run pull = awaitEnd(engine.deploy(PipelineFixture.TEAM, "plain", "repo", Optional.empty(), "olga", "api").id());
 
         assertEquals(RunStatus.SUCCEEDED, push.status(), String.valueOf(push.error()));
         assertTrue(git("show", "auto:snapshot-dev.json").contains("\"tick\""));
@@ -264,7 +273,7 @@ abstract class GitStagesContract {
                 "line-project/package.json", "{\"name\":\"line\",\"dependencies\":{\"node-red-contrib-x\":\"1.2.3\"}}"),
                 "Project layout");
 
-        Run run = f.awaitEnd(engine.deploy(PipelineFixture.TEAM, "project", "repo", Optional.empty(), "olga", "api").id());
+        Run run = awaitEnd(engine.deploy(PipelineFixture.TEAM, "project", "repo", Optional.empty(), "olga", "api").id());
 
         assertEquals(RunStatus.SUCCEEDED, run.status(), String.valueOf(run.error()));
         assertEquals(sha, run.sourceCommit());

@@ -34,7 +34,7 @@ class GitStagesOverHttpsTest extends GitStagesContract {
                 LighttpdGitRemote.PASSWORD, null);
         f.commit("dev", PipelineFixture.flows("[]"), "dev work");
 
-        Run run = f.awaitEnd(engine.deploy(PipelineFixture.TEAM, "gitops", "dev", Optional.empty(), "olga", "api").id());
+        Run run = awaitEnd(engine.deploy(PipelineFixture.TEAM, "gitops", "dev", Optional.empty(), "olga", "api").id());
 
         assertEquals(RunStatus.FAILED, run.status());
         assertTrue(run.error().startsWith("TLS certificate not trusted"), run.error());
@@ -51,11 +51,11 @@ class GitStagesOverHttpsTest extends GitStagesContract {
         engine = newEngine();
         engine.start();
 
-        Run failed = f.awaitEnd(running.id());
+        Run failed = awaitEnd(running.id());
         assertEquals(RunStatus.FAILED, failed.status());
         assertEquals("server stopped during the push to the git stage; check the stage's branch and deploy again if"
                 + " needed", failed.error());
-        Run pushed = f.awaitEnd(queued.id());
+        Run pushed = awaitEnd(queued.id());
         assertEquals(RunStatus.SUCCEEDED, pushed.status(), String.valueOf(pushed.error()));
         assertEquals(git("rev-parse", "refs/heads/staging").strip(), pushed.targetAfter());
     }
@@ -67,7 +67,7 @@ class GitStagesOverHttpsTest extends GitStagesContract {
                 + "\"url\":\"" + remote.url("flows").replace("https://", "http://") + "\",\"branch\":\"main\"}}]}");
         f.commit("dev", PipelineFixture.flows("[]"), "dev work");
 
-        Run run = f.awaitEnd(engine.deploy(PipelineFixture.TEAM, "plain-http", "dev", Optional.empty(), "olga", "api").id());
+        Run run = awaitEnd(engine.deploy(PipelineFixture.TEAM, "plain-http", "dev", Optional.empty(), "olga", "api").id());
 
         assertEquals(RunStatus.FAILED, run.status());
         assertEquals("configuration problem: the git stage's URL is plain http://: tokens are sent over https:// only",
@@ -114,13 +114,13 @@ class GitStagesOverHttpsTest extends GitStagesContract {
             ids.add(engine.deploy(PipelineFixture.TEAM, "hang", "repo", Optional.empty(), "olga", "api").id());
 
             for (String id : ids) {
-                Run run = f.awaitEnd(id);
+                Run run = awaitEnd(id);
                 assertEquals(RunStatus.FAILED, run.status(), id);
                 assertTrue(run.error().startsWith("timeout: "), run.error());
             }
             assertTrue(held.size() >= ids.size(), "each run connected: " + held.size());
             assertEquals(qaBefore, f.main("qa"));
-            Run good = f.awaitEnd(engine.deploy(PipelineFixture.TEAM, "gitops", "dev", Optional.empty(), "olga", "api").id());
+            Run good = awaitEnd(engine.deploy(PipelineFixture.TEAM, "gitops", "dev", Optional.empty(), "olga", "api").id());
             assertEquals(RunStatus.SUCCEEDED, good.status(), String.valueOf(good.error()));
         } finally {
             for (java.net.Socket s : held) {

@@ -42,8 +42,8 @@ class GitStagesOverSshTest extends GitStagesContract {
                 + "{\"name\":\"qa\",\"instance\":\"qa\"}]}");
         f.commit("dev", PipelineFixture.flows("[{\"id\":\"n1\",\"type\":\"inject\",\"name\":\"scp\"}]"), "dev work");
 
-        Run push = f.awaitEnd(engine.deploy(PipelineFixture.TEAM, "scp", "dev", Optional.empty(), "olga", "api").id());
-        Run pull = f.awaitEnd(engine.deploy(PipelineFixture.TEAM, "scp", "repo", Optional.empty(), "olga", "api").id());
+        Run push = awaitEnd(engine.deploy(PipelineFixture.TEAM, "scp", "dev", Optional.empty(), "olga", "api").id());
+        Run pull = awaitEnd(engine.deploy(PipelineFixture.TEAM, "scp", "repo", Optional.empty(), "olga", "api").id());
 
         assertEquals(RunStatus.SUCCEEDED, push.status(), String.valueOf(push.error()));
         assertEquals(git("rev-parse", "refs/heads/scp").strip(), push.targetAfter());
