@@ -203,11 +203,10 @@ public final class GitStageRemote {
                 throw new RemoteFailure(RemoteFailure.Reason.CONFIGURATION, "the git stage's URL is plain http://:"
                         + " tokens are sent over https:// only");
             }
-            RemoteProtocol protocol = g.url().regionMatches(true, 0, "https://", 0, 8) ? RemoteProtocol.HTTPS
-                    : RemoteProtocol.SSH;
+            RemoteProtocol protocol = g.protocol() != null ? RemoteProtocol.parse(g.protocol()) : RemoteUrl.protocolOf(g.url());
             if (protocol == RemoteProtocol.SSH) {
                 if (g.ssh() == null) {
-                    throw new RemoteFailure(RemoteFailure.Reason.CONFIGURATION, "the git stage's ssh:// URL needs 'ssh'"
+                    throw new RemoteFailure(RemoteFailure.Reason.CONFIGURATION, "the git stage's ssh URL needs 'ssh'"
                             + " (a key and a known_hosts line)");
                 }
                 SshCredentials ssh = new SshCredentials(secrets.resolve(team, "git.ssh.key", g.ssh().key()),

@@ -3,6 +3,8 @@ package dev.flowstage.hooks.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowstage.hooks.remote.RemoteProtocol;
+import dev.flowstage.hooks.remote.RemoteUrl;
 import dev.flowstage.hooks.trigger.CronExpression;
 import dev.flowstage.storage.meta.MetaInvalidException;
 import dev.flowstage.storage.meta.MetaJson;
@@ -21,7 +23,7 @@ public final class PipelineJson {
             "approval", "trigger", "deployToDevices", "rollout");
     private static final List<String> TRIGGER_FIELDS = List.of("onPush", "paths", "skipMarker", "schedule");
     private static final List<String> GIT_FIELDS = List.of("integration", "url", "branch", "pullBranch", "filename",
-            "ssh");
+            "ssh", "protocol");
     /** The longest a rollout wave may wait for its devices, in seconds: a day. */
     static final int MAX_WAIT_FOR_RUNNING = 86_400;
     private static final List<String> ROLLOUT_FIELDS = List.of("waves", "waitForRunning", "abortOnFailurePercent");
@@ -165,6 +167,7 @@ public final class PipelineJson {
             GitStage git = s.git();
             MetaJson.put(g, "integration", git.integration());
             g.put("url", git.url());
+            MetaJson.put(g, "protocol", git.protocol());
             g.put("branch", git.branch());
             MetaJson.put(g, "pullBranch", git.pullBranch());
             MetaJson.put(g, "filename", git.filename());
@@ -218,8 +221,30 @@ public final class PipelineJson {
         }
         unknown(g, GIT_FIELDS, where, problems);
         String url = requiredText(g, "url", where, problems);
-        boolean ssh = url != null && url.startsWith("ssh://");
-        String integration = ssh ? text(g, "integration", where, problems) : requiredText(g, "integration", where, problems);
+        String protocolName = text(g, "protocol", where, problems);
+        RemoteProtocol declared = protocolName == null ? null : RemoteProtocol.parse(protocolName);
+        if (protocolName != null && declared == null) {
+            problems.add(where + "'protocol' must be https or ssh");
+        }
+        boolean ssh = false;
+        boolean urlOk = true;
+        if (url != null && !url.isBlank()) {
+            if (url.regionMatches(true, 0, "http://", 0, 7) && declared != RemoteProtocol.SSH) {
+                // accepted here; the run refuses it before any token is sent (the message says why)
+            } else {
+                try {
+                    String scheme = RemoteUrl.check(url, declared).getScheme();
+                    ssh = scheme == null || scheme.equalsIgnoreCase("ssh");
+                } catch (MetaInvalidException e) {
+                    String m = e.getMessage();
+                    urlOk = false;
+                    problems.add(m.startsWith("'url'") ? where + "url" + m.substring(5)
+                            : where.substring(0, where.length() - 4) + m);
+                }
+            }
+        }
+        String integration = ssh || !urlOk ? text(g, "integration", where, problems)
+                : requiredText(g, "integration", where, problems);
         GitStage.Ssh sshAuth = null;
         JsonNode sn = g.get("ssh");
         if (sn != null && !sn.isNull()) {
@@ -238,19 +263,17 @@ public final class PipelineJson {
                 }
                 sshAuth = new GitStage.Ssh(key, passphrase, knownHosts);
             }
-        } else if (ssh) {
-            problems.add(where + "ssh is required for an ssh:// url: {\"key\": \"secret:PATH\", \"knownHosts\": \"LINE\"}");
+        } else if (ssh && urlOk) {
+            problems.add(where + "ssh is required for an ssh URL (ssh:// or USER@HOST:PATH): {\"key\": \"secret:PATH\","
+                    + " \"knownHosts\": \"LINE\"}");
         }
         String branch = requiredText(g, "branch", where, problems);
         String pull = text(g, "pullBranch", where, problems);
         String filename = text(g, "filename", where, problems);
-        if (url != null && !url.startsWith("https://") && !url.startsWith("http://") && !url.startsWith("ssh://")) {
-            problems.add(where + "url must start with https://, http:// or ssh://");
-        }
         if (filename != null && (filename.startsWith("/") || filename.contains("..") || filename.isBlank())) {
             problems.add(where + "filename must be a relative path inside the repository");
         }
-        return new GitStage(integration, url, branch, pull, filename, sshAuth);
+        return new GitStage(integration, url, branch, pull, filename, sshAuth, declared == null ? null : declared.json());
     }
 
     private static StageTrigger trigger(JsonNode t, String where, List<String> problems) {

@@ -137,9 +137,8 @@ public final class RemoteGit {
             if (uri.getUser() == null) {
                 uri = uri.setUser("git");
             }
-            if (uri.getScheme() == null) {
-                uri = uri.setScheme("ssh");
-            }
+            // an scp-like URL (USER@HOST:PATH) stays one: JGit's ssh transport takes it as it is, port 22, and
+            // sends its path as given (relative to the login's home unless it starts with /)
             ssh = SshSessions.factory(e.ssh());
         }
         Transport t = repo == null ? Transport.open(uri) : Transport.open(repo, uri);

@@ -33,15 +33,17 @@ public final class UpstreamReport {
     private final UpstreamSync sync;
     private final UpstreamScheduler scheduler;
     private final RepoStore repos;
-    private final UpstreamMirrors mirrors;
+    private final UpstreamRemotes remotes;
+    private final UpstreamEndpoints endpoints;
     private final DependencyPlanner planner;
 
-    public UpstreamReport(UpstreamSync sync, UpstreamScheduler scheduler, RepoStore repos, UpstreamMirrors mirrors,
-                          DependencyPlanner planner) {
+    public UpstreamReport(UpstreamSync sync, UpstreamScheduler scheduler, RepoStore repos, UpstreamRemotes remotes,
+                          UpstreamEndpoints endpoints, DependencyPlanner planner) {
         this.sync = Objects.requireNonNull(sync);
         this.scheduler = Objects.requireNonNull(scheduler);
         this.repos = Objects.requireNonNull(repos);
-        this.mirrors = Objects.requireNonNull(mirrors);
+        this.remotes = Objects.requireNonNull(remotes);
+        this.endpoints = Objects.requireNonNull(endpoints);
         this.planner = Objects.requireNonNull(planner);
     }
 
@@ -69,7 +71,14 @@ public final class UpstreamReport {
         Integer behind = 0;
         if (st.lastAttempted() != null && !st.lastAttempted().equals(st.lastApplied())) {
             behind = null;
-            try (Repository mirror = mirrors.open(team, c.instance())) {
+            java.util.Optional<Repository> found;
+            try {
+                found = remotes.mirror(team, endpoints.of(team, c));
+            } catch (dev.flowstage.hooks.remote.RemoteFailure unusable) {
+                found = java.util.Optional.empty(); // the status's error says why
+            }
+            if (found.isPresent()) {
+                Repository mirror = found.get();
                 ObjectId head = ObjectId.fromString(st.lastAttempted());
                 if (mirror.getObjectDatabase().has(head)) {
                     behind = st.lastApplied() == null ? count(mirror, head, null)

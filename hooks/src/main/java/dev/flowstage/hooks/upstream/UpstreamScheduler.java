@@ -32,6 +32,11 @@ public final class UpstreamScheduler implements AutoCloseable {
     public static final Duration RESCAN = Duration.ofSeconds(60);
     public static final Duration MAX_BACKOFF = Duration.ofHours(1);
     static final int MAX_JITTER_SECONDS = 60;
+    /**
+     * How old a ref advertisement of a remote a scheduled sync accepts when another follower of the remote asked
+     * for it (a sync asked for by a webhook or a user accepts only one made after they asked).
+     */
+    public static final Duration SHARED_ADVERTISEMENT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamScheduler.class);
 
     /** Live, in-memory facts about one instance's schedule. */
@@ -46,6 +51,7 @@ public final class UpstreamScheduler implements AutoCloseable {
     private final ExecutorService workers;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicInteger busy = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong syncs = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
     private static final class Entry {
@@ -54,6 +60,7 @@ public final class UpstreamScheduler implements AutoCloseable {
         Instant last;
         boolean running;
         boolean again;
+        Instant askedAt;
         int failures;
     }
 
@@ -82,6 +89,7 @@ public final class UpstreamScheduler implements AutoCloseable {
                 e.timer.cancel(false);
             }
             e.next = clock.instant();
+            e.askedAt = e.next;
         }
         submit(team, instance, e);
     }
@@ -123,6 +131,11 @@ public final class UpstreamScheduler implements AutoCloseable {
         synchronized (e) {
             return new Live(e.last, e.next, e.running);
         }
+    }
+
+    /** How many syncs the workers have done since the start (for the benchmark and metrics). */
+    public long syncsDone() {
+        return syncs.get();
     }
 
     /** How many worker threads are syncing right now (for the benchmark and metrics). */
@@ -197,7 +210,13 @@ public final class UpstreamScheduler implements AutoCloseable {
         busy.incrementAndGet();
         UpstreamStatus after = null;
         try {
-            after = sync.run(team, instance);
+            Instant notBefore;
+            synchronized (e) {
+                notBefore = e.askedAt != null ? e.askedAt : clock.instant().minus(SHARED_ADVERTISEMENT);
+                e.askedAt = null;
+            }
+            after = sync.run(team, instance, notBefore);
+            syncs.incrementAndGet();
         } catch (RuntimeException ex) {
             LOG.warn("upstream sync of {}/{} failed", team, instance, ex);
         } finally {

@@ -6,7 +6,6 @@ import dev.flowstage.hooks.events.MainMovedListener;
 import dev.flowstage.hooks.nodered.MainBranch;
 import dev.flowstage.hooks.remote.RemoteEndpoint;
 import dev.flowstage.hooks.remote.RemoteFailure;
-import dev.flowstage.hooks.remote.RemoteGit;
 import dev.flowstage.hooks.remote.RemoteSnapshotReader;
 import dev.flowstage.storage.meta.MetaConflictException;
 import dev.flowstage.storage.meta.Target;
@@ -23,6 +22,7 @@ import dev.flowstage.storage.snapshot.SnapshotReader;
 import dev.flowstage.storage.snapshot.SnapshotWriter;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One sync of one instance: one ref advertisement; when the remote head is not the revision last applied,
- * fetch it into the instance's mirror, read its snapshot, and make it the instance's next {@code main}
+ * One sync of one instance: one ref advertisement (shared with the other followers of the remote, see
+ * {@link UpstreamRemotes}); when the remote head is not the revision last applied, fetch it into the remote's
+ * mirror (unless another follower's sync already did), read its snapshot, and make it the instance's next {@code main}
  * commit (which deploys it), or a review when the instance is protected. Every state change is stored on
  * {@link UpstreamStatusLog#REF} and published as an {@code upstream} event.
  */
@@ -48,7 +49,7 @@ public final class UpstreamSync {
 
     /** What one sync needs besides the configuration. */
     public record Services(TeamStore teams, UpstreamStore store, UpstreamStatusLog log, UpstreamEndpoints endpoints,
-                           RemoteGit git, UpstreamMirrors mirrors, RepoStore repos, ReviewStore reviews,
+                           UpstreamRemotes remotes, RepoStore repos, ReviewStore reviews,
                            MainMovedListener mainMoved, EventPublisher events, SecretBox box, Clock clock) {}
 
     private final Services s;
@@ -62,8 +63,18 @@ public final class UpstreamSync {
         return s.log().read(team, instance).orElse(UpstreamStatus.initial());
     }
 
-    /** Syncs once and returns the status after it; a failure is the status's error, never an exception. */
+    /** Syncs once, with a ref advertisement made now; see {@link #run(String, String, Instant)}. */
     public UpstreamStatus run(String team, String instance) {
+        return run(team, instance, s.clock().instant());
+    }
+
+    /**
+     * Syncs once and returns the status after it; a failure is the status's error, never an exception.
+     * @param notBefore the oldest start of a ref advertisement of the remote this sync may take as the remote's
+     *     state: a scheduled sync accepts one a few seconds old that another follower of the remote asked for;
+     *     a sync asked for by a push webhook or a user only one that started after they asked
+     */
+    public UpstreamStatus run(String team, String instance, Instant notBefore) {
         Optional<UpstreamConfig> config = s.store().get(team, instance);
         UpstreamStatus before = status(team, instance);
         if (config.isEmpty()) {
@@ -72,7 +83,7 @@ public final class UpstreamSync {
         UpstreamStatus after;
         Attempt attempt = new Attempt();
         try {
-            after = sync(team, config.get(), before, attempt).withState(null, null);
+            after = sync(team, config.get(), before, attempt, notBefore).withState(null, null);
             after = settle(after);
             after = new UpstreamStatus(after.state(), null, after.lastAttempted(), after.lastApplied(), after.appliedAs(),
                     after.pendingReview(), after.pendingRemote(), after.remote(), after.lastSyncAt(), after.nextSyncAt(), 0);
@@ -122,10 +133,10 @@ public final class UpstreamSync {
         }
     }
 
-    private UpstreamStatus sync(String team, UpstreamConfig c, UpstreamStatus st, Attempt attempt)
+    private UpstreamStatus sync(String team, UpstreamConfig c, UpstreamStatus st, Attempt attempt, Instant notBefore)
             throws RemoteFailure, IOException {
         RemoteEndpoint e = s.endpoints().of(team, c);
-        ObjectId head = s.git().head(e, c.branch());
+        ObjectId head = s.remotes().head(team, e, c.branch(), notBefore);
         String sha = head.name();
         attempt.remote = sha;
         st = st.attempted(sha, s.clock().instant());
@@ -149,9 +160,10 @@ public final class UpstreamSync {
         }
         publish(team, c.instance(), st.withState(UpstreamState.SYNCING, null));
         attempt.announced = true;
-        try (Repository mirror = s.mirrors().open(team, c.instance());
-                Repository repo = s.repos().open(new RepoName(team, c.instance()))) {
-            ObjectId fetched = s.git().fetch(e, mirror, c.branch(), "refs/upstream/head", 0);
+        UpstreamRemotes.Fetched got = s.remotes().fetch(team, e, c.branch(), head);
+        Repository mirror = got.mirror();
+        try (Repository repo = s.repos().open(new RepoName(team, c.instance()))) {
+            ObjectId fetched = got.commit();
             RevCommit remote;
             try (RevWalk w = new RevWalk(mirror)) {
                 remote = w.parseCommit(fetched);

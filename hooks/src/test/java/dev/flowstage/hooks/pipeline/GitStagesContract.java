@@ -11,9 +11,9 @@ import dev.flowstage.hooks.outbound.AddressPolicy;
 import dev.flowstage.hooks.outbound.OutboundConnector;
 import dev.flowstage.hooks.remote.RemoteGit;
 import dev.flowstage.hooks.secrets.GitIntegrations;
-import dev.flowstage.hooks.upstream.Cli;
+import dev.flowstage.hooks.remote.testing.Cli;
 import dev.flowstage.hooks.secrets.TeamSecrets;
-import dev.flowstage.hooks.upstream.GitRemote;
+import dev.flowstage.hooks.remote.testing.GitRemote;
 import dev.flowstage.storage.run.Run;
 import dev.flowstage.storage.run.RunStatus;
 import dev.flowstage.storage.snapshot.NodeRedCredentials;
@@ -60,8 +60,8 @@ abstract class GitStagesContract {
         integrations = new GitIntegrations(f.teams, f.secrets, f.clock);
         teamSecrets = new TeamSecrets(f.teams, f.secrets, f.clock);
         credentials(false);
-        stages = new GitStageRemote(new RemoteGit(new OutboundConnector(AddressPolicy.parse("127.0.0.1/32"))),
-                integrations, teamSecrets, AddressPolicy.parse("127.0.0.1/32"), dir.resolve("data/git-stages"),
+        stages = new GitStageRemote(new RemoteGit(new OutboundConnector(AddressPolicy.parse("127.0.0.0/8"))),
+                integrations, teamSecrets, AddressPolicy.parse("127.0.0.0/8"), dir.resolve("data/git-stages"),
                 Duration.ofSeconds(20));
         engine = newEngine();
         f.pipeline("{\"name\":\"gitops\",\"application\":\"factory\",\"stages\":["
@@ -75,6 +75,15 @@ abstract class GitStagesContract {
         return new PipelineEngine(f.teams, f.runs, f.reviews, f.repos, f.secrets, f.clock, MainMovedListener.NONE,
                 LiveCapture.NONE, 2, new PipelineEngine.Devices(null, null, dev.flowstage.hooks.devices.ActiveCommits.NONE),
                 stages);
+    }
+
+    /**
+     * Waits for the run to end, up to 2 minutes: a run makes several connections to a real Git server (SSH:
+     * each with a key whose passphrase is stretched), which on a loaded machine takes longer than the
+     * fixture's usual bound.
+     */
+    Run awaitEnd(String id) {
+        return f.await(id, r -> r.status().isTerminal(), Duration.ofSeconds(120));
     }
 
     /** Starts the Git server. */
@@ -103,7 +112,7 @@ abstract class GitStagesContract {
     }
 
     private Run deploy(String stage) {
-        return f.awaitEnd(engine.deploy(PipelineFixture.TEAM, "gitops", stage, Optional.empty(), "olga", "api").id());
+        return awaitEnd(engine.deploy(PipelineFixture.TEAM, "gitops", stage, Optional.empty(), "olga", "api").id());
     }
 
     @Test
@@ -241,8 +250,8 @@ abstract class GitStagesContract {
                 PipelineFixture.JSON.createObjectNode().set("n1", PipelineFixture.JSON.createObjectNode()
                         .put("password", "p")), "dev-secret")), "dev work");
 
-        Run push = f.awaitEnd(engine.deploy(PipelineFixture.TEAM, "plain", "dev", Optional.empty(), "olga", "api").id());
-        Run pull = f.awaitEnd(engine.deploy(PipelineFixture.TEAM, "plain", "repo", Optional.empty(), "olga", "api").id());
+        Run push = awaitEnd(engine.deploy(PipelineFixture.TEAM, "plain", "dev", Optional.empty(), "olga", "api").id());
+        Run pull = awaitEnd(engine.deploy(PipelineFixture.TEAM, "plain", "repo", Optional.empty(), "olga", "api").id());
 
         assertEquals(RunStatus.SUCCEEDED, push.status(), String.valueOf(push.error()));
         assertTrue(git("show", "auto:snapshot-dev.json").contains("\"tick\""));
@@ -264,7 +273,7 @@ abstract class GitStagesContract {
                 "line-project/package.json", "{\"name\":\"line\",\"dependencies\":{\"node-red-contrib-x\":\"1.2.3\"}}"),
                 "Project layout");
 
-        Run run = f.awaitEnd(engine.deploy(PipelineFixture.TEAM, "project", "repo", Optional.empty(), "olga", "api").id());
+        Run run = awaitEnd(engine.deploy(PipelineFixture.TEAM, "project", "repo", Optional.empty(), "olga", "api").id());
 
         assertEquals(RunStatus.SUCCEEDED, run.status(), String.valueOf(run.error()));
         assertEquals(sha, run.sourceCommit());
@@ -287,6 +296,131 @@ abstract class GitStagesContract {
 
         assertEquals("stage 'repo' is a git stage: approvals happen in a pull request on the Git server, not here;"
                 + " remove its approvals", e.getMessage());
+    }
+
+    /**
+     * What FlowFuse's own pull (its snapshot import) reads of the file the push stage wrote, field by field as
+     * SPEC §5 describes the format: {@code name, description, flows: {flows, credentials}, settings: {settings,
+     * env, modules}}; credentials as {@code {"$": HEX-IV + BASE64}} under aes-256-ctr with sha256(secret) as the
+     * key, opened here with the JDK's cipher directly, not with the server's code.
+     */
+    @Test
+    void theFilePushedIsWhatFlowFuseReadsFieldByField() throws Exception {
+        Snapshot devSnap = PipelineFixture.flows(DEV_FLOWS)
+                .with("flows_cred.json", "{\"n1\":{\"user\":\"u1\",\"password\":\"p\u00e4ss\"}}")
+                .with("package.json", "{\"name\":\"dev\",\"version\":\"0.0.1\",\"dependencies\":"
+                        + "{\"node-red-contrib-x\":\"1.2.3\",\"@flowfuse/nr-tools\":\"~0.4.0\"}}")
+                .with("settings.json", "{\"editorTheme\":{\"palette\":{\"catalogues\":[]}}}")
+                .with("env.json", "{\"LINE\":\"4\",\"HOST\":\"plc.local\"}");
+        ObjectId devMain = f.commit("dev", devSnap, "dev work");
+
+        Run run = deploy("dev");
+
+        assertEquals(RunStatus.SUCCEEDED, run.status(), String.valueOf(run.error()));
+        String text = git("show", "staging:flows/line.json");
+        assertTrue(text.endsWith("}\n") && text.contains("\n    \"flows\": {\n        \"flows\": ["), text);
+        JsonNode file = PipelineFixture.JSON.readTree(text);
+        assertTrue(file.isObject());
+        assertEquals(List.of("name", "description", "flows", "settings"), fields(file));
+        assertEquals("dev@" + devMain.abbreviate(7).name(), file.get("name").textValue());
+        assertTrue(file.get("description").isTextual() && file.get("description").textValue().contains("gitops"),
+                file.get("description").toString());
+
+        JsonNode flows = file.get("flows");
+        assertEquals(List.of("flows", "credentials"), fields(flows));
+        assertTrue(flows.get("flows").isArray());
+        assertEquals(PipelineFixture.JSON.readTree(DEV_FLOWS), flows.get("flows"));
+        JsonNode creds = flows.get("credentials");
+        assertEquals(List.of("$"), fields(creds), "FlowFuse reads encrypted credentials as {\"$\": ...} only");
+        String dollar = creds.get("$").textValue();
+        assertTrue(dollar.substring(0, 32).matches("[0-9a-f]{32}"), "a 16-byte IV in hex: " + dollar);
+        assertEquals(PipelineFixture.JSON.readTree("{\"n1\":{\"user\":\"u1\",\"password\":\"p\u00e4ss\"}}"),
+                PipelineFixture.JSON.readTree(flowFuseDecrypt(dollar, "dev-secret")));
+
+        JsonNode settings = file.get("settings");
+        assertEquals(List.of("settings", "env", "modules"), fields(settings));
+        assertEquals(PipelineFixture.JSON.readTree("{\"editorTheme\":{\"palette\":{\"catalogues\":[]}}}"),
+                settings.get("settings"));
+        assertEquals(PipelineFixture.JSON.readTree("{\"LINE\":\"4\",\"HOST\":\"plc.local\"}"), settings.get("env"));
+        settings.get("env").fields().forEachRemaining(e -> assertTrue(e.getValue().isTextual(), e.getKey()));
+        assertEquals(PipelineFixture.JSON.readTree("{\"node-red-contrib-x\":\"1.2.3\",\"@flowfuse/nr-tools\":\"~0.4.0\"}"),
+                settings.get("modules"), "modules: package name -> version range, as FlowFuse installs them");
+    }
+
+    /**
+     * A snapshot file as FlowFuse exports it (with the extra members FlowFuse adds, which a reader ignores),
+     * credentials encrypted the way FlowFuse does it (here with the JDK's cipher, not the server's code) under
+     * the secret of the instance before the git stage: the pull promotes it into qa, credentials re-encrypted
+     * for qa's own secret, modules as package.json dependencies, settings and env by the promotion rules.
+     */
+    @Test
+    void aSnapshotFileWrittenByFlowFuseIsPulledIntoTheNextInstance() throws Exception {
+        f.commit("qa", PipelineFixture.flows("[]").with("settings.json", "{\"uiPort\":1881}")
+                .with("env.json", "{\"LINE\":\"qa-value\"}"), "qa before");
+        String credentials = "{\"n1\":{\"user\":\"ff-user\",\"password\":\"ff-pass\"}}";
+        String file = "{\n"
+                + "    \"id\": \"3f1c9a2e-7d4b-4c2a-9e10-5b6f8d7a1c20\",\n"
+                + "    \"name\": \"Line 4 release\",\n"
+                + "    \"description\": \"exported from FlowFuse\",\n"
+                + "    \"createdAt\": \"2026-11-30T10:00:00.000Z\",\n"
+                + "    \"updatedAt\": \"2026-11-30T10:00:00.000Z\",\n"
+                + "    \"user\": {\"id\": \"u1\", \"username\": \"alice\", \"name\": \"Alice\"},\n"
+                + "    \"exportedBy\": {\"id\": \"u1\", \"username\": \"alice\"},\n"
+                + "    \"ownerType\": \"instance\",\n"
+                + "    \"flows\": {\n"
+                + "        \"flows\": " + DEV_FLOWS + ",\n"
+                + "        \"credentials\": {\"$\": \"" + flowFuseEncrypt(credentials, "dev-secret") + "\"}\n"
+                + "    },\n"
+                + "    \"settings\": {\n"
+                + "        \"settings\": {\"palette\": {\"allowInstall\": false}},\n"
+                + "        \"env\": {\"LINE\": \"ff-value\", \"NEW\": \"x\"},\n"
+                + "        \"modules\": {\"node-red-contrib-x\": \"1.2.3\", \"node-red\": \"4.0.5\"}\n"
+                + "    }\n"
+                + "}\n";
+        String sha = remote.commit("flows", "release", Map.of("flows/line.json", file), "Merge pull request #8");
+
+        Run run = deploy("review");
+
+        assertEquals(RunStatus.SUCCEEDED, run.status(), String.valueOf(run.error()));
+        assertEquals(sha, run.sourceCommit());
+        Snapshot qa = f.snapshot("qa", f.main("qa"));
+        assertEquals(PipelineFixture.JSON.readTree(DEV_FLOWS), PipelineFixture.JSON.readTree(qa.bytes("flows.json").orElseThrow()));
+        JsonNode cred = PipelineFixture.JSON.readTree(qa.bytes("flows_cred.json").orElseThrow());
+        assertEquals(List.of("$"), fields(cred));
+        assertEquals(PipelineFixture.JSON.readTree(credentials),
+                PipelineFixture.JSON.readTree(flowFuseDecrypt(cred.get("$").textValue(), "qa-secret")),
+                "re-encrypted for qa's credentialSecret");
+        JsonNode pkg = PipelineFixture.JSON.readTree(qa.bytes("package.json").orElseThrow());
+        assertEquals(PipelineFixture.JSON.readTree("{\"node-red-contrib-x\":\"1.2.3\",\"node-red\":\"4.0.5\"}"),
+                pkg.get("dependencies"));
+        assertEquals(PipelineFixture.JSON.readTree("{\"uiPort\":1881}"),
+                PipelineFixture.JSON.readTree(qa.bytes("settings.json").orElseThrow()), "settings stay the target's");
+        assertEquals(PipelineFixture.JSON.readTree("{\"LINE\":\"qa-value\",\"NEW\":\"\"}"),
+                PipelineFixture.JSON.readTree(qa.bytes("env.json").orElseThrow()), "env is keys-only");
+    }
+
+    /** FlowFuse's (and Node-RED's) credential encryption: aes-256-ctr, key sha256(secret), "$" = hex IV + base64. */
+    static String flowFuseEncrypt(String plain, String secret) throws Exception {
+        byte[] iv = new byte[16];
+        new java.security.SecureRandom().nextBytes(iv);
+        javax.crypto.Cipher c = flowFuseCipher(javax.crypto.Cipher.ENCRYPT_MODE, secret, iv);
+        return java.util.HexFormat.of().formatHex(iv) + java.util.Base64.getEncoder().encodeToString(
+                c.doFinal(plain.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    static String flowFuseDecrypt(String dollar, String secret) throws Exception {
+        byte[] iv = java.util.HexFormat.of().parseHex(dollar.substring(0, 32));
+        byte[] data = java.util.Base64.getDecoder().decode(dollar.substring(32));
+        return new String(flowFuseCipher(javax.crypto.Cipher.DECRYPT_MODE, secret, iv).doFinal(data),
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static javax.crypto.Cipher flowFuseCipher(int mode, String secret, byte[] iv) throws Exception {
+        byte[] key = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/CTR/NoPadding");
+        c.init(mode, new javax.crypto.spec.SecretKeySpec(key, "AES"), new javax.crypto.spec.IvParameterSpec(iv));
+        return c;
     }
 
     private static List<String> fields(JsonNode n) {

@@ -58,12 +58,38 @@ class PipelineDefinitionsTest {
     void anSshGitStageNeedsItsKeyAndKnownHostsAsSecretReferences() {
         String before = "{\"name\":\"p\",\"stages\":[{\"name\":\"dev\",\"instance\":\"dev\"},"
                 + "{\"name\":\"repo\",\"git\":{\"url\":\"ssh://git@example.test/acme/flows.git\",\"branch\":\"main\"";
-        assertEquals(List.of("stage 'repo': git.ssh is required for an ssh:// url: {\"key\": \"secret:PATH\", \"knownHosts\": \"LINE\"}"),
+        assertEquals(List.of("stage 'repo': git.ssh is required for an ssh URL (ssh:// or USER@HOST:PATH): {\"key\": \"secret:PATH\", \"knownHosts\": \"LINE\"}"),
                 problems(before + "}}]}"));
         assertEquals(List.of("stage 'repo': git.ssh.key and ssh.passphrase must be secret references (secret:PATH)"),
                 problems(before + ",\"ssh\":{\"key\":\"-----BEGIN KEY\",\"knownHosts\":\"example.test ssh-ed25519 AAAA\"}}}]}"));
         assertEquals(List.of(), problems(before
                 + ",\"ssh\":{\"key\":\"secret:k\",\"knownHosts\":\"example.test ssh-ed25519 AAAA\"}}}]}"));
+    }
+
+    @Test
+    void anScpLikeUrlIsAnSshUrlAndAProtocolMustMatchTheUrl() {
+        String ssh = ",\"ssh\":{\"key\":\"secret:k\",\"knownHosts\":\"example.test ssh-ed25519 AAAA\"}";
+        String head = "{\"name\":\"p\",\"stages\":[{\"name\":\"dev\",\"instance\":\"dev\"},{\"name\":\"repo\",\"git\":{";
+        assertEquals(List.of(), problems(head + "\"url\":\"git@example.test:acme/flows.git\",\"branch\":\"main\"" + ssh + "}}]}"));
+        assertEquals(List.of(), problems(head + "\"url\":\"git@example.test:acme/flows.git\",\"protocol\":\"ssh\","
+                + "\"branch\":\"main\"" + ssh + "}}]}"));
+        assertEquals(List.of("stage 'repo': git.ssh is required for an ssh URL (ssh:// or USER@HOST:PATH): {\"key\":"
+                + " \"secret:PATH\", \"knownHosts\": \"LINE\"}"),
+                problems(head + "\"url\":\"git@example.test:acme/flows.git\",\"branch\":\"main\"}}]}"));
+        assertEquals(List.of("stage 'repo': protocol mismatch: 'protocol' is https but 'url' is an ssh URL"),
+                problems(head + "\"url\":\"git@example.test:acme/flows.git\",\"protocol\":\"https\","
+                        + "\"integration\":\"gh\",\"branch\":\"main\"" + ssh + "}}]}"));
+        assertEquals(List.of("stage 'repo': protocol mismatch: 'protocol' is ssh but 'url' is an https URL"),
+                problems(head + "\"url\":\"https://example.test/acme/flows.git\",\"protocol\":\"ssh\","
+                        + "\"integration\":\"gh\",\"branch\":\"main\"" + ssh + "}}]}"));
+        assertEquals(List.of("stage 'repo': git.'protocol' must be https or ssh"),
+                problems(head + "\"url\":\"https://example.test/acme/flows.git\",\"protocol\":\"git\","
+                        + "\"integration\":\"gh\",\"branch\":\"main\"}}]}"));
+        assertEquals(List.of("stage 'repo': git.url is not a Git URL: it must be an https:// URL, an ssh:// URL or"
+                + " USER@HOST:PATH (for example git@github.com:acme/flows.git)"),
+                problems(head + "\"url\":\"git@example.test\",\"integration\":\"gh\",\"branch\":\"main\"}}]}"));
+        assertEquals(List.of("stage 'repo': git.url must name a repository: a path after the host"),
+                problems(head + "\"url\":\"git@example.test:\",\"branch\":\"main\"" + ssh + "}}]}"));
     }
 
     @Test

@@ -161,8 +161,13 @@ final class PipelineFixture implements AutoCloseable {
 
     /** Waits up to 20 s for the run to satisfy {@code done}. */
     Run await(String id, Predicate<Run> done) {
+        return await(id, done, TIMEOUT);
+    }
+
+    /** {@link #await(String, Predicate)} with another bound (runs that talk to a real Git server over SSH). */
+    Run await(String id, Predicate<Run> done, Duration atMost) {
         try {
-            return Awaitility.await("run " + id).atMost(TIMEOUT).pollDelay(Duration.ZERO)
+            return Awaitility.await("run " + id).atMost(atMost).pollDelay(Duration.ZERO)
                     .pollInterval(Duration.ofMillis(5)).until(() -> runs.get(TEAM, id).orElseThrow(), done);
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("run " + id + " did not get there: " + runs.get(TEAM, id).orElseThrow(), e);

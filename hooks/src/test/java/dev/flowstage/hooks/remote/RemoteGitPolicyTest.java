@@ -61,9 +61,9 @@ class RemoteGitPolicyTest {
 
     @Test
     void plainHttpAndCredentialsInTheUrlAreRefused() {
-        assertEquals("'url' must be an https:// or ssh:// URL (or USER@HOST:PATH)", assertThrows(MetaInvalidException.class,
+        assertEquals("'url' must be an https:// URL, an ssh:// URL or USER@HOST:PATH; http:// is not offered", assertThrows(MetaInvalidException.class,
                 () -> RemoteUrl.parse("http://example.com/x.git", RemoteProtocol.HTTPS, AddressPolicy.PUBLIC_ONLY)).getMessage());
-        assertEquals("'url' must not carry credentials: give them as secret references in 'auth'",
+        assertEquals("'url' must not carry credentials: give them as secret references",
                 assertThrows(MetaInvalidException.class, () -> RemoteUrl.parse("https://u:p@example.com/x.git",
                         RemoteProtocol.HTTPS, AddressPolicy.PUBLIC_ONLY)).getMessage());
     }

@@ -34,7 +34,7 @@ import org.eclipse.jgit.lib.Repository;
 
 /**
  * Real stores over a temp data dir: team "acme" owned by olga, application "factory", instances "line"
- * (credentialSecret "line-secret") and "safe" (protected); the upstream services wired as the server wires
+ * (credentialSecret "line-secret"), "safe" (protected) and "other"; the upstream services wired as the server wires
  * them, with the outbound policy allowing loopback, events and main-moved notices recorded.
  */
 final class UpstreamFixture implements AutoCloseable {
@@ -53,7 +53,7 @@ final class UpstreamFixture implements AutoCloseable {
     final UpstreamStore store;
     final UpstreamStatusLog log;
     final UpstreamSync sync;
-    final AddressPolicy policy = AddressPolicy.parse("127.0.0.1/32");
+    final AddressPolicy policy = AddressPolicy.parse("127.0.0.0/8");
     final List<FlowstageEvent> events = new CopyOnWriteArrayList<>();
     final List<String> moved = new CopyOnWriteArrayList<>();
 
@@ -68,8 +68,9 @@ final class UpstreamFixture implements AutoCloseable {
         teams.edit(TEAM, "olga", "set up", c -> c
                 .withApplication("factory", new Application("factory", "", Instant.EPOCH))
                 .withTarget("line", instance("line", false, "line-secret"))
-                .withTarget("safe", instance("safe", true, null)));
-        for (String t : List.of("line", "safe")) {
+                .withTarget("safe", instance("safe", true, null))
+                .withTarget("other", instance("other", false, "other-secret")));
+        for (String t : List.of("line", "safe", "other")) {
             repos.create(new RepoName(TEAM, t)).close();
         }
         secrets = new TeamSecrets(teams, box, clock);
@@ -79,7 +80,7 @@ final class UpstreamFixture implements AutoCloseable {
         MainMovedListener mainMoved = (team, target, oldSha, newSha, actor) -> moved.add(target + "@" + newSha);
         sync = new UpstreamSync(new UpstreamSync.Services(teams, store, log,
                 new UpstreamEndpoints(secrets, integrations, policy, timeout),
-                new RemoteGit(new OutboundConnector(policy)), new UpstreamMirrors(dir.resolve("upstream")), repos,
+                new UpstreamRemotes(new RemoteGit(new OutboundConnector(policy)), dir.resolve("upstream"), clock), repos,
                 reviews, mainMoved, events::add, box, clock));
     }
 

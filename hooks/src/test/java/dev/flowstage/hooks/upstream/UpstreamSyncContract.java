@@ -1,5 +1,9 @@
 package dev.flowstage.hooks.upstream;
 
+import dev.flowstage.hooks.remote.testing.Cli;
+import dev.flowstage.hooks.remote.testing.GitRemote;
+import dev.flowstage.hooks.remote.testing.LighttpdGitRemote;
+import dev.flowstage.hooks.remote.testing.SshdGitRemote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

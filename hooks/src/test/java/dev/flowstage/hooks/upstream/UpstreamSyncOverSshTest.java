@@ -1,5 +1,9 @@
 package dev.flowstage.hooks.upstream;
 
+import dev.flowstage.hooks.remote.testing.Cli;
+import dev.flowstage.hooks.remote.testing.GitRemote;
+import dev.flowstage.hooks.remote.testing.LighttpdGitRemote;
+import dev.flowstage.hooks.remote.testing.SshdGitRemote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,5 +34,30 @@ class UpstreamSyncOverSshTest extends UpstreamSyncContract {
 
         assertEquals(UpstreamState.ERROR, st.state());
         assertTrue(st.error().startsWith("host key does not match"), st.error());
+    }
+
+    /** git@host:/path, as GitHub and GitLab show it: accepted, followed, and named so in the commit. */
+    @Test
+    void anScpLikeUrlIsFollowed() throws Exception {
+        String url = ((SshdGitRemote) remote).scpLikeUrl("flows");
+        String sha = remote.commit("flows", "main", Map.of("flows.json", FLOWS), "First");
+        f.store.put(UpstreamFixture.TEAM, "olga", "line", UpstreamFixture.json("{\"url\": \"" + url
+                + "\", \"protocol\": \"ssh\", \"branch\": \"main\", \"intervalSeconds\": 120, " + remote.authJson() + "}"));
+        f.store.setActive(UpstreamFixture.TEAM, "olga", "line", true);
+
+        UpstreamStatus st = f.sync.run(UpstreamFixture.TEAM, "line");
+
+        assertEquals(UpstreamState.IN_SYNC, st.state(), String.valueOf(st.error()));
+        assertEquals(sha, st.lastApplied());
+        assertTrue(f.message("line").contains("Flowstage-Source: " + url + "@" + sha), f.message("line"));
+    }
+
+    @Test
+    void aMalformedScpLikeUrlIsRefusedWithItsReason() {
+        dev.flowstage.storage.meta.MetaInvalidException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.flowstage.storage.meta.MetaInvalidException.class, () -> f.store.put(UpstreamFixture.TEAM, "olga",
+                        "line", UpstreamFixture.json("{\"url\": \"git@127.0.0.1\", \"protocol\": \"ssh\","
+                                + " \"branch\": \"main\", \"intervalSeconds\": 120, " + remote.authJson() + "}")));
+        assertTrue(e.getMessage().contains("'url' is not a Git URL"), e.getMessage());
     }
 }

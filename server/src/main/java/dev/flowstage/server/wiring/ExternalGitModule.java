@@ -12,7 +12,10 @@ import dev.flowstage.hooks.remote.RemoteGit;
 import dev.flowstage.hooks.secrets.GitIntegrations;
 import dev.flowstage.hooks.secrets.TeamSecrets;
 import dev.flowstage.hooks.upstream.UpstreamEndpoints;
-import dev.flowstage.hooks.upstream.UpstreamMirrors;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import dev.flowstage.hooks.upstream.UpstreamRemotes;
 import dev.flowstage.hooks.upstream.UpstreamReport;
 import dev.flowstage.hooks.upstream.UpstreamScheduler;
 import dev.flowstage.hooks.upstream.UpstreamStatusLog;
@@ -72,34 +75,49 @@ public interface ExternalGitModule {
 
     @Provides
     @Singleton
-    static UpstreamMirrors upstreamMirrors(ServerConfig config) {
-        return new UpstreamMirrors(config.dataDir().resolve("upstream"));
+    static UpstreamRemotes upstreamRemotes(ServerConfig config, RemoteGit git, Clock clock) {
+        return new UpstreamRemotes(git, config.dataDir().resolve("upstream"), clock);
+    }
+
+    @Provides
+    @Singleton
+    static UpstreamEndpoints upstreamEndpoints(TeamSecrets secrets, GitIntegrations integrations, ServerConfig config) {
+        return new UpstreamEndpoints(secrets, integrations, config.outboundAllow(), SYNC_TIMEOUT);
     }
 
     @Provides
     @Singleton
     static UpstreamSync upstreamSync(TeamStore teams, UpstreamStore store, RepoStore repos, Clock clock,
-                                     TeamSecrets secrets, GitIntegrations integrations, ServerConfig config,
-                                     RemoteGit git, UpstreamMirrors mirrors, ReviewStore reviews,
+                                     UpstreamEndpoints endpoints, UpstreamRemotes remotes, ReviewStore reviews,
                                      MainMovedListeners mainMoved, EventBus events, SecretBox box) {
         return new UpstreamSync(new UpstreamSync.Services(teams, store, new UpstreamStatusLog(repos, clock),
-                new UpstreamEndpoints(secrets, integrations, config.outboundAllow(), SYNC_TIMEOUT), git, mirrors, repos,
+                endpoints, remotes, repos,
                 reviews, mainMoved, events, box, clock));
     }
 
     @Provides
     @Singleton
     static UpstreamScheduler upstreamScheduler(SiteStore site, TeamStore teams, UpstreamStore store, UpstreamSync sync,
-                                               Clock clock) {
-        return new UpstreamScheduler(site, teams, store, sync, clock, SYNC_WORKERS);
+                                               Clock clock, UpstreamRemotes remotes, MeterRegistry metrics) {
+        UpstreamScheduler scheduler = new UpstreamScheduler(site, teams, store, sync, clock, SYNC_WORKERS);
+        FunctionCounter.builder("flowstage.upstream.syncs", scheduler, UpstreamScheduler::syncsDone)
+                .description("upstream syncs done by the workers").register(metrics);
+        Gauge.builder("flowstage.upstream.busy.workers", scheduler, UpstreamScheduler::busyWorkers)
+                .description("upstream sync workers busy now").register(metrics);
+        FunctionCounter.builder("flowstage.upstream.ref.advertisements", remotes, UpstreamRemotes::advertisements)
+                .description("ref advertisements asked of followed remotes (shared by their followers)").register(metrics);
+        FunctionCounter.builder("flowstage.upstream.fetches", remotes, UpstreamRemotes::fetches)
+                .description("fetches into the followed remotes' mirrors").register(metrics);
+        return scheduler;
     }
 
     @Provides
     @Singleton
     static ExternalGitApiFeature externalGitApi(TeamStore teams, TeamSecrets secrets, GitIntegrations integrations,
                                                 UpstreamStore store, UpstreamSync sync, UpstreamScheduler scheduler,
-                                                RepoStore repos, UpstreamMirrors mirrors) {
+                                                RepoStore repos, UpstreamRemotes remotes, UpstreamEndpoints endpoints) {
         return new ExternalGitApiFeature(new ExternalGitApiFeature.Services(teams, secrets, integrations, store, sync,
-                scheduler, new UpstreamReport(sync, scheduler, repos, mirrors, new DependencyPlanner(NodeCatalog.shipped()))));
+                scheduler, new UpstreamReport(sync, scheduler, repos, remotes, endpoints,
+                        new DependencyPlanner(NodeCatalog.shipped()))));
     }
 }

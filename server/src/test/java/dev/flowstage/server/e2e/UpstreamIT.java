@@ -123,7 +123,9 @@ class UpstreamIT {
         JsonNode[] last = new JsonNode[1];
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
             last[0] = admin.expect(200, "GET", T + "/instances/dst/upstream", null).json();
-            return revision.equals(last[0].path("status").path("lastAppliedRevision").asText());
+            // applied, and the worker done with it (the status is recorded before the sync ends)
+            return revision.equals(last[0].path("status").path("lastAppliedRevision").asText())
+                    && !last[0].path("status").path("state").asText().equals("syncing");
         });
         return last[0];
     }

@@ -1,4 +1,4 @@
-package dev.flowstage.hooks.upstream;
+package dev.flowstage.hooks.remote.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,13 +7,17 @@ import java.util.Map;
 /**
  * OpenSSH's sshd on a loopback port serving the repositories over SSH to the current user, who logs in with
  * an ed25519 key that needs a passphrase; the host key is pinned by the known_hosts line of its public key.
+ * Where the process may bind port 22 (as root), it also listens on port 22 of a random 127.x.y.z address,
+ * so an scp-like URL ({@link #scpLikeUrl}), which cannot name a port, reaches it too.
  */
 public final class SshdGitRemote extends GitRemote {
     public static final String PASSPHRASE = "correct horse battery";
 
-    final int port;
+    public final int port;
     public final String privateKey;
     public final String knownHosts;
+    /** The 127.x.y.z address whose port 22 this sshd also listens on, or null where it could not bind it. */
+    public final String scpHost;
     private final Process process;
     private final String user = System.getProperty("user.name");
 
@@ -28,9 +32,12 @@ public final class SshdGitRemote extends GitRemote {
         if (Files.isDirectory(Path.of("/run")) && !Files.exists(Path.of("/run/sshd"))) {
             Files.createDirectories(Path.of("/run/sshd"));
         }
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        String port22 = "127." + r.nextInt(1, 255) + "." + r.nextInt(1, 255) + "." + r.nextInt(2, 255);
+        boolean root = "root".equals(user);
         Files.writeString(dir.resolve("sshd_config"), String.join("\n",
-                "Port " + port,
-                "ListenAddress 127.0.0.1",
+                "ListenAddress 127.0.0.1:" + port,
+                root ? "ListenAddress " + port22 + ":22" : "",
                 "HostKey " + dir.resolve("host_key"),
                 "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
                 "PidFile " + dir.resolve("sshd.pid"),
@@ -44,6 +51,23 @@ public final class SshdGitRemote extends GitRemote {
         process = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", dir.resolve("sshd_config").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.out").toFile()).start();
         LighttpdGitRemote.awaitListening(port, process, dir.resolve("sshd.out"));
+        scpHost = root && listens(port22, 22) ? port22 : null;
+    }
+
+    private static boolean listens(String host, int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(host, port), 2000);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** Repository {@code name} as an scp-like URL, USER@HOST:/PATH (port 22 of {@link #scpHost}). */
+    public String scpLikeUrl(String name) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(scpHost != null,
+                "sshd can listen on port 22 only as root: an scp-like URL cannot name another port");
+        return user + "@" + scpHost + ":" + repos.resolve(name + ".git");
     }
 
     @Override
@@ -52,22 +76,22 @@ public final class SshdGitRemote extends GitRemote {
     }
 
     @Override
-    String protocol() {
+    public String protocol() {
         return "ssh";
     }
 
     @Override
-    Map<String, String> secrets() {
+    public Map<String, String> secrets() {
         return Map.of("remote/key", privateKey, "remote/passphrase", PASSPHRASE);
     }
 
     @Override
-    Map<String, String> wrongSecrets() {
+    public Map<String, String> wrongSecrets() {
         return Map.of("remote/key", privateKey, "remote/passphrase", "wrong passphrase");
     }
 
     @Override
-    String authJson() {
+    public String authJson() {
         return "\"auth\": {\"key\": \"secret:remote/key\", \"passphrase\": \"secret:remote/passphrase\"},"
                 + " \"knownHosts\": \"" + knownHosts + "\"";
     }

@@ -1,4 +1,4 @@
-package dev.flowstage.hooks.upstream;
+package dev.flowstage.hooks.remote.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,10 +11,10 @@ import java.util.Map;
  * someone pushing to it elsewhere would.
  */
 public abstract class GitRemote implements AutoCloseable {
-    final Path dir;
+    public final Path dir;
     public final Path repos;
 
-    GitRemote(Path dir) throws IOException {
+    protected GitRemote(Path dir) throws IOException {
         this.dir = dir;
         this.repos = Files.createDirectories(dir.resolve("repos"));
     }
@@ -23,16 +23,16 @@ public abstract class GitRemote implements AutoCloseable {
     public abstract String url(String name);
 
     /** "https" or "ssh". */
-    abstract String protocol();
+    public abstract String protocol();
 
     /** The secrets (path → value) the configuration's references name. */
-    abstract Map<String, String> secrets();
+    public abstract Map<String, String> secrets();
 
     /** The configuration's {@code auth} (references to {@link #secrets()}) and extras (caCert, knownHosts), as JSON members. */
-    abstract String authJson();
+    public abstract String authJson();
 
     /** The same, with a credential the server refuses. */
-    abstract Map<String, String> wrongSecrets();
+    public abstract Map<String, String> wrongSecrets();
 
     /** Creates bare repository {@code name}. */
     public void create(String name) throws Exception {

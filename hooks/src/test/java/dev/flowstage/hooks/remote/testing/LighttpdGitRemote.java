@@ -1,4 +1,4 @@
-package dev.flowstage.hooks.upstream;
+package dev.flowstage.hooks.remote.testing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -18,7 +18,7 @@ public final class LighttpdGitRemote extends GitRemote {
     public static final String USER = "rita";
     public static final String PASSWORD = "s3cret-pass";
 
-    final int port;
+    public final int port;
     public final String caPem;
     private final Process process;
 
@@ -68,7 +68,7 @@ public final class LighttpdGitRemote extends GitRemote {
         awaitListening(port, process, dir.resolve("lighttpd.out"));
     }
 
-    static void awaitListening(int port, Process process, Path log) throws Exception {
+    public static void awaitListening(int port, Process process, Path log) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
@@ -90,28 +90,28 @@ public final class LighttpdGitRemote extends GitRemote {
     }
 
     @Override
-    String protocol() {
+    public String protocol() {
         return "https";
     }
 
     @Override
-    Map<String, String> secrets() {
+    public Map<String, String> secrets() {
         return Map.of("remote/user", USER, "remote/password", PASSWORD);
     }
 
     @Override
-    Map<String, String> wrongSecrets() {
+    public Map<String, String> wrongSecrets() {
         return Map.of("remote/user", USER, "remote/password", "not-the-password");
     }
 
     @Override
-    String authJson() {
+    public String authJson() {
         return "\"auth\": {\"username\": \"secret:remote/user\", \"password\": \"secret:remote/password\"},"
                 + " \"caCert\": " + com.fasterxml.jackson.databind.node.TextNode.valueOf(caPem);
     }
 
     /** The Git requests served so far ("METHOD PATH?QUERY"), each written before it was answered. */
-    List<String> requests() throws IOException {
+    public List<String> requests() throws IOException {
         Path log = dir.resolve("requests.log");
         return Files.exists(log) ? Files.readAllLines(log) : List.of();
     }
