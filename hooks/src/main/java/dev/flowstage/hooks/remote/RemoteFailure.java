@@ -8,6 +8,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLHandshakeException;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 
@@ -80,20 +81,22 @@ public final class RemoteFailure extends Exception {
                 return new RemoteFailure(Reason.REPOSITORY_NOT_FOUND, url);
             }
         }
-        String all = chainText(e);
-        if (all.contains("not authorized") || all.contains("authentication is required") || all.contains("401")
-                || all.contains("no more authentication methods") || all.contains("authentication failed")
-                || all.contains("auth fail") || all.contains("permission denied") || all.contains("403")) {
-            return new RemoteFailure(Reason.AUTHENTICATION_FAILED, "the credentials were refused by " + url);
-        }
+        // Classified from the words of the messages only: URLs and paths are taken out first, so a port such as
+        // 40171 or a folder named 404 is never read as an HTTP status.
+        String all = withoutAddresses(chainText(e));
         if (all.contains("server key did not validate") || all.contains("host key") || all.contains("serverkey")) {
             return new RemoteFailure(Reason.HOST_KEY_MISMATCH, url);
+        }
+        if (all.contains("not authorized") || all.contains("authentication is required") || STATUS_401_403.matcher(all).find()
+                || all.contains("no more authentication methods") || all.contains("authentication failed")
+                || all.contains("auth fail") || all.contains("permission denied")) {
+            return new RemoteFailure(Reason.AUTHENTICATION_FAILED, "the credentials were refused by " + url);
         }
         if (all.contains("timeout") || all.contains("timed out")) {
             return new RemoteFailure(Reason.TIMEOUT, url + " did not answer in time");
         }
         if (all.contains("not found") || all.contains("does not appear to be a git repository")
-                || all.contains("repository not found") || all.contains("404")) {
+                || all.contains("repository not found") || STATUS_404.matcher(all).find()) {
             return new RemoteFailure(Reason.REPOSITORY_NOT_FOUND, url);
         }
         if (all.contains("pkix") || all.contains("certification path") || all.contains("certificate")) {
@@ -101,6 +104,16 @@ public final class RemoteFailure extends Exception {
                     + " CA; add the server's CA certificate (caCert) to the integration or configuration");
         }
         return new RemoteFailure(Reason.FAILED, firstLine(e.getMessage()));
+    }
+
+    private static final Pattern ADDRESS =
+            Pattern.compile("\\S*://\\S*|(?<![\\w.])/\\S*|\\S+@[\\w.-]+:\\S*");
+    private static final Pattern STATUS_401_403 = Pattern.compile("(?<![\\w.:-])40[13](?![\\w.:-])");
+    private static final Pattern STATUS_404 = Pattern.compile("(?<![\\w.:-])404(?![\\w.:-])");
+
+    /** {@code text} with every URL, scp-like address and absolute path replaced by a space. */
+    static String withoutAddresses(String text) {
+        return ADDRESS.matcher(text).replaceAll(" ");
     }
 
     private static String text(Throwable t) {
