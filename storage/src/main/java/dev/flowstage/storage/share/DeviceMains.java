@@ -1,5 +1,6 @@
 package dev.flowstage.storage.share;
 
+import dev.flowstage.storage.repo.PackedRefUpdate;
 import dev.flowstage.storage.repo.RepoLocks;
 import dev.flowstage.storage.repo.RepoName;
 import dev.flowstage.storage.repo.RepoStore;
@@ -156,6 +157,10 @@ public final class DeviceMains {
      * its loose objects, its pack directory scanned again, then the alternate's). No reflog is written: the
      * server is the only writer of a device's main and every move is in its run's log (and a rollout's
      * record), so nothing reads it, and a reflog would be a second file, and a 4 KiB block, per device.
+     * For the same reason a main that is not a loose ref file already (every main this class creates) is set
+     * in the device's {@code packed-refs} file ({@link PackedRefUpdate}: the same lock, write and rename, of
+     * a file the repository has from its creation), so a first deploy adds no file per device either; a
+     * loose main (written by a device stage's promotion) is updated where it is.
      */
     private Outcome moveOne(String team, Path lenderObjects, RevWalk lenderWalk, Map.Entry<String, ObjectId> e)
             throws IOException {
@@ -170,6 +175,17 @@ public final class DeviceMains {
             if (!Alternates.read(repo.getDirectory().toPath()).contains(lenderObjects)) {
                 return new Outcome(Kind.SKIPPED, null);
             }
+            Ref current = repo.exactRef(MAIN);
+            if (!isLoose(repo)) {
+                ObjectId target = lenderWalk.parseCommit(e.getValue()).copy();
+                ObjectId old = current == null ? null : current.getObjectId();
+                if (target.equals(old)) {
+                    return new Outcome(Kind.UNCHANGED, old);
+                }
+                if (PackedRefUpdate.set(repo, MAIN, target)) {
+                    return new Outcome(Kind.MOVED, old);
+                }
+            }
             RefUpdate ru = repo.updateRef(MAIN);
             ru.setNewObjectId(e.getValue());
             ru.setForceUpdate(true);
@@ -182,6 +198,10 @@ public final class DeviceMains {
                 default -> throw new IOException("cannot move main of " + device + ": " + result);
             };
         }
+    }
+
+    private static boolean isLoose(Repository repo) {
+        return new java.io.File(repo.getDirectory(), MAIN).exists();
     }
 
     /** The current {@code main} of each device (null when it has none or no repository). */

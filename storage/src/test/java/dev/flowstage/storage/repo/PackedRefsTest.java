@@ -14,12 +14,12 @@ class PackedRefsTest {
     Path dir;
 
     @Test
-    void newAndOldRepositoriesGetAnEmptyPackedRefsFileAndExistingOnesAreKept() throws Exception {
+    void newAndOldRepositoriesGetAPackedRefsFileWithNoRefsAndExistingOnesAreKept() throws Exception {
         try (GcQueue gc = new GcQueue(1000, Duration.ofHours(1))) {
             LocalRepoStore store = new LocalRepoStore(dir, gc);
             RepoName fresh = new RepoName("acme", "dev");
             store.create(fresh).close();
-            assertThat(store.path(fresh).resolve("packed-refs")).exists().isEmptyFile();
+            assertThat(store.path(fresh).resolve("packed-refs")).hasContent("# pack-refs with: peeled fully-peeled sorted ");
 
             RepoName old = new RepoName("acme", "old");
             store.create(old).close();
@@ -32,9 +32,9 @@ class PackedRefsTest {
             assertThat(store.path(old).resolve("packed-refs")).exists();
 
             Path written = store.path(new RepoName("acme", "dev")).resolve("packed-refs");
-            Files.writeString(written, "# pack-refs with: peeled fully-peeled sorted \n");
+            Files.writeString(written, "# pack-refs with: peeled \n" + "0".repeat(39) + "1 refs/heads/x\n");
             PackedRefs.ensure(store.path(fresh));
-            assertThat(written).hasContent("# pack-refs with: peeled fully-peeled sorted ");
+            assertThat(written).hasContent("# pack-refs with: peeled \n" + "0".repeat(39) + "1 refs/heads/x");
         }
     }
 }
