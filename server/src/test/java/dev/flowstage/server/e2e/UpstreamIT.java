@@ -117,6 +117,13 @@ class UpstreamIT {
 
         assertThat(hook(server, body, "sha256=" + hmac(hookSecret, body)).statusCode()).isEqualTo(202);
         awaitApplied(admin, second);
+
+        // deleting the instance, still following, takes its upstream along: an instance made again under
+        // the same name follows nothing, and the old webhook secret opens nothing
+        admin.expect(204, "DELETE", T + "/instances/dst", null);
+        admin.expect(201, "POST", T + "/instances", "{\"name\":\"dst\",\"application\":\"app\"}");
+        assertThat(admin.get(T + "/instances/dst/upstream").status()).isEqualTo(404);
+        assertThat(hook(server, body, "sha256=" + hmac(hookSecret, body)).statusCode()).isEqualTo(401);
     }
 
     private static JsonNode awaitApplied(ApiClient admin, String revision) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstage.hooks.access.Principal;
+import dev.flowstage.hooks.upstream.UpstreamFiles;
 import dev.flowstage.storage.meta.DeviceCredentials;
 import dev.flowstage.storage.meta.MetaConflictException;
 import dev.flowstage.storage.meta.MetaNotFoundException;
@@ -157,7 +158,11 @@ public final class TargetsResource {
                 throw new MetaConflictException(removed.kind().json() + " '" + name
                         + "' is still used by device(s) " + users);
             }
-            return c.withTarget(name, null);
+            // what follows the instance goes with it: a new instance of the same name must not start
+            // syncing the old remote with the old configuration and webhook secret
+            TeamConfig without = c.withTarget(name, null);
+            return c.extraFiles().containsKey(UpstreamFiles.file(name))
+                    ? without.withExtraFile(UpstreamFiles.file(name), null) : without;
         });
         RepoName repo = new RepoName(team, name);
         if (services.repos().exists(repo)) {
