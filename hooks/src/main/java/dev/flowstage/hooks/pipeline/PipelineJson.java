@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowstage.hooks.remote.RemoteProtocol;
 import dev.flowstage.hooks.remote.RemoteUrl;
-import dev.flowstage.hooks.trigger.CronExpression;
 import dev.flowstage.storage.meta.MetaInvalidException;
 import dev.flowstage.storage.meta.MetaJson;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.flowstage.hooks.trigger;
 
+import dev.flowstage.hooks.pipeline.CronExpression;
 import dev.flowstage.hooks.pipeline.Pipeline;
 import dev.flowstage.hooks.pipeline.PipelineRunner;
 import dev.flowstage.hooks.pipeline.PipelineStore;

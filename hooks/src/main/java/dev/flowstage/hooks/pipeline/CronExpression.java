@@ -1,4 +1,4 @@
-package dev.flowstage.hooks.trigger;
+package dev.flowstage.hooks.pipeline;
 
 import dev.flowstage.storage.meta.MetaInvalidException;
 import java.time.DayOfWeek;

@@ -1,4 +1,4 @@
-package dev.flowstage.hooks.trigger;
+package dev.flowstage.hooks.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
