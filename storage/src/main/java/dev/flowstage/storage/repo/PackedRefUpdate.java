@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.eclipse.jgit.events.RefsChangedEvent;
 import org.eclipse.jgit.internal.storage.file.LockFile;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -24,9 +25,9 @@ import org.eclipse.jgit.lib.Repository;
  * <p>Only when no loose ref of that name exists (a loose ref hides the packed one, for JGit and C git
  * alike); otherwise, or when another writer holds {@code packed-refs.lock}, it does nothing and says so,
  * and the caller writes the loose ref as usual. Other lines of the file (other refs, peeled lines, the
- * header's traits) are kept; refs stay sorted by name. After the rename the repository's ref database
- * is refreshed and the ref read back, so JGit fires its {@code RefsChangedEvent} (and {@link RefCache}
- * drops what it kept) before this returns. Callers hold the repository's write lock ({@link RepoLocks}).
+ * header's traits) are kept; refs stay sorted by name. After the rename a {@code RefsChangedEvent} is
+ * fired for the repository, as JGit does after a ref update, so {@link RefCache} drops what it kept
+ * before this returns. Callers hold the repository's write lock ({@link RepoLocks}).
  */
 public final class PackedRefUpdate {
     /** What C git and JGit write on a fresh {@code pack-refs}; used when the file has no header. */
@@ -65,10 +66,9 @@ public final class PackedRefUpdate {
         } finally {
             lock.unlock();
         }
-        // JGit notices the new file on the next read (its snapshot of the file no longer matches); reading
-        // now, from a cleared cache, fires the change event for this repository instance
-        repo.getRefDatabase().refresh();
-        repo.exactRef(refName);
+        // JGit's ref database notices the new file on its next read (the file's identity and time no longer
+        // match its snapshot of it); listeners (RefCache, device watches) are told now, as after a ref update
+        repo.fireEvent(new RefsChangedEvent());
         return true;
     }
 
