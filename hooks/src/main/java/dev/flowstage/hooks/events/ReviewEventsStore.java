@@ -10,9 +10,10 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * A {@link ReviewStore} that publishes a {@code review} event when a review opens, gets an approval or
- * changes state (approved, rejected, merged, abandoned), after the change is stored. The event's
- * {@code actor} is the approver for an approval, else the review's author.
+ * A {@link ReviewStore} that publishes a {@code review} event when a review opens, gets an approval (or an
+ * approver's comment changes) or changes state (approved, rejected, merged, abandoned), after the change is
+ * stored. The event's {@code actor} is the approver for an approval, else the review's author. Comments
+ * (of approvals and of rejections) are not in events: a listener reads the review for them.
  */
 public final class ReviewEventsStore implements ReviewStore {
     private final ReviewStore delegate;
@@ -43,11 +44,24 @@ public final class ReviewEventsStore implements ReviewStore {
         Review b = before[0];
         if (b == null || b.state() != after.state()) {
             publish(after, after.state().json(), after.author());
-        } else if (after.approvals().size() > b.approvals().size() && after.state() == ReviewState.OPEN) {
-            Approval latest = after.approvals().get(after.approvals().size() - 1);
-            publish(after, "approval", latest.user());
+        } else if (after.state() == ReviewState.OPEN) {
+            Approval added = changedApproval(b, after);
+            if (added != null) {
+                publish(after, "approval", added.user());
+            }
         }
         return after;
+    }
+
+    /** The approval that is new in {@code after}, or whose comment changed; null when there is none. */
+    private static Approval changedApproval(Review before, Review after) {
+        for (int i = after.approvals().size() - 1; i >= 0; i--) {
+            Approval a = after.approvals().get(i);
+            if (!before.approvals().contains(a)) {
+                return a;
+            }
+        }
+        return null;
     }
 
     private void publish(Review r, String state, String actor) {

@@ -74,14 +74,23 @@ public final class ReviewService {
         policies.add(Objects.requireNonNull(policy));
     }
 
+    /** {@link #approve(String, long, Principal, String)} without a comment. */
+    public Review approve(String team, long id, Principal principal) {
+        return approve(team, id, principal, null);
+    }
+
     /**
-     * Records {@code principal}'s approval and applies the review once it has enough.
+     * Records {@code principal}'s approval with an optional comment ({@link ReviewComment}) and applies the
+     * review once it has enough. An owner who approved already is not counted again; a comment they give then
+     * replaces the comment of their approval.
      * @throws MetaNotFoundException when the caller is not in the team or the review does not exist
      * @throws ReviewForbiddenException when the caller is not an owner (or uses a read-only token)
+     * @throws InvalidReviewCommentException when the comment is too long or holds control characters
      * @throws ReviewConflictException when the review is decided already or conflicts with main
      */
-    public Review approve(String team, long id, Principal principal) {
+    public Review approve(String team, long id, Principal principal, String comment) {
         String owner = requireOwner(principal, team, "approve");
+        String text = ReviewComment.check(comment);
         Review review = existing(team, id);
         ReentrantLock lock = targetLocks.computeIfAbsent(team + "/" + review.target(), k -> new ReentrantLock());
         lock.lock();
@@ -95,10 +104,10 @@ public final class ReviewService {
             }
             Instant now = clock.instant();
             if (current.withApproval(owner, now).approvals().size() < current.requiredApprovals()) {
-                return reviews.update(team, id, r -> undecided(r, "approved").withApproval(owner, now));
+                return reviews.update(team, id, r -> undecided(r, "approved").withApproval(owner, now, text));
             }
             ReviewApply.Applied applied = apply.apply(current, owner);
-            Review merged = reviews.update(team, id, r -> r.withApproval(owner, now).withState(ReviewState.MERGED)
+            Review merged = reviews.update(team, id, r -> r.withApproval(owner, now, text).withState(ReviewState.MERGED)
                     .withMergedCommit(applied.commit()));
             if (applied.moved()) {
                 notifyMainMoved(merged, applied, owner);
@@ -117,18 +126,19 @@ public final class ReviewService {
     }
 
     /**
-     * Rejects the review with an optional comment; it stays in the list as rejected.
+     * Rejects the review with an optional comment ({@link ReviewComment}); it stays in the list as rejected.
      * @throws MetaNotFoundException when the caller is not in the team or the review does not exist
      * @throws ReviewForbiddenException when the caller is not an owner (or uses a read-only token)
+     * @throws InvalidReviewCommentException when the comment is too long or holds control characters
      * @throws ReviewConflictException when the review is decided already
      */
     public Review reject(String team, long id, Principal principal, String comment) {
         requireOwner(principal, team, "reject");
+        String text = ReviewComment.check(comment);
         Review review = existing(team, id);
         ReentrantLock lock = targetLocks.computeIfAbsent(team + "/" + review.target(), k -> new ReentrantLock());
         lock.lock();
         try {
-            String text = comment == null || comment.isBlank() ? null : comment.strip();
             Review rejected = reviews.update(team, id, r -> undecided(r, "rejected").withState(ReviewState.REJECTED)
                     .withComment(text));
             for (ReviewListener l : listeners) {

@@ -1,6 +1,7 @@
 package dev.flowstage.hooks.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowstage.storage.repo.RepoName;
 import dev.flowstage.storage.review.Approval;
@@ -87,6 +88,30 @@ class StoreEventsTest {
         assertEquals(List.of("olive", "ann", "bob", "olive"), fields("actor"));
         assertEquals(String.valueOf(r.id()), published.get(0).data().get("review"));
         assertEquals("prod", published.get(0).target());
+    }
+
+    @Test
+    void anApproversChangedCommentIsAnApprovalEventAndNoEventCarriesAComment() throws Exception {
+        String candidate;
+        try (Repository repo = fx.repos.create(new RepoName("acme", "prod")); ObjectInserter ins = repo.newObjectInserter()) {
+            CommitBuilder c = new CommitBuilder();
+            c.setTreeId(ins.insert(new TreeFormatter()));
+            PersonIdent who = new PersonIdent("olive", "o@example.test");
+            c.setAuthor(who);
+            c.setCommitter(who);
+            c.setMessage("candidate");
+            candidate = ins.insert(c).name();
+            ins.flush();
+        }
+        ReviewEventsStore reviews = new ReviewEventsStore(new GitReviewStore(fx.repos, clock), published::add, clock);
+        Review r = reviews.open("acme", "prod", candidate, null, "olive", "Promote dev", 3, null);
+        reviews.update("acme", r.id(), x -> x.withApproval("ann", Instant.now(), "first look"));
+        reviews.update("acme", r.id(), x -> x.withApproval("ann", Instant.now(), "second look"));
+        reviews.update("acme", r.id(), x -> x.withApproval("ann", Instant.now(), null));
+        reviews.update("acme", r.id(), x -> x.withState(ReviewState.REJECTED).withComment("no"));
+        assertEquals(List.of("open", "approval", "approval", "rejected"), fields("state"));
+        assertEquals(List.of("olive", "ann", "ann", "olive"), fields("actor"));
+        assertTrue(published.stream().noneMatch(e -> e.data().containsKey("comment")), published.toString());
     }
 
     private static Review withApproval(Review r, String user) {

@@ -223,6 +223,57 @@ class ReviewServiceTest {
     }
 
     @Test
+    void eachApprovalKeepsItsOwnComment() throws Exception {
+        ObjectId base = commit(null, flows(TAB), "base");
+        setMain(base);
+        Review review = open(commit(base, flows(TAB, INJECT), "x"), base, 2);
+        Review first = service.approve("acme", review.id(), OLGA, "  Checked the inject:\r\nfires every 5 s  ");
+        assertEquals(ReviewState.OPEN, first.state());
+        assertEquals(List.of("olga: Checked the inject:\nfires every 5 s"), approvals(first));
+        // approving again counts once; a new comment replaces the approver's own, no comment keeps it
+        assertEquals(approvals(first), approvals(service.approve("acme", review.id(), OLGA)));
+        assertEquals(approvals(first), approvals(service.approve("acme", review.id(), OLGA, "   ")));
+        Review changed = service.approve("acme", review.id(), OLGA, "Checked it twice");
+        assertEquals(List.of("olga: Checked it twice"), approvals(changed));
+        assertEquals(first.approvals().get(0).at(), changed.approvals().get(0).at());
+
+        Review merged = service.approve("acme", review.id(), OSCAR);
+        assertEquals(ReviewState.MERGED, merged.state());
+        assertEquals(List.of("olga: Checked it twice", "oscar: null"), approvals(merged));
+        assertEquals(merged, reviews.get("acme", review.id()).orElseThrow());
+        assertEquals(null, merged.comment(), "the review's own comment is only a rejection's");
+    }
+
+    @Test
+    void aTooLongCommentOrOneWithControlCharactersIsRefusedAndNothingIsStored() throws Exception {
+        ObjectId base = commit(null, flows(TAB), "base");
+        setMain(base);
+        Review review = open(commit(base, flows(TAB, INJECT), "x"), base, 2);
+        String tooLong = "a".repeat(ReviewComment.MAX_LENGTH + 1);
+        InvalidReviewCommentException e = assertThrows(InvalidReviewCommentException.class,
+                () -> service.approve("acme", review.id(), OLGA, tooLong));
+        assertEquals("comment must be at most 2000 characters, not 2001", e.getMessage());
+        assertEquals("comment must be at most 2000 characters, not 2001", assertThrows(
+                InvalidReviewCommentException.class, () -> service.reject("acme", review.id(), OLGA, tooLong))
+                .getMessage());
+        assertEquals("comment must not contain control characters: U+0007 at character 4 (line breaks and tabs are"
+                + " fine)", assertThrows(InvalidReviewCommentException.class,
+                () -> service.approve("acme", review.id(), OLGA, "ok?\u0007")).getMessage());
+        assertEquals(review, reviews.get("acme", review.id()).orElseThrow(), "nothing stored");
+        assertEquals(base, main());
+        assertTrue(decided.isEmpty());
+        // who may not decide hears that first, whatever the comment
+        assertThrows(ReviewForbiddenException.class, () -> service.approve("acme", review.id(), MIA, tooLong));
+
+        // the limit counts characters, not UTF-16 units: 2000 emoji fit, tabs and line breaks are text
+        String emoji = "\uD83D\uDE80".repeat(ReviewComment.MAX_LENGTH);
+        Review approved = service.approve("acme", review.id(), OLGA, emoji);
+        assertEquals(emoji, approved.approvals().get(0).comment());
+        Review rejected = service.reject("acme", review.id(), OSCAR, "a\tb\nc");
+        assertEquals("a\tb\nc", rejected.comment());
+    }
+
+    @Test
     void aRejectedReviewKeepsItsCommentAndCannotBeApproved() throws Exception {
         ObjectId base = commit(null, flows(TAB), "base");
         setMain(base);
@@ -377,6 +428,10 @@ class ReviewServiceTest {
             }
         };
         return new ReviewService(reviews, racing, access, Clock.systemUTC(), MainMovedListener.NONE);
+    }
+
+    private static List<String> approvals(Review r) {
+        return r.approvals().stream().map(a -> a.user() + ": " + a.comment()).toList();
     }
 
     private Review open(ObjectId candidate, ObjectId base, int required) {

@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * A proposed change to a target's {@code main}: {@code candidate} is the commit at {@code refs/reviews/ID}
  * in the target repo, {@code base} the {@code main} it was opened against. {@code runId} names a pipeline
- * run waiting on it, {@code comment} the rejection comment, {@code mergedCommit} what landed on main;
+ * run waiting on it, {@code comment} the rejection comment (each {@link Approval} carries its own),
+ * {@code mergedCommit} what landed on main;
  * each may be null.
  */
 public record Review(long id, String team, String target, ReviewState state, String candidate, String base,
@@ -39,13 +40,32 @@ public record Review(long id, String team, String target, ReviewState state, Str
                 requiredApprovals, runId, comment, mergedCommit);
     }
 
-    /** Adds {@code user}'s approval unless it is already there. */
+    /** Adds {@code user}'s approval without a comment unless it is already there. */
     public Review withApproval(String user, Instant at) {
-        if (hasApproved(user)) {
-            return this;
-        }
+        return withApproval(user, at, null);
+    }
+
+    /**
+     * Adds {@code user}'s approval with {@code approvalComment} (may be null). A user's approval counts once:
+     * when they approved already, a non-null comment replaces the comment of that approval (its time stays)
+     * and a null one changes nothing.
+     */
+    public Review withApproval(String user, Instant at, String approvalComment) {
         List<Approval> next = new ArrayList<>(approvals);
-        next.add(new Approval(user, at));
+        boolean found = false;
+        for (int i = 0; i < next.size(); i++) {
+            Approval a = next.get(i);
+            if (a.user().equals(user)) {
+                found = true;
+                if (approvalComment == null || approvalComment.equals(a.comment())) {
+                    return this;
+                }
+                next.set(i, new Approval(a.user(), a.at(), approvalComment));
+            }
+        }
+        if (!found) {
+            next.add(new Approval(user, at, approvalComment));
+        }
         return new Review(id, team, target, state, candidate, base, author, title, createdAt, updatedAt, next,
                 requiredApprovals, runId, comment, mergedCommit);
     }

@@ -9,7 +9,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The file {@code reviews/ID.json}; the team is the repository's, so it is not written. */
+/**
+ * The file {@code reviews/ID.json}; the team is the repository's, so it is not written. Each approval is
+ * {@code {"user", "at", "comment"?}}; the comment is left out when there is none.
+ */
 final class ReviewJson {
     private ReviewJson() {}
 
@@ -30,6 +33,7 @@ final class ReviewJson {
             ObjectNode o = approvals.addObject();
             o.put("user", a.user());
             MetaJson.put(o, "at", a.at());
+            MetaJson.put(o, "comment", a.comment());
         }
         MetaJson.put(n, "runId", r.runId());
         MetaJson.put(n, "comment", r.comment());
@@ -59,7 +63,9 @@ final class ReviewJson {
                 if (!a.isObject()) {
                     throw new MetaInvalidException(path + ": each approval must be an object");
                 }
-                approvals.add(new Approval(MetaJson.requiredText(path, a, "user"), required(path, a, "at")));
+                // files written before approvals had comments have none: read as null
+                approvals.add(new Approval(MetaJson.requiredText(path, a, "user"), required(path, a, "at"),
+                        MetaJson.text(path, a, "comment")));
             }
         }
         return new Review(fileId, team, MetaJson.requiredText(path, n, "target"), state,

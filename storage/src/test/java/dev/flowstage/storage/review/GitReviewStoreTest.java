@@ -160,6 +160,72 @@ class GitReviewStoreTest {
     }
 
     @Test
+    void eachApprovalKeepsItsCommentAcrossARestart() throws Exception {
+        reviews.open("acme", "qa", c2.name(), c1.name(), "alice", "t", 3, null);
+        seconds.set(60);
+        reviews.update("acme", 1, r -> r.withApproval("bob", clock.instant(), "Looks right:\n  the \"tick\" <b>node</b>"));
+        seconds.set(120);
+        reviews.update("acme", 1, r -> r.withApproval("carol", clock.instant()));
+        try (Repository config = repos.open(new RepoName("acme", RepoName.CONFIG))) {
+            String file = new String(new MetaRef(config, ReviewStore.META_REF).read().files().get("reviews/1.json"), UTF_8);
+            // an approval without a comment is written as before, without the field
+            assertEquals(1, file.split("\"comment\"", -1).length - 1, file);
+        }
+
+        RepositoryCache.clear();
+        GitReviewStore restarted = new GitReviewStore(new LocalRepoStore(data.resolve("repos"), gc), clock);
+        assertEquals(List.of(new Approval("bob", T0.plusSeconds(60), "Looks right:\n  the \"tick\" <b>node</b>"),
+                new Approval("carol", T0.plusSeconds(120), null)), restarted.get("acme", 1).orElseThrow().approvals());
+        assertNull(restarted.get("acme", 1).orElseThrow().comment(), "the review's own comment is a rejection's");
+    }
+
+    @Test
+    void aSecondApprovalBySomeoneCountsOnceAndOnlyAGivenCommentReplacesTheirs() {
+        reviews.open("acme", "qa", c2.name(), null, "alice", "t", 2, null);
+        reviews.update("acme", 1, r -> r.withApproval("bob", T0, "first"));
+        Review again = reviews.update("acme", 1, r -> r.withApproval("bob", T0.plusSeconds(5), null));
+        assertEquals(List.of(new Approval("bob", T0, "first")), again.approvals());
+        Review changed = reviews.update("acme", 1, r -> r.withApproval("bob", T0.plusSeconds(9), "second thoughts"));
+        assertEquals(List.of(new Approval("bob", T0, "second thoughts")), changed.approvals());
+    }
+
+    @Test
+    void reviewsStoredBeforeApprovalsHadCommentsStillRead() throws Exception {
+        // reviews/1.json exactly as the store wrote it before approvals carried a comment
+        String old = """
+                {
+                  "id": 1,
+                  "target": "qa",
+                  "state": "rejected",
+                  "candidate": "%s",
+                  "author": "alice",
+                  "title": "Old one",
+                  "createdAt": "2026-11-01T10:00:00Z",
+                  "updatedAt": "2026-11-01T11:00:00Z",
+                  "requiredApprovals": 2,
+                  "approvals": [
+                    {
+                      "user": "bob",
+                      "at": "2026-11-01T10:30:00Z"
+                    }
+                  ],
+                  "comment": "not this week"
+                }
+                """.formatted(c2.name());
+        try (Repository config = repos.open(new RepoName("acme", RepoName.CONFIG))) {
+            new MetaRef(config, ReviewStore.META_REF).edit("old review", new PersonIdent("t", "t@flowstage"),
+                    tree -> dev.flowstage.storage.meta.MetaChange.write("reviews/1.json", old.getBytes(UTF_8))
+                            .andWrite("next-id", "2\n".getBytes(UTF_8)));
+        }
+        Review r = reviews.get("acme", 1).orElseThrow();
+        assertEquals(List.of(new Approval("bob", Instant.parse("2026-11-01T10:30:00Z"))), r.approvals());
+        assertNull(r.approvals().get(0).comment());
+        assertEquals("not this week", r.comment());
+        assertEquals(ReviewState.REJECTED, r.state());
+        assertEquals(List.of(1L), ids(reviews.list("acme", ReviewState.REJECTED)));
+    }
+
+    @Test
     void listIsNewestFirstAndFiltersByState() {
         for (int i = 0; i < 3; i++) {
             reviews.open("acme", "qa", c2.name(), c1.name(), "alice", "t" + i, 1, null);

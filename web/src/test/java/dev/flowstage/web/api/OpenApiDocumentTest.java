@@ -36,6 +36,18 @@ class OpenApiDocumentTest {
         assertTrue(members.has("put") && members.has("delete"), doc.path("paths").toString());
         // the flows of both sides of a review, which the web UI draws
         assertTrue(doc.path("paths").path("/teams/{team}/reviews/{id}/flows").has("get"), doc.path("paths").toString());
+        // approve and reject take the same optional body, a comment of at most 2000 characters
+        for (String verb : new String[] {"approve", "reject"}) {
+            JsonNode post = doc.path("paths").path("/teams/{team}/reviews/{id}/" + verb).path("post");
+            assertEquals("#/components/schemas/DecisionBody",
+                    post.at("/requestBody/content/application~1json/schema/$ref").asText(), post.toString());
+        }
+        JsonNode comment = doc.at("/components/schemas/DecisionBody/properties/comment");
+        assertEquals("string", comment.path("type").asText(), comment.toString());
+        assertEquals(2000, comment.path("maxLength").asInt(), comment.toString());
+        // every approval shows its comment
+        assertTrue(doc.at("/components/schemas/ApprovalView/properties").has("comment"),
+                doc.path("components").path("schemas").path("ApprovalView").toString());
     }
 
     @Test

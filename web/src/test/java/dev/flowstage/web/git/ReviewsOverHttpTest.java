@@ -88,6 +88,7 @@ class ReviewsOverHttpTest {
         assertEquals("merged", merged.get("state").asText());
         assertEquals(sha, merged.get("mergedCommit").asText());
         assertEquals("olga", merged.at("/approvals/0/user").asText());
+        assertFalse(merged.at("/approvals/0").has("comment"), "approved without a body: no comment");
         JsonNode decided = json(server.api("vic", "GET", "teams/acme/reviews/" + id, null), 200);
         assertEquals("base", decided.get("diffAgainst").asText());
         assertEquals(1, decided.at("/diff/counts/changed").asInt(), decided.toString());
@@ -228,6 +229,63 @@ class ReviewsOverHttpTest {
         assertEquals(List.of(200, 409), statuses);
         assertEquals(movedBefore + 1, moved.size(), moved.toString());
         assertEquals(sha, server.ref("prod", "refs/heads/main").name());
+    }
+
+    @Test
+    void approvalsCarryTheirCommentsAndATooLongCommentIsRefusedWithNothingStored() throws Exception {
+        Path work = server.clone(tmp, "mia", "acme/dev");
+        Files.writeString(work.resolve("NOTES.md"), "comments\n");
+        server.commitAll(work, "Add notes");
+        long id = openReview(work, "dev", "Add notes");
+        String review = "teams/acme/reviews/" + id;
+        JsonNode before = json(server.api("vic", "GET", review, null), 200);
+
+        String tooLong = "x".repeat(2001);
+        for (String verb : List.of("approve", "reject")) {
+            JsonNode error = json(server.api("olga", "POST", review + "/" + verb,
+                    JSON.writeValueAsString(JSON.createObjectNode().put("comment", tooLong))), 422);
+            assertEquals("invalid_field", error.at("/error/code").asText());
+            assertEquals("comment must be at most 2000 characters, not 2001", error.at("/error/message").asText());
+        }
+        JsonNode bell = json(server.api("olga", "POST", review + "/approve", "{\"comment\": \"ding\\u0007\"}"), 422);
+        assertTrue(bell.at("/error/message").asText().startsWith("comment must not contain control characters: U+0007"),
+                bell.toString());
+        // nothing was stored: same state, no approval, not even a new updatedAt
+        assertEquals(before, json(server.api("vic", "GET", review, null), 200));
+        // a member's comment changes nothing about who may decide
+        assertEquals("forbidden", json(server.api("mia", "POST", review + "/approve", "{\"comment\": \"mine\"}"), 403)
+                .at("/error/code").asText());
+
+        // text is stored as text: markup and line breaks come back as they were sent
+        String comment = "Checked <b>NOTES</b> & the \"dev\" flow\nsecond line";
+        JsonNode approved = json(server.api("olga", "POST", review + "/approve",
+                JSON.writeValueAsString(JSON.createObjectNode().put("comment", "  " + comment + "  "))), 200);
+        assertEquals("merged", approved.get("state").asText());
+        assertEquals(comment, approved.at("/approvals/0/comment").asText());
+        assertFalse(approved.has("comment"), "the review's own comment is a rejection's");
+        JsonNode shown = json(server.api("vic", "GET", review, null), 200);
+        assertEquals("olga", shown.at("/approvals/0/user").asText());
+        assertEquals(comment, shown.at("/approvals/0/comment").asText());
+        assertTrue(shown.at("/approvals/0/at").isTextual(), shown.toString());
+        JsonNode listed = json(server.api("vic", "GET", "teams/acme/reviews?state=merged&limit=100", null), 200);
+        List<String> listedComments = new ArrayList<>();
+        listed.get("items").forEach(r -> {
+            if (r.get("id").asLong() == id) {
+                listedComments.add(r.at("/approvals/0/comment").asText());
+            }
+        });
+        assertEquals(List.of(comment), listedComments);
+
+        // an empty JSON body approves as before: no comment, and the field is left out
+        ok(server.git.run(work, "pull", "-q", "origin", "main"));
+        Files.writeString(work.resolve("NOTES.md"), "comments, again\n");
+        server.commitAll(work, "Edit notes");
+        long next = openReview(work, "dev", "Edit notes");
+        JsonNode merged = json(server.api("oscar", "POST", "teams/acme/reviews/" + next + "/approve", ""), 200);
+        assertEquals("merged", merged.get("state").asText());
+        assertEquals("oscar", merged.at("/approvals/0/user").asText());
+        assertFalse(merged.at("/approvals/0").has("comment"), merged.toString());
+        ok(server.git.run(work, "pull", "-q", "origin", "main"));
     }
 
     @Test

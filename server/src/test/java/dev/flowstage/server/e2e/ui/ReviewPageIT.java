@@ -33,7 +33,8 @@ import org.openqa.selenium.WebElement;
  * one node it added), with the legend; clicking the node shows its property and code diff; a member's
  * approval is refused with the API's own message; an owner's approval merges it and the instance's main
  * moves; removed, moved and rewired nodes get marks of their own. The compare page draws the diff between two
- * commits the same way.
+ * commits the same way. With two approvals needed, another owner's approval (and its comment, as text) appears
+ * on the open page without a reload, and an owner's comment typed in the page goes with their approval.
  */
 @ExtendWith(FlowstageExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -241,6 +242,81 @@ class ReviewPageIT {
         browser.screenshots("review-removed-moved-rewired");
         signOut();
         admin.expect(200, "POST", "/api/v1/teams/" + TEAM + "/reviews/" + review + "/reject", "{}");
+    }
+
+    @Test
+    @Order(4)
+    void anotherOwnersApprovalAppearsLiveAndAnOwnersCommentGoesWithTheApproval() throws Exception {
+        // prod now takes two approvals
+        admin.expect(200, "PUT", "/api/v1/teams/" + TEAM + "/pipelines/line-1", """
+                {"name":"line-1","application":"line","stages":[
+                  {"name":"stage","instance":"stage"},
+                  {"name":"prod","instance":"prod","approval":{"required":2}}]}""");
+        long review = proposeToProd(F1.replace("\"Tick\"", "\"Every tick\""), "Rename the inject");
+        String path = "/api/v1/teams/" + TEAM + "/reviews/" + review;
+        signInAs(olga);
+        openReview(review);
+        WebElement progress = browser.byTestId("review-approval-progress");
+        assertThat(progress.getAttribute("data-required")).isEqualTo("2");
+        assertThat(progress.getText()).contains("0 of 2 approvals", "2 more needed");
+        assertThat(browser.byTestId("review-no-approvals").getText()).isEqualTo("No approvals yet.");
+        assertThat(browser.byTestId("review-comment").getAccessibleName()).isEqualTo("Comment (sent with Approve or Reject)");
+
+        // olga starts writing while another owner approves through the API: the page shows that approval, with
+        // its comment as text, without a reload, and what olga typed stays
+        browser.waitUntilLive();
+        browser.script("window.__sameDocument = true");
+        String typed = "Checked the rename.\nThe dashboard still reads it.";
+        browser.type("review-comment", typed);
+        String markup = "Fine by me <img src=x onerror=\"document.title='pwned'\"> & <b>ship it</b>";
+        JsonNode first = admin.expect(200, "POST", path + "/approve",
+                JSON.writeValueAsString(JSON.createObjectNode().put("comment", markup))).json();
+        String adminName = first.at("/approvals/0/user").asText();
+        browser.waitFor(d -> browser.all(Browser.testId("review-approval")).size() == 1);
+        assertThat(browser.script("return window.__sameDocument === true")).isEqualTo(true);
+        WebElement adminApproval = browser.byTestId("review-approval");
+        assertThat(adminApproval.getAttribute("data-user")).isEqualTo(adminName);
+        assertThat(adminApproval.findElement(Browser.testId("review-approval-comment")).getText()).isEqualTo(markup);
+        assertThat(adminApproval.findElements(By.cssSelector("img, b"))).as("a comment is never markup").isEmpty();
+        assertThat(adminApproval.findElement(Browser.testId("review-approval-time")).getAttribute("datetime"))
+                .isEqualTo(first.at("/approvals/0/at").asText());
+        assertThat(browser.byTestId("review-approval-progress").getText()).contains("1 of 2 approvals", "1 more needed");
+        assertThat(browser.byTestId("review-approvals").getText()).isEqualTo("1 of 2 approvals");
+        assertThat(browser.byTestId("review-comment").getAttribute("value")).isEqualTo(typed);
+        assertThat(browser.byTestId("review-state").getAttribute("data-state")).isEqualTo("open");
+        browser.assertAccessible();
+        browser.screenshots("review-approval-live");
+
+        // olga approves with what she typed: the second approval merges it and carries her comment
+        String prodBefore = head("prod");
+        browser.byTestId("review-approve").click();
+        browser.waitFor(d -> "merged".equals(browser.byTestId("review-state").getAttribute("data-state")));
+        List<WebElement> approvals = browser.all(Browser.testId("review-approval"));
+        assertThat(approvals).extracting(e -> e.getAttribute("data-user")).containsExactly(adminName, "olga");
+        assertThat(approvals.get(1).findElement(Browser.testId("review-approval-comment")).getText())
+                .isEqualTo(typed);
+        assertThat(browser.byTestId("review-approval-progress").getText()).contains("2 of 2 approvals");
+        JsonNode merged = admin.get(path).json();
+        assertThat(merged.path("state").asText()).isEqualTo("merged");
+        assertThat(merged.at("/approvals/1/user").asText()).isEqualTo("olga");
+        assertThat(merged.at("/approvals/1/comment").asText()).isEqualTo(typed);
+        assertThat(merged.at("/approvals/0/comment").asText()).isEqualTo(markup);
+        await().atMost(Duration.ofSeconds(30)).until(() -> merged.path("mergedCommit").asText().equals(head("prod")));
+        assertThat(head("prod")).isNotEqualTo(prodBefore);
+        assertThat(browser.driver().getTitle()).doesNotContain("pwned");
+        browser.assertAccessible();
+        browser.screenshots("review-approval-comments");
+
+        // a too-long comment typed in the page is refused with the API's own message
+        long next = proposeToProd(F1.replace("\"Tick\"", "\"Each tick\""), "Rename it again");
+        openReview(next);
+        browser.script("arguments[0].value = arguments[1]", browser.byTestId("review-comment"), "y".repeat(2001));
+        browser.byTestId("review-approve").click();
+        assertThat(browser.waitForText(By.cssSelector("[data-testid='review-message'] [data-testid='error']"),
+                "comment must be at most 2000 characters, not 2001").isDisplayed()).isTrue();
+        assertThat(admin.get("/api/v1/teams/" + TEAM + "/reviews/" + next).json().path("approvals")).isEmpty();
+        signOut();
+        admin.expect(200, "POST", "/api/v1/teams/" + TEAM + "/reviews/" + next + "/reject", "{}");
     }
 
     /** Signs in as {@code user}, whoever the browser was signed in as before. */

@@ -2,6 +2,8 @@ package dev.flowstage.web.api.reviews;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstage.hooks.access.Principal;
+import dev.flowstage.hooks.review.InvalidReviewCommentException;
+import dev.flowstage.hooks.review.ReviewComment;
 import dev.flowstage.hooks.review.ReviewConflictException;
 import dev.flowstage.hooks.review.ReviewDiff;
 import dev.flowstage.hooks.review.ReviewForbiddenException;
@@ -14,6 +16,7 @@ import dev.flowstage.web.api.ApiSecurityContext;
 import dev.flowstage.web.api.ApiServices;
 import dev.flowstage.web.api.Page;
 import dev.flowstage.web.api.TeamGuard;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
@@ -32,7 +35,8 @@ import java.util.function.Supplier;
 
 /**
  * A team's reviews (SPEC §5): every member lists and reads them, one review with its semantic diff
- * ({@link ReviewDiff}); owners approve and reject. Non-members get 404.
+ * ({@link ReviewDiff}); owners approve and reject, each with an optional comment ({@link ReviewComment}).
+ * Non-members get 404.
  */
 @Path("teams/{team}/reviews")
 @Produces(MediaType.APPLICATION_JSON)
@@ -52,8 +56,12 @@ public final class ReviewsResource {
         this.json = json;
     }
 
-    /** The body of a rejection; the comment is optional. */
-    public record RejectBody(String comment) {}
+    /** The body of an approval or a rejection, both optional: no body, an empty body and {@code {}} have no comment. */
+    @Schema(description = "A decision on a review, with an optional comment")
+    public record DecisionBody(
+            @Schema(description = "Plain text shown with the decision; line breaks and tabs but no other control "
+                    + "characters; blank means none", maxLength = ReviewComment.MAX_LENGTH, nullable = true)
+            String comment) {}
 
     @GET
     public Page<ReviewView> list(@Context SecurityContext sc, @PathParam("team") String team,
@@ -97,17 +105,19 @@ public final class ReviewsResource {
 
     @POST
     @Path("{id}/approve")
-    public ReviewView approve(@Context SecurityContext sc, @PathParam("team") String team, @PathParam("id") String id) {
+    public ReviewView approve(@Context SecurityContext sc, @PathParam("team") String team, @PathParam("id") String id,
+                              DecisionBody body) {
         Principal caller = ApiSecurityContext.principal(sc);
         guard.require(caller, team, Role.OWNER, TokenScope.WRITE);
         long reviewId = parseId(team, id);
-        return ReviewView.of(decide(() -> services.reviews().approve(team, reviewId, caller)));
+        String comment = body == null ? null : body.comment();
+        return ReviewView.of(decide(() -> services.reviews().approve(team, reviewId, caller, comment)));
     }
 
     @POST
     @Path("{id}/reject")
     public ReviewView reject(@Context SecurityContext sc, @PathParam("team") String team, @PathParam("id") String id,
-                             RejectBody body) {
+                             DecisionBody body) {
         Principal caller = ApiSecurityContext.principal(sc);
         guard.require(caller, team, Role.OWNER, TokenScope.WRITE);
         long reviewId = parseId(team, id);
@@ -120,6 +130,8 @@ public final class ReviewsResource {
             return decision.get();
         } catch (ReviewForbiddenException e) {
             throw ApiException.forbidden(e.getMessage());
+        } catch (InvalidReviewCommentException e) {
+            throw ApiException.invalid("invalid_field", e.getMessage());
         } catch (ReviewConflictException e) {
             throw new ApiException(409, e.conflicts().isEmpty() ? "conflict" : "merge_conflict", e.getMessage());
         }

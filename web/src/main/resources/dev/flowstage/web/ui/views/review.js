@@ -1,10 +1,13 @@
-// #/t/{team}/reviews/{id}: one review — its state and N-of-M approvals, approve / reject with a comment,
-// and what it changes as a picture of the flows and as a list (lib/diffview.js). The API's own message is
-// shown when it refuses (not an owner, your own review, a conflict with main).
-import { h, clear, fmtAge, shortSha } from '../lib/dom.js';
+// #/t/{team}/reviews/{id}: one review — its state, the N-of-M approvals with each approver's comment,
+// approve / reject with a comment, and what it changes as a picture of the flows and as a list
+// (lib/diffview.js). The API's own message is shown when it refuses (not an owner, your own review, a
+// conflict with main, a comment that is too long). Comments are shown as text, never as HTML.
+import { h, clear, fmtAge, fmtTime, shortSha } from '../lib/dom.js';
 import { diffView } from '../lib/diffview.js';
 
 const enc = encodeURIComponent;
+/** What the API stores at most (ReviewComment.MAX_LENGTH); the API's message says so when it is more. */
+const COMMENT_LIMIT = 2000;
 
 export async function render(root, ctx) {
   const { api, team, params, ui } = ctx;
@@ -35,6 +38,8 @@ export async function render(root, ctx) {
   }
 
   const header = h('div', { class: 'rv-header' });
+  const approvalsBox = h('section', { class: 'rv-approvals-box', 'data-testid': 'review-approval-state',
+    'aria-labelledby': 'rv-approvals-heading' });
   const actions = h('div', { class: 'rv-actions' });
   const message = h('div', { class: 'rv-message', 'data-testid': 'review-message', 'aria-live': 'polite' });
   let busy = false;
@@ -46,6 +51,8 @@ export async function render(root, ctx) {
     page.setAttribute('data-state', r.state);
     clear(header);
     header.appendChild(headerOf(r, team));
+    clear(approvalsBox);
+    approvalsBox.appendChild(approvalsOf(r));
     if (r.state !== paintedState) {
       // the form is rebuilt only when the state changes, so a live approval keeps a comment being typed
       clear(actions);
@@ -66,6 +73,9 @@ export async function render(root, ctx) {
     try {
       const r = await api.post(`${path}/${verb}`, body);
       paint(r);
+      // recorded with the approval: the box is empty again for the next decision
+      const box = actions.querySelector('textarea');
+      if (box) box.value = '';
       // still open (more approvals needed): the same form stays, usable again
       for (const b of actions.querySelectorAll('button')) b.disabled = false;
       const text = verb === 'reject' ? 'Review rejected.'
@@ -84,20 +94,24 @@ export async function render(root, ctx) {
 
   const decisionForm = () => {
     const comment = h('textarea', { id: 'rv-comment', class: 'rv-comment', rows: '3', 'data-testid': 'review-comment',
-      placeholder: 'Why it is rejected, what to change' });
+      'aria-describedby': 'rv-comment-hint', placeholder: 'What you checked, or why it is rejected and what to change' });
     const canDecide = ctx.role === 'owner';
+    const withComment = () => (comment.value.trim() ? { comment: comment.value } : {});
     return h('form', { class: 'rv-form', on: { submit: e => e.preventDefault() } },
-      h('label', { for: 'rv-comment', text: 'Comment (sent with a rejection)' }), comment,
+      h('label', { for: 'rv-comment', text: 'Comment (sent with Approve or Reject)' }), comment,
+      h('p', { id: 'rv-comment-hint', class: 'rv-note',
+        text: `Optional, plain text, at most ${COMMENT_LIMIT} characters. It is shown with your decision.` }),
       h('div', { class: 'rv-buttons' },
         h('button', { type: 'button', class: 'btn btn-primary rv-approve', 'data-testid': 'review-approve',
-          on: { click: () => decide('approve', {}) }, text: 'Approve' }),
+          on: { click: () => decide('approve', withComment()) }, text: 'Approve' }),
         h('button', { type: 'button', class: 'btn btn-danger rv-reject', 'data-testid': 'review-reject',
-          on: { click: () => decide('reject', { comment: comment.value }) }, text: 'Reject' })),
+          on: { click: () => decide('reject', withComment()) }, text: 'Reject' })),
       canDecide ? null : h('p', { class: 'rv-note', text: 'Only team owners approve or reject reviews.' }));
   };
 
   clear(page);
   page.appendChild(header);
+  page.appendChild(approvalsBox);
   page.appendChild(actions);
   page.appendChild(message);
   paint(review);
@@ -149,8 +163,40 @@ function headerOf(r, team) {
       r.base ? h('dt', { text: 'Base' }) : null, r.base ? h('dd', {}, h('code', { title: r.base, text: shortSha(r.base) })) : null,
       r.mergedCommit ? h('dt', { text: 'Merged as' }) : null,
       r.mergedCommit ? h('dd', {}, h('code', { 'data-testid': 'review-merged', title: r.mergedCommit, text: shortSha(r.mergedCommit) })) : null,
-      approvals.length ? h('dt', { text: 'Approved by' }) : null,
-      approvals.length ? h('dd', { 'data-testid': 'review-approvers' }, approvals.map(a => a.user + ' (' + fmtAge(a.at) + ')').join(', ')) : null,
-      r.comment ? h('dt', { text: 'Comment' }) : null,
-      r.comment ? h('dd', { 'data-testid': 'review-decision-comment', text: r.comment }) : null));
+      r.comment ? h('dt', { text: 'Rejection comment' }) : null,
+      r.comment ? h('dd', { class: 'rv-text', 'data-testid': 'review-decision-comment', text: r.comment }) : null));
+}
+
+/** The N-of-M state and every approval: who, when, and their comment (as text). */
+function approvalsOf(r) {
+  const approvals = r.approvals || [];
+  const n = approvals.length;
+  const m = r.requiredApprovals;
+  const missing = Math.max(0, m - n);
+  const progress = `${n} of ${m} approval${m === 1 ? '' : 's'}`
+    + (r.state === 'open' || r.state === 'approved'
+      ? (missing ? ` — ${missing} more needed before it is applied to main` : ' — enough to apply it')
+      : '');
+  const box = h('div', {},
+    h('h2', { id: 'rv-approvals-heading', text: 'Approvals' }),
+    h('p', { class: 'rv-progress', 'data-testid': 'review-approval-progress', 'data-approved': String(n),
+      'data-required': String(m) },
+    // one box per approval needed, filled per approval given: the text says the same
+    h('span', { class: 'rv-pips', 'aria-hidden': 'true' },
+      ...Array.from({ length: Math.max(m, n) }, (_, i) => h('span', { class: i < n ? 'rv-pip rv-pip-on' : 'rv-pip' }))),
+    h('span', { text: progress })));
+  if (!n) {
+    box.appendChild(h('p', { class: 'rv-note', 'data-testid': 'review-no-approvals', text: 'No approvals yet.' }));
+    return box;
+  }
+  box.appendChild(h('ol', { class: 'rv-approval-list', 'data-testid': 'review-approvers' },
+    ...approvals.map(a => h('li', { class: 'rv-approval', 'data-testid': 'review-approval', 'data-user': a.user },
+      h('div', { class: 'rv-approval-head' },
+        h('strong', { class: 'rv-approver', 'data-testid': 'review-approval-user', text: a.user }),
+        h('span', { text: ' approved ' }),
+        h('time', { datetime: a.at, title: fmtTime(a.at), 'data-testid': 'review-approval-time', text: fmtAge(a.at) })),
+      a.comment
+        ? h('p', { class: 'rv-text rv-approval-comment', 'data-testid': 'review-approval-comment', text: a.comment })
+        : h('p', { class: 'rv-note', text: 'No comment.' })))));
+  return box;
 }
