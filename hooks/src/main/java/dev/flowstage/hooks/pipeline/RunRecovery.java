@@ -107,7 +107,11 @@ final class RunRecovery {
                     }
                     return;
                 }
-                Optional<ObjectId> applied = promoter.findRunCommit(r.team(), r.target(), r.id(), RECOVERY_DEPTH);
+                // a run still running after its approval is a rollout: the review put targetAfter on main, maybe
+                // as a merge commit whose first parent is not the run's own commit
+                boolean approved = r.status() == RunStatus.RUNNING && r.reviewId() != null && r.targetAfter() != null;
+                Optional<ObjectId> applied = approved ? Optional.of(ObjectId.fromString(r.targetAfter()))
+                        : promoter.findRunCommit(r.team(), r.target(), r.id(), RECOVERY_DEPTH);
                 Optional<Rollout> plan = applied.isPresent() && rollouts != null ? rollouts.plan(r) : Optional.empty();
                 if (applied.isPresent() && rollouts != null && r.status() == RunStatus.RUNNING
                         && (r.rollout() != null || plan.isPresent())) {
@@ -123,7 +127,8 @@ final class RunRecovery {
                                 : r.withCommits(r.sourceCommit(), r.targetBefore(), applied.get().name()))
                                 .withLog(clock.instant(), "Server stopped during the run; main of " + r.target()
                                         + " had already moved: starting its rollout");
-                        ObjectId commit = applied.get();
+                        // an approval may have merged the run's commit: the rollout moves what main had then
+                        ObjectId commit = r.targetAfter() != null ? ObjectId.fromString(r.targetAfter()) : applied.get();
                         Rollout rollout = plan.get();
                         queue.startFirst(r, concurrency(r),
                                 () -> rollouts.completion(rollouts.begin(withCommit, commit, rollout)));

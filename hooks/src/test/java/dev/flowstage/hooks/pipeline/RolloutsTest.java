@@ -325,6 +325,96 @@ class RolloutsTest {
     }
 
     @Test
+    void aRolloutApprovedWhileAnotherOfThePipelineGoesOnWaitsForItsTurn() throws Exception {
+        approvalPipeline("queue");
+        f.commit("dev", PipelineFixture.flows("[]"), "one");
+        String id = deploy();
+        f.await(id, r -> r.status() == RunStatus.AWAITING_APPROVAL);
+        // a run awaiting approval does not hold the queue: a second deploy opens its own review meanwhile
+        f.commit("dev", PipelineFixture.flows("[{\"id\":\"n9\",\"type\":\"debug\"}]"), "nine");
+        String later = deploy();
+        f.await(later, r -> r.status() == RunStatus.AWAITING_APPROVAL);
+        approve(id);
+        wave(id, 1);
+        ObjectId first = f.main("pi-00");
+
+        approve(later);
+        Run waits = f.await(later, r -> lines(r).stream().anyMatch(l -> l.startsWith("The rollout starts when")));
+        assertEquals(RunStatus.RUNNING, waits.status(), waits.toString());
+        assertTrue(lines(waits).contains("The rollout starts when the pipeline's run going on now has ended"
+                + " (concurrency queue)"), lines(waits).toString());
+        assertNull(waits.rollout(), "no wave of the later rollout moves while the earlier one goes on");
+        ObjectId second = f.main("pis");
+        assertTrue(!second.equals(first), "the approval put the later commit on the group's main");
+
+        running("pi-00", first);
+        wave(id, 2);
+        DEVICES.subList(1, 5).forEach(d -> running(d, first));
+        wave(id, 3);
+        assertEquals(List.of("pi-00", "pi-01", "pi-02", "pi-03", "pi-04", "pi-05", "pi-06", "pi-07", "pi-08",
+                "pi-09"), movedTo(first), "the earlier rollout moves its own commit, undisturbed");
+        assertNull(f.runs.get("acme", later).orElseThrow().rollout());
+        DEVICES.subList(5, 10).forEach(d -> running(d, first));
+        assertEquals(RunStatus.SUCCEEDED, f.awaitEnd(id).status());
+
+        // its turn: the later rollout's waves move the group on to the approved commit
+        Run one = wave(later, 1);
+        assertEquals(RunStatus.RUNNING, one.status(), one.toString());
+        assertEquals(second, f.main("pi-00"));
+        assertEquals(first, f.main("pi-01"));
+        running("pi-00", second);
+        wave(later, 2);
+        DEVICES.subList(1, 5).forEach(d -> running(d, second));
+        wave(later, 3);
+        DEVICES.subList(5, 10).forEach(d -> running(d, second));
+        assertEquals(RunStatus.SUCCEEDED, f.awaitEnd(later).status());
+        assertEquals(DEVICES, movedTo(second));
+    }
+
+    @Test
+    void atARestartTheResumedRolloutGoesFirstThenTheApprovedOneWaitingForItsTurnThenTheQueuedRun() throws Exception {
+        approvalPipeline("queue");
+        f.commit("dev", PipelineFixture.flows("[]"), "one");
+        String id = deploy();
+        f.await(id, r -> r.status() == RunStatus.AWAITING_APPROVAL);
+        f.commit("dev", PipelineFixture.flows("[{\"id\":\"n10\",\"type\":\"debug\"}]"), "ten");
+        String later = deploy();
+        f.await(later, r -> r.status() == RunStatus.AWAITING_APPROVAL);
+        approve(id);
+        wave(id, 1);
+        ObjectId first = f.main("pi-00");
+        approve(later);
+        f.await(later, r -> lines(r).stream().anyMatch(l -> l.startsWith("The rollout starts when")));
+        ObjectId second = f.main("pis");
+        String queued = deploy();
+        engine.close();
+
+        engine = newEngine();
+        f.await(id, r -> lines(r).contains("Server restarted during the rollout: resuming wave 1 of 3"));
+        running("pi-00", first);
+        wave(id, 2);
+        assertNull(f.runs.get("acme", later).orElseThrow().rollout(), "the approved rollout still waits its turn");
+        assertEquals(RunStatus.QUEUED, f.runs.get("acme", queued).orElseThrow().status());
+        DEVICES.subList(1, 10).forEach(d -> running(d, first));
+        assertEquals(RunStatus.SUCCEEDED, f.awaitEnd(id).status());
+
+        Run one = wave(later, 1);
+        assertEquals(RunStatus.RUNNING, one.status(), one.toString());
+        assertEquals(second.name(), one.rollout().commit(), "it rolls out what the approval put on the group's main");
+        assertEquals(second, f.main("pi-00"));
+        assertEquals(RunStatus.QUEUED, f.runs.get("acme", queued).orElseThrow().status(),
+                "the queued run waits for the approved rollout too");
+        running("pi-00", second);
+        wave(later, 2);
+        DEVICES.subList(1, 5).forEach(d -> running(d, second));
+        wave(later, 3);
+        DEVICES.subList(5, 10).forEach(d -> running(d, second));
+        assertEquals(RunStatus.SUCCEEDED, f.awaitEnd(later).status());
+        assertEquals(RunStatus.AWAITING_APPROVAL,
+                f.await(queued, r -> r.status() == RunStatus.AWAITING_APPROVAL).status());
+    }
+
+    @Test
     void anApprovedRolloutResumedAfterARestartHoldsTheQueueUntilItIsPutBack() throws Exception {
         ObjectId first = rolledOut(3600, 0);
         f.pipelines.replace("acme", "olga", "fleet", PipelineFixture.json(approvalPipelineJson("queue")));
