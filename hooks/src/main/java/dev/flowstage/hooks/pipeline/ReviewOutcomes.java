@@ -142,7 +142,11 @@ final class ReviewOutcomes implements ReviewListener, MainMovedListener {
             }
             return;
         }
-        // the approved commit is on main: the group's devices (or the instance's, with deployToDevices) follow it
+        // the approved commit is on main: the group's devices (or the instance's, with deployToDevices) follow it,
+        // and a rollout into the group still going on stops
+        if (status == RunStatus.SUCCEEDED && rollouts != null) {
+            rollouts.supersedeBy(run.get(), ObjectId.fromString(commit));
+        }
         DeviceFanOut.Outcome devices = status == RunStatus.SUCCEEDED
                 ? fanOut.after(run.get(), ObjectId.fromString(commit)) : DeviceFanOut.Outcome.NONE;
         pending.release(run.get());

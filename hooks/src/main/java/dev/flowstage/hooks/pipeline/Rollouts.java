@@ -207,18 +207,52 @@ final class Rollouts implements DeviceReportListener, AutoCloseable {
      * back. Resumed at start-up oldest first, the newest rollout of a group is the one that goes on.
      */
     private void supersedeOthers(Active a) {
+        String to = a.progress.commit().substring(0, 7);
+        cancelIn(a.team, a.group, a, "superseded by run " + a.runId + ", which rolls " + to + " out to group "
+                + a.group, "Rollout superseded by run " + a.runId + " (rolling " + to + " out to group " + a.group + ")",
+                "run " + a.runId + "'s waves move them on");
+    }
+
+    /**
+     * Before a run without rollout (a deploy, or a rollback) moves every device of its group to {@code commit}
+     * at once: the rollouts into that group going on stop, cancelled, as when a newer rollout supersedes them
+     * (their devices are not put back: the fan-out moves them all). Returns once they have stopped.
+     */
+    void supersedeBy(Run r, ObjectId commit) {
+        boolean any = byRun.values().stream().anyMatch(o -> o.team.equals(r.team()) && o.group.equals(r.target()));
+        if (!any) {
+            return;
+        }
+        String to = commit.abbreviate(7).name();
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        try {
+            scheduler.execute(() -> {
+                try {
+                    cancelIn(r.team(), r.target(), null, "superseded by run " + r.id() + ", which moves every device"
+                            + " of group " + r.target() + " to " + to, "Rollout superseded by run " + r.id()
+                            + " (moving every device of group " + r.target() + " to " + to + ")",
+                            "run " + r.id() + " moves them all");
+                } finally {
+                    stopped.complete(null);
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            return; // the server is stopping: the rollout's state stays stored, as it was
+        }
+        stopped.join();
+    }
+
+    /** Ends the rollouts going on into {@code group}, but {@code except}, as cancelled. */
+    private void cancelIn(String team, String group, Active except, String why, String what, String devicesThen) {
         for (Active other : List.copyOf(byRun.values())) {
-            if (other == a || other.done.isDone() || !other.team.equals(a.team) || !other.group.equals(a.group)) {
+            if (other == except || other.done.isDone() || !other.team.equals(team) || !other.group.equals(group)) {
                 continue;
             }
             RolloutProgress p = other.progress;
-            String to = a.progress.commit().substring(0, 7);
-            String reason = "superseded by run " + a.runId + ", which rolls " + to + " out to group " + a.group
-                    + ": this rollout's waves stopped";
+            String reason = why + ": this rollout's waves stopped";
             int moved = p.wave() == 0 ? 0 : p.covered(p.wave());
-            String line = "Rollout superseded by run " + a.runId + " (rolling " + to + " out to group " + a.group
-                    + ") at wave " + p.wave() + " of " + p.waves().size() + ": the " + moved + " device(s) of its waves"
-                    + " so far are not put back, run " + a.runId + "'s waves move them on; "
+            String line = what + " at wave " + p.wave() + " of " + p.waves().size() + ": the " + moved
+                    + " device(s) of its waves so far are not put back, " + devicesThen + "; "
                     + (p.devices().size() - moved) + " device(s) of later waves were not moved";
             guarded(other, () -> end(other, RunStatus.CANCELLED, reason, line, p.putBack()));
         }

@@ -1,5 +1,6 @@
 package dev.flowstage.hooks.pipeline;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -528,6 +529,54 @@ class RolloutsTest {
         assertEquals(RunStatus.CANCELLED, f.runs.get("acme", id).orElseThrow().status());
     }
 
+    @Test
+    void anApprovedRollbackOfTheGroupStopsTheRolloutInFlightAndMovesEveryDevice() throws Exception {
+        ObjectId first = rolledOut(3600, 0);
+        f.commit("dev", PipelineFixture.flows("[{\"id\":\"n11\",\"type\":\"debug\"}]"), "eleven");
+        String previous = deploy();
+        rollAll(previous);
+        f.pipelines.replace("acme", "olga", "fleet", PipelineFixture.json(approvalPipelineJson("queue")));
+        // candidates of open reviews are rebuilt when the group's main moves, as the server wires it
+        reviews = new dev.flowstage.hooks.review.ReviewService(f.reviews, f.repos,
+                new dev.flowstage.hooks.access.TeamAccessControl(f.teams), f.clock,
+                (team, target, oldSha, newSha, actor) -> engine.onMainMoved(team, target, oldSha, newSha, actor));
+        reviews.addListener(engine);
+
+        f.commit("dev", PipelineFixture.flows("[{\"id\":\"n12\",\"type\":\"debug\"}]"), "twelve");
+        String id = deploy();
+        f.await(id, r -> r.status() == RunStatus.AWAITING_APPROVAL);
+        // a rollback requested while the deploy awaits approval opens its own review (the queue is free)
+        String rollback = engine.rollback("acme", "fleet", previous, "olga", Role.OWNER).id();
+        Run rollbackWaits = f.await(rollback, r -> r.status() == RunStatus.AWAITING_APPROVAL);
+        approve(id);
+        wave(id, 1);
+        ObjectId third = f.main("pis");
+        running("pi-00", third);
+        wave(id, 2);
+        await("the rollback's candidate rebuilt on the group's new main").atMost(PipelineFixture.TIMEOUT)
+                .until(() -> f.reviews.get("acme", rollbackWaits.reviewId()).orElseThrow().base(), third.name()::equals);
+
+        approve(rollback);
+        Run back = f.awaitEnd(rollback);
+        assertEquals(RunStatus.SUCCEEDED, back.status(), back.toString());
+        Run cancelled = f.awaitEnd(id);
+        assertEquals(RunStatus.CANCELLED, cancelled.status(), cancelled.toString());
+        ObjectId restored = f.main("pis");
+        assertEquals("superseded by run " + rollback + ", which moves every device of group pis to "
+                + restored.name().substring(0, 7) + ": this rollout's waves stopped", cancelled.error());
+        assertTrue(lines(cancelled).contains("Rollout superseded by run " + rollback + " (moving every device of group"
+                + " pis to " + restored.name().substring(0, 7) + ") at wave 2 of 3: the 5 device(s) of its waves so"
+                + " far are not put back, run " + rollback + " moves them all; 5 device(s) of later waves were not"
+                + " moved"), lines(cancelled).toString());
+        assertEquals(List.of(), movedTo(third), "no device is left on the cancelled rollout's commit");
+        for (String d : DEVICES) {
+            assertEquals(f.snapshot("pis", first), f.snapshot(d, f.main(d)), d + " runs what the group went back to");
+        }
+        // reports of the cancelled rollout's commit decide nothing any more
+        running("pi-01", third);
+        assertEquals(RunStatus.CANCELLED, f.runs.get("acme", id).orElseThrow().status());
+    }
+
     /** Reviews decided through a service whose listener is the engine of the moment (it is replaced at restarts). */
     private dev.flowstage.hooks.review.ReviewService reviews;
 
@@ -566,7 +615,11 @@ class RolloutsTest {
     private ObjectId rolledOut(int waitForRunning, int abortOnFailurePercent) throws Exception {
         pipeline(waitForRunning, abortOnFailurePercent);
         f.commit("dev", PipelineFixture.flows("[]"), "one");
-        String id = deploy();
+        return rollAll(deploy());
+    }
+
+    /** Every device of run {@code id}'s rollout reports running, wave by wave; returns the commit. */
+    private ObjectId rollAll(String id) throws Exception {
         wave(id, 1);
         ObjectId commit = f.main("pis");
         running("pi-00", commit);
