@@ -83,7 +83,7 @@ public final class PipelineEngine implements PipelineRunner, ReviewListener, Mai
         this.queue = new RunQueue(executor, threads, r -> going == null ? CompletableFuture.completedFuture(null)
                 : going.completion(r));
         this.admission = new RunAdmission(teams, runs, promoter, pending, queue, gate, clock, gitStages != null);
-        this.outcomes = new ReviewOutcomes(runs, reviews, executor, pending, queue, gate, clock, fanOut,
+        this.outcomes = new ReviewOutcomes(teams, runs, reviews, executor, pending, queue, gate, clock, fanOut,
                 rollouts);
         this.recovery = new RunRecovery(teams, runs, reviews, promoter, pending, queue, outcomes, gate, clock, fanOut,
                 rollouts);

@@ -2,6 +2,7 @@ package dev.flowstage.hooks.pipeline;
 
 import dev.flowstage.hooks.events.MainMovedListener;
 import dev.flowstage.hooks.review.ReviewListener;
+import dev.flowstage.storage.meta.TeamStore;
 import dev.flowstage.storage.review.Approval;
 import dev.flowstage.storage.review.Review;
 import dev.flowstage.storage.review.ReviewState;
@@ -12,6 +13,8 @@ import dev.flowstage.storage.run.RunStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.jgit.lib.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +25,7 @@ import org.slf4j.LoggerFactory;
 final class ReviewOutcomes implements ReviewListener, MainMovedListener {
     private static final Logger LOG = LoggerFactory.getLogger(ReviewOutcomes.class);
 
+    private final TeamStore teams;
     private final RunStore runs;
     private final ReviewStore reviews;
     private final RunExecutor executor;
@@ -32,8 +36,9 @@ final class ReviewOutcomes implements ReviewListener, MainMovedListener {
     private final DeviceFanOut fanOut;
     private final Rollouts rollouts;
 
-    ReviewOutcomes(RunStore runs, ReviewStore reviews, RunExecutor executor, PendingRuns pending, RunQueue queue,
-            RecoveryGate recovery, Clock clock, DeviceFanOut fanOut, Rollouts rollouts) {
+    ReviewOutcomes(TeamStore teams, RunStore runs, ReviewStore reviews, RunExecutor executor, PendingRuns pending,
+            RunQueue queue, RecoveryGate recovery, Clock clock, DeviceFanOut fanOut, Rollouts rollouts) {
+        this.teams = teams;
         this.rollouts = rollouts;
         this.fanOut = fanOut;
         this.runs = runs;
@@ -78,6 +83,40 @@ final class ReviewOutcomes implements ReviewListener, MainMovedListener {
     }
 
     /**
+     * Starts the rollout of an approved run as the pipeline's concurrency says: under {@code queue} and
+     * {@code forbid} it takes the pipeline's turn ahead of the queued runs (after what holds it now, such as
+     * another rollout) and holds it until its waves end, as a rollout that needed no approval does.
+     */
+    private void startRollout(Run approved, ObjectId commit, Rollout plan) {
+        Object turn = new Object();
+        Concurrency concurrency = RunQueue.concurrency(teams, approved);
+        boolean waits;
+        synchronized (turn) {
+            waits = queue.startFirst(approved, concurrency, () -> {
+                synchronized (turn) {
+                    Run cur = runs.get(approved.team(), approved.id()).orElse(null);
+                    if (cur == null || cur.status().isTerminal()) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    try {
+                        return rollouts.completion(rollouts.begin(cur, commit, plan));
+                    } catch (RuntimeException e) {
+                        LOG.error("cannot start the rollout of run {} of team {}", cur.id(), cur.team(), e);
+                        executor.fail(cur, "the rollout could not start on an internal error ("
+                                + e.getClass().getSimpleName() + "); see the server log");
+                        return CompletableFuture.completedFuture(null);
+                    }
+                }
+            });
+            if (waits) {
+                runs.update(approved.team(), approved.id(), cur -> cur.status().isTerminal() || cur.rollout() != null
+                        ? cur : cur.withLog(clock.instant(), "The rollout starts when the pipeline's run going on now"
+                                + " has ended (concurrency " + concurrency.json() + ")"));
+            }
+        }
+    }
+
+    /**
      * Ends the run of a decided review as {@code status} ({@code commit}: what the merge put on main); a
      * run already ended, or a review of no run, is left alone. Start-up recovery calls it directly.
      */
@@ -99,13 +138,17 @@ final class ReviewOutcomes implements ReviewListener, MainMovedListener {
                             .withLog(clock.instant(), "Review " + review.id() + " approved by " + who
                                     + "; main of " + cur.target() + " is now " + commit.substring(0, 7)));
             if (!approved.status().isTerminal()) {
-                rollouts.begin(approved, org.eclipse.jgit.lib.ObjectId.fromString(commit), plan.get());
+                startRollout(approved, ObjectId.fromString(commit), plan.get());
             }
             return;
         }
-        // the approved commit is on main: the group's devices (or the instance's, with deployToDevices) follow it
+        // the approved commit is on main: the group's devices (or the instance's, with deployToDevices) follow it,
+        // and a rollout into the group still going on stops
+        if (status == RunStatus.SUCCEEDED && rollouts != null) {
+            rollouts.supersedeBy(run.get(), ObjectId.fromString(commit));
+        }
         DeviceFanOut.Outcome devices = status == RunStatus.SUCCEEDED
-                ? fanOut.after(run.get(), org.eclipse.jgit.lib.ObjectId.fromString(commit)) : DeviceFanOut.Outcome.NONE;
+                ? fanOut.after(run.get(), ObjectId.fromString(commit)) : DeviceFanOut.Outcome.NONE;
         pending.release(run.get());
         runs.update(review.team(), review.runId(), cur -> {
             if (cur.status().isTerminal()) {

@@ -28,9 +28,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -66,6 +67,7 @@ final class Rollouts implements DeviceReportListener, AutoCloseable {
     private final Duration offlineAfter;
     private final Consumer<Run> onEnd;
     private final ScheduledExecutorService scheduler;
+    private volatile boolean closed;
     private final Map<String, Active> byRun = new ConcurrentHashMap<>();
     private final Map<String, Active> byDevice = new ConcurrentHashMap<>();
 
@@ -75,6 +77,8 @@ final class Rollouts implements DeviceReportListener, AutoCloseable {
         final String runId;
         final String group;
         final String actor;
+        /** The run as the rollout began or resumed it: what {@code onEnd} is told. */
+        final Run run;
         final CompletableFuture<Void> done = new CompletableFuture<>();
         RolloutProgress progress;
         volatile Set<String> wave = Set.of();
@@ -91,6 +95,7 @@ final class Rollouts implements DeviceReportListener, AutoCloseable {
             this.runId = r.id();
             this.group = r.target();
             this.actor = r.actor();
+            this.run = r;
             this.progress = progress;
         }
 
@@ -106,6 +111,7 @@ final class Rollouts implements DeviceReportListener, AutoCloseable {
         }
     }
 
+    /** {@code onEnd} is told of a rollout's run ending just before it is stored as ended. */
     Rollouts(TeamStore teams, RunStore runs, Fleet fleet, DeviceStatusStore statuses, Clock clock,
             Duration offlineAfter, Consumer<Run> onEnd) {
         this.teams = teams;
@@ -115,11 +121,15 @@ final class Rollouts implements DeviceReportListener, AutoCloseable {
         this.clock = clock;
         this.offlineAfter = offlineAfter;
         this.onEnd = onEnd;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor one = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "flowstage-rollouts");
             t.setDaemon(true);
             return t;
         });
+        // at a stop, waiting timeouts and progress writes are dropped: the stored rollout resumes at the next start
+        one.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        one.setRemoveOnCancelPolicy(true);
+        this.scheduler = one;
         statuses.addListener(this);
     }
 
@@ -158,7 +168,10 @@ final class Rollouts implements DeviceReportListener, AutoCloseable {
         }
         Active a = new Active(stored, progress);
         byRun.put(key(a.team, a.runId), a);
-        scheduler.execute(() -> guarded(a, () -> nextWave(a)));
+        scheduler.execute(() -> guarded(a, () -> {
+            supersedeOthers(a);
+            nextWave(a);
+        }));
         return stored;
     }
 
@@ -168,6 +181,7 @@ final class Rollouts implements DeviceReportListener, AutoCloseable {
         Active a = new Active(r, p);
         byRun.put(key(a.team, a.runId), a);
         scheduler.execute(() -> guarded(a, () -> {
+            supersedeOthers(a);
             if (p.wave() == 0) {
                 nextWave(a);
                 return;
@@ -184,6 +198,64 @@ final class Rollouts implements DeviceReportListener, AutoCloseable {
             watchWave(a, wave, p.waveStartedAt(),
                     "Server restarted during the rollout: resuming wave " + p.wave() + " of " + p.waves().size());
         }));
+    }
+
+    /**
+     * Another rollout into the same group still going on (two pipelines deploying one group, or a pipeline
+     * whose concurrency is {@code allow}) stops where it is: the group's main is now {@code a}'s commit, and
+     * {@code a}'s waves move the devices on to it. Its run ends as cancelled; the devices it moved are not put
+     * back. Resumed at start-up oldest first, the newest rollout of a group is the one that goes on.
+     */
+    private void supersedeOthers(Active a) {
+        String to = a.progress.commit().substring(0, 7);
+        cancelIn(a.team, a.group, a, "superseded by run " + a.runId + ", which rolls " + to + " out to group "
+                + a.group, "Rollout superseded by run " + a.runId + " (rolling " + to + " out to group " + a.group + ")",
+                "run " + a.runId + "'s waves move them on");
+    }
+
+    /**
+     * Before a run without rollout (a deploy, or a rollback) moves every device of its group to {@code commit}
+     * at once: the rollouts into that group going on stop, cancelled, as when a newer rollout supersedes them
+     * (their devices are not put back: the fan-out moves them all). Returns once they have stopped.
+     */
+    void supersedeBy(Run r, ObjectId commit) {
+        boolean any = byRun.values().stream().anyMatch(o -> o.team.equals(r.team()) && o.group.equals(r.target()));
+        if (!any) {
+            return;
+        }
+        String to = commit.abbreviate(7).name();
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        try {
+            scheduler.execute(() -> {
+                try {
+                    cancelIn(r.team(), r.target(), null, "superseded by run " + r.id() + ", which moves every device"
+                            + " of group " + r.target() + " to " + to, "Rollout superseded by run " + r.id()
+                            + " (moving every device of group " + r.target() + " to " + to + ")",
+                            "run " + r.id() + " moves them all");
+                } finally {
+                    stopped.complete(null);
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            return; // the server is stopping: the rollout's state stays stored, as it was
+        }
+        stopped.join();
+    }
+
+    /** Ends the rollouts going on into {@code group}, but {@code except}, as cancelled. */
+    private void cancelIn(String team, String group, Active except, String why, String what, String devicesThen) {
+        for (Active other : List.copyOf(byRun.values())) {
+            if (other == except || other.done.isDone() || !other.team.equals(team) || !other.group.equals(group)) {
+                continue;
+            }
+            RolloutProgress p = other.progress;
+            String reason = why + ": this rollout's waves stopped";
+            int moved = p.wave() == 0 ? 0 : p.covered(p.wave());
+            String line = what + " at wave " + p.wave() + " of " + p.waves().size() + ": the " + moved
+                    + " device(s) of its waves so far are not put back, " + devicesThen + "; "
+                    + (p.devices().size() - moved) + " device(s) of later waves were not moved";
+            guarded(other, () -> end(other, RunStatus.CANCELLED, reason, line, p.putBack()));
+        }
     }
 
     /** Completes when the rollout of run {@code r} has ended (at once when it has none going on). */
@@ -222,7 +294,7 @@ final class Rollouts implements DeviceReportListener, AutoCloseable {
         if (a != null) {
             try {
                 scheduler.execute(() -> guarded(a, () -> report(a, device, status)));
-            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            } catch (RejectedExecutionException stopping) {
                 // the server is stopping: the rollout resumes from the stored reports at the next start
             }
         }
@@ -414,16 +486,17 @@ final class Rollouts implements DeviceReportListener, AutoCloseable {
                 0, putBack);
         RolloutProgress last = a.progress;
         Instant now = clock.instant();
-        Run ended = runs.update(a.team, a.runId, cur -> {
+        // as a run that ends without a rollout: forbid admits the next deploy as soon as the end can be read
+        onEnd.accept(a.run);
+        runs.update(a.team, a.runId, cur -> {
             if (cur.status().isTerminal()) {
                 return cur;
             }
             Run next = cur.withRollout(last).withLog(now, line);
             return status == RunStatus.FAILED ? next.finished(status, now, reason).withLog(now, "Failed: " + reason)
-                    : next.finished(status, now, null);
+                    : next.finished(status, now, reason);
         });
         release(a);
-        onEnd.accept(ended);
     }
 
     private void release(Active a) {
@@ -501,11 +574,15 @@ final class Rollouts implements DeviceReportListener, AutoCloseable {
 
     /** Runs a step of rollout {@code a}; a failure ends the run as failed with the reason. */
     private void guarded(Active a, ThrowingStep step) {
-        if (a.done.isDone()) {
+        if (a.done.isDone() || closed) {
             return;
         }
         try {
             step.run();
+        } catch (RejectedExecutionException stopping) {
+            // the server is stopping: the rollout stays running in the store and resumes at the next start
+            LOG.info("server stopping during the rollout of run {} of team {}: it resumes at the next start", a.runId,
+                    a.team);
         } catch (IOException | RuntimeException e) {
             LOG.error("rollout of run {} of team {} failed", a.runId, a.team, e);
             try {
@@ -514,6 +591,7 @@ final class Rollouts implements DeviceReportListener, AutoCloseable {
                         a.progress.putBack());
             } catch (RuntimeException again) {
                 LOG.error("cannot store the failure of the rollout of run {} of team {}", a.runId, a.team, again);
+                onEnd.accept(a.run);
                 release(a);
             }
         }
@@ -527,8 +605,12 @@ final class Rollouts implements DeviceReportListener, AutoCloseable {
     /** Stops deciding; rollouts going on stay running in the store and resume at the next start. */
     @Override
     public void close() throws InterruptedException {
-        scheduler.shutdownNow();
-        scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        // the step deciding now finishes (no interrupt in the middle of a ref or run write); no later step runs
+        closed = true;
+        scheduler.shutdown();
+        if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+            scheduler.shutdownNow();
+        }
     }
 
     private static String key(String team, String name) {

@@ -128,6 +128,9 @@ final class RunExecutor {
                 // the run goes on, running, while the waves move; the rollout ends it
                 return rollouts.begin(r, c.commit(), plan.get());
             }
+            if (rollouts != null) {
+                rollouts.supersedeBy(r, c.commit());
+            }
             DeviceFanOut.Outcome devices = fanOut.after(r, c.commit());
             for (String line : devices.lines()) {
                 r = r.withLog(clock.instant(), line);

@@ -1,5 +1,6 @@
 package dev.flowstage.hooks.pipeline;
 
+import dev.flowstage.storage.meta.TeamStore;
 import dev.flowstage.storage.run.Run;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -53,11 +54,35 @@ final class RunQueue implements AutoCloseable {
         }
     }
 
-    /** The pipeline's later runs wait for {@code until} (a rollout resumed at start-up) unless it allows overlap. */
+    /**
+     * The pipeline's queued runs wait for {@code until} (a rollout resumed at start-up) unless it allows
+     * overlap: it goes ahead of them, right after what holds the pipeline now.
+     */
     void hold(Run run, Concurrency concurrency, CompletionStage<?> until) {
         if (concurrency != Concurrency.ALLOW) {
-            serial.execute(PendingRuns.key(run.team(), run.pipeline()), () -> until);
+            serial.executeFirst(PendingRuns.key(run.team(), run.pipeline()), () -> until);
         }
+    }
+
+    /**
+     * Starts work that carries a run on outside its execution (the rollout of an approved run): under
+     * {@code queue} and {@code forbid} it takes the pipeline's turn ahead of the queued runs, once what holds
+     * the pipeline now is done, and the pipeline's next run waits for the stage {@code start} returns; under
+     * {@code allow} it starts at once, here. Returns whether it has to wait for its turn.
+     */
+    boolean startFirst(Run run, Concurrency concurrency, Supplier<CompletionStage<?>> start) {
+        if (concurrency == Concurrency.ALLOW) {
+            start.get();
+            return false;
+        }
+        return serial.executeFirst(PendingRuns.key(run.team(), run.pipeline()),
+                () -> closed ? CompletableFuture.completedFuture(null) : start.get());
+    }
+
+    /** The concurrency of the run's pipeline ({@code queue}, the default, when it can no longer be read). */
+    static Concurrency concurrency(TeamStore teams, Run r) {
+        return teams.team(r.team()).flatMap(cfg -> ConfigPipelineStore.read(cfg, r.pipeline()))
+                .map(Pipeline::concurrency).orElse(Concurrency.QUEUE);
     }
 
     /** Runs other pipeline work (off the caller's thread) on the same pool, unless the queue is closed. */

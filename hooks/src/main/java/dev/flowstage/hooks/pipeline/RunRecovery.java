@@ -9,6 +9,7 @@ import dev.flowstage.storage.run.RunStatus;
 import dev.flowstage.storage.run.RunStore;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.jgit.lib.ObjectId;
@@ -54,14 +55,34 @@ final class RunRecovery {
         this.clock = clock;
     }
 
-    /** Recovers every run that has not ended, on the caller's thread. */
+    /**
+     * Recovers every run that has not ended, on the caller's thread: first the rollouts that were moving
+     * waves (they held their pipelines when the server stopped, so they hold them again before anything
+     * else), then the others, oldest first.
+     */
     void run() {
-        for (Run r : runs.allNonTerminal()) {
-            try {
-                recover(r);
-            } catch (RuntimeException | IOException e) {
-                LOG.error("cannot recover pipeline run {} of team {}", r.id(), r.team(), e);
+        List<Run> all = runs.allNonTerminal();
+        for (Run r : all) {
+            if (inRollout(r)) {
+                tryRecover(r);
             }
+        }
+        for (Run r : all) {
+            if (!inRollout(r)) {
+                tryRecover(r);
+            }
+        }
+    }
+
+    private boolean inRollout(Run r) {
+        return rollouts != null && r.status() == RunStatus.RUNNING && r.rollout() != null;
+    }
+
+    private void tryRecover(Run r) {
+        try {
+            recover(r);
+        } catch (RuntimeException | IOException e) {
+            LOG.error("cannot recover pipeline run {} of team {}", r.id(), r.team(), e);
         }
     }
 
@@ -86,22 +107,32 @@ final class RunRecovery {
                     }
                     return;
                 }
-                Optional<ObjectId> applied = promoter.findRunCommit(r.team(), r.target(), r.id(), RECOVERY_DEPTH);
+                // a run still running after its approval is a rollout: the review put targetAfter on main, maybe
+                // as a merge commit whose first parent is not the run's own commit
+                boolean approved = r.status() == RunStatus.RUNNING && r.reviewId() != null && r.targetAfter() != null;
+                Optional<ObjectId> applied = approved ? Optional.of(ObjectId.fromString(r.targetAfter()))
+                        : promoter.findRunCommit(r.team(), r.target(), r.id(), RECOVERY_DEPTH);
                 Optional<Rollout> plan = applied.isPresent() && rollouts != null ? rollouts.plan(r) : Optional.empty();
                 if (applied.isPresent() && rollouts != null && r.status() == RunStatus.RUNNING
                         && (r.rollout() != null || plan.isPresent())) {
-                    // a staged rollout goes on where it was (or starts, when the stop came before its first wave)
+                    // a staged rollout goes on where it was, holding its pipeline as before the stop; one that
+                    // had not begun (the stop came before its first wave, or it was approved and waited for its
+                    // turn) starts in the pipeline's turn, ahead of the queued runs
                     pending.add(r);
-                    Run withCommit = r.targetAfter() != null ? r
-                            : r.withCommits(r.sourceCommit(), r.targetBefore(), applied.get().name());
                     if (r.rollout() != null) {
                         rollouts.resume(r);
+                        queue.hold(r, concurrency(r), rollouts.completion(r));
                     } else {
-                        withCommit = rollouts.begin(withCommit.withLog(clock.instant(), "Server stopped during the run;"
-                                + " main of " + r.target() + " had already moved: starting its rollout"),
-                                applied.get(), plan.get());
+                        Run withCommit = (r.targetAfter() != null ? r
+                                : r.withCommits(r.sourceCommit(), r.targetBefore(), applied.get().name()))
+                                .withLog(clock.instant(), "Server stopped during the run; main of " + r.target()
+                                        + " had already moved: starting its rollout");
+                        // an approval may have merged the run's commit: the rollout moves what main had then
+                        ObjectId commit = r.targetAfter() != null ? ObjectId.fromString(r.targetAfter()) : applied.get();
+                        Rollout rollout = plan.get();
+                        queue.startFirst(r, concurrency(r),
+                                () -> rollouts.completion(rollouts.begin(withCommit, commit, rollout)));
                     }
-                    queue.hold(r, concurrency(r), rollouts.completion(withCommit));
                 } else if (applied.isPresent()) {
                     String commit = applied.get().name();
                     // the stop may have come between main moving and the devices following it: they follow now
@@ -144,7 +175,6 @@ final class RunRecovery {
     }
 
     private Concurrency concurrency(Run r) {
-        return teams.team(r.team()).flatMap(cfg -> ConfigPipelineStore.read(cfg, r.pipeline()))
-                .map(Pipeline::concurrency).orElse(Concurrency.QUEUE);
+        return RunQueue.concurrency(teams, r);
     }
 }

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Staged rollouts through the whole server: twenty devices in a group, each reporting through the real
  * device API with its own token. Waves [10, 50, 100] move 2, then 8, then 10 devices as the earlier ones
  * report running, with progress on the run and on the team's event stream; a second deploy whose second wave
- * reports error stops, puts that wave back and never moves the third; a rollout resumes after a restart.
+ * reports error stops, puts that wave back and never moves the third; a rollout resumes after a restart; an
+ * approved rollout holds the pipeline's queue, also once resumed after a restart.
  */
 @ExtendWith(FlowstageExtension.class)
 class RolloutIT {
@@ -133,6 +134,43 @@ class RolloutIT {
     }
 
     @Test
+    void anApprovedRolloutHoldsThePipelinesQueueAcrossARestart(TestServer server) throws Exception {
+        Map<String, String> tokens = setUp(server, "line-3", 0, ",\"approval\":{\"required\":1}");
+        List<String> devices = new ArrayList<>(tokens.keySet());
+        TestUser carol = server.newUser("carol");
+        server.admin().expect(201, "PUT", "/api/v1/teams/" + TEAM + "/members/carol", "{\"role\":\"owner\"}");
+        GitCli git = new GitCli(server.workDir().resolve("home"));
+        pushFlows(server, git, carol, "dev-line-3", "[{\"id\":\"n4\",\"type\":\"inject\"}]");
+        String run = deploy(server, "line-3");
+        long review = awaitRun(server, "line-3", run, r -> r.path("status").asText().equals("awaiting_approval"))
+                .path("reviewId").asLong();
+        server.as(carol).expect(200, "POST", "/api/v1/teams/" + TEAM + "/reviews/" + review + "/approve", "{}");
+        String commit = awaitRun(server, "line-3", run, r -> r.path("rollout").path("wave").asInt() == 1)
+                .path("targetAfter").asText();
+
+        // the pipeline's next run waits for the approved rollout, before and after a restart
+        pushFlows(server, git, carol, "dev-line-3", "[{\"id\":\"n5\",\"type\":\"debug\"}]");
+        String next = deploy(server, "line-3");
+        report(server, tokens, devices.subList(0, 2), commit, "running");
+        awaitRun(server, "line-3", run, r -> r.path("rollout").path("wave").asInt() == 2);
+        assertThat(runStatus(server, "line-3", next)).isEqualTo("queued");
+
+        server.restart();
+        awaitRun(server, "line-3", run, r -> logs(r).stream()
+                .anyMatch(l -> l.startsWith("Server restarted during the rollout: resuming wave 2 of 3")));
+        report(server, tokens, devices.subList(2, 10), commit, "running");
+        awaitRun(server, "line-3", run, r -> r.path("rollout").path("wave").asInt() == 3);
+        assertThat(runStatus(server, "line-3", next)).as("the resumed rollout still holds the queue").isEqualTo("queued");
+        report(server, tokens, devices.subList(10, 20), commit, "running");
+        JsonNode done = awaitRun(server, "line-3", run, r -> !r.path("status").asText().equals("running"));
+        assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("succeeded");
+        assertThat(onCommit(server, devices, commit)).isEqualTo(devices);
+        JsonNode waiting = awaitRun(server, "line-3", next, r -> !r.path("status").asText().equals("queued")
+                && !r.path("status").asText().equals("running"));
+        assertThat(waiting.path("status").asText()).as(waiting.toString()).isEqualTo("awaiting_approval");
+    }
+
+    @Test
     void aRolloutWhoseWavesDoNotRiseToOneHundredIsRefused(TestServer server) {
         server.admin().expect(201, "POST", "/api/v1/teams", "{\"name\":\"bad\"}");
         server.admin().expect(201, "POST", "/api/v1/teams/bad/applications", "{\"name\":\"line\"}");
@@ -152,6 +190,11 @@ class RolloutIT {
 
     /** Team (when missing), application, dev instance, group of twenty devices and the pipeline; device tokens. */
     private static Map<String, String> setUp(TestServer server, String pipeline, int abort) {
+        return setUp(server, pipeline, abort, "");
+    }
+
+    /** As {@link #setUp(TestServer, String, int)}, with {@code groupStageExtra} (JSON members) on the group stage. */
+    private static Map<String, String> setUp(TestServer server, String pipeline, int abort, String groupStageExtra) {
         ApiClient admin = server.admin();
         int created = admin.send("POST", "/api/v1/teams", "{\"name\":\"" + TEAM + "\"}").status();
         assertThat(created).as("the team is created, or was by another test on this server").isIn(201, 409);
@@ -168,7 +211,7 @@ class RolloutIT {
         admin.expect(201, "POST", "/api/v1/teams/" + TEAM + "/pipelines", "{\"name\":\"" + pipeline
                 + "\",\"application\":\"" + pipeline + "\",\"stages\":[{\"name\":\"dev\",\"instance\":\"dev-" + pipeline
                 + "\"},{\"name\":\"pis\",\"group\":\"pis-" + pipeline + "\",\"rollout\":{\"waves\":[10,50,100],"
-                + "\"waitForRunning\":3600,\"abortOnFailurePercent\":" + abort + "}}]}");
+                + "\"waitForRunning\":3600,\"abortOnFailurePercent\":" + abort + "}" + groupStageExtra + "}]}");
         return tokens;
     }
 
@@ -194,6 +237,11 @@ class RolloutIT {
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError("run " + id + " did not get there: " + last[0], e);
         }
+    }
+
+    private static String runStatus(TestServer server, String pipeline, String id) {
+        return server.admin().get("/api/v1/teams/" + TEAM + "/pipelines/" + pipeline + "/runs/" + id).json()
+                .path("status").asText();
     }
 
     /** Each device reports {@code state} on {@code commit} through the device API with its own token. */
@@ -224,7 +272,10 @@ class RolloutIT {
     }
 
     private static String pushFlows(TestServer server, GitCli git, TestUser user, String flows) {
-        String target = "dev-" + (user.name().equals("alice") ? "line-1" : "line-2");
+        return pushFlows(server, git, user, "dev-" + (user.name().equals("alice") ? "line-1" : "line-2"), flows);
+    }
+
+    private static String pushFlows(TestServer server, GitCli git, TestUser user, String target, String flows) {
         Path dir = server.workDir().resolve("push-" + target);
         if (!Files.exists(dir)) {
             git.ok(server.workDir(), "clone", "-q", Transport.HTTP.url(server, user, TEAM, target), dir.toString());
