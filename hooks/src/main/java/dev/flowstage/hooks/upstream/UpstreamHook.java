@@ -3,6 +3,7 @@ package dev.flowstage.hooks.upstream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -43,15 +44,33 @@ public final class UpstreamHook {
     }
 
     /**
-     * Whether the webhook's {@code ref} is the followed branch; a body without one (a ping) is not.
+     * Whether the webhook's {@code ref} is the followed branch; a body without one (a ping) is not. The
+     * push is JSON, sent as the body itself or, as GitHub's default content type
+     * {@code application/x-www-form-urlencoded} (and Gitea's form option) sends it, as the form field
+     * {@code payload}.
      */
     public static boolean isPushTo(byte[] body, String branch) {
         try {
-            JsonNode n = JSON.readTree(body);
+            JsonNode n = JSON.readTree(json(body));
             return n != null && ("refs/heads/" + branch).equals(n.path("ref").asText(null));
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /** The JSON of a push: the form field {@code payload} of a form-encoded body, else the body as it is. */
+    private static byte[] json(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        if (text.stripLeading().startsWith("{") || text.stripLeading().startsWith("[")) {
+            return body;
+        }
+        for (String field : text.split("&")) {
+            if (field.startsWith("payload=")) {
+                return URLDecoder.decode(field.substring("payload=".length()), StandardCharsets.UTF_8)
+                        .getBytes(StandardCharsets.UTF_8);
+            }
+        }
+        return body;
     }
 
     static String hmac(String secret, byte[] body) {

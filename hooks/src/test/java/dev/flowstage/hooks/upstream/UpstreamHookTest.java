@@ -3,6 +3,7 @@ package dev.flowstage.hooks.upstream;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -37,5 +38,21 @@ class UpstreamHookTest {
         assertFalse(UpstreamHook.isPushTo(BODY, "release"));
         assertFalse(UpstreamHook.isPushTo("{\"zen\":\"ping\"}".getBytes(StandardCharsets.UTF_8), "main"));
         assertFalse(UpstreamHook.isPushTo("not json".getBytes(StandardCharsets.UTF_8), "main"));
+    }
+
+    @Test
+    void gitHubsDefaultFormEncodingCarriesThePushInItsPayloadField() {
+        // GitHub's default content type, application/x-www-form-urlencoded: payload=URL-encoded JSON
+        String json = new String(BODY, StandardCharsets.UTF_8);
+        byte[] form = ("payload=" + URLEncoder.encode(json, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        assertTrue(UpstreamHook.isPushTo(form, "main"));
+        assertFalse(UpstreamHook.isPushTo(form, "release"));
+        byte[] ping = ("payload=" + URLEncoder.encode("{\"zen\":\"ping\"}", StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8);
+        assertFalse(UpstreamHook.isPushTo(ping, "main"));
+        assertFalse(UpstreamHook.isPushTo("payload=%zz".getBytes(StandardCharsets.UTF_8), "main"), "a broken escape");
+        // the signature is over the body as sent, form encoding and all
+        String sig = "sha256=" + UpstreamHook.hmac(SECRET, form);
+        assertTrue(UpstreamHook.verify(SECRET, form, new UpstreamHook.Proof(sig, null, null)));
     }
 }

@@ -11,6 +11,7 @@ import dev.flowstage.server.testing.GitCli;
 import dev.flowstage.server.testing.TestServer;
 import dev.flowstage.server.testing.TestUser;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -118,6 +119,16 @@ class UpstreamIT {
         assertThat(hook(server, body, "sha256=" + hmac(hookSecret, body)).statusCode()).isEqualTo(202);
         awaitApplied(admin, second);
 
+        // GitHub's default content type, application/x-www-form-urlencoded, sends the push as payload=JSON
+        String third = push(server, rita, "[{\"id\":\"a\",\"type\":\"inject\"},{\"id\":\"c\",\"type\":\"debug\"}]", "Third");
+        byte[] form = ("payload=" + URLEncoder.encode("{\"ref\":\"refs/heads/main\",\"after\":\"" + third + "\"}",
+                StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> formHook = hook(server, form, "sha256=" + hmac(hookSecret, form),
+                "application/x-www-form-urlencoded");
+        assertThat(formHook.statusCode()).as(formHook.body()).isEqualTo(202);
+        assertThat(formHook.body()).contains("sync of 'dst' started");
+        awaitApplied(admin, third);
+
         // deleting the instance, still following, takes its upstream along: an instance made again under
         // the same name follows nothing, and the old webhook secret opens nothing
         admin.expect(204, "DELETE", T + "/instances/dst", null);
@@ -149,9 +160,14 @@ class UpstreamIT {
     }
 
     private static HttpResponse<String> hook(TestServer server, byte[] body, String signature) throws Exception {
+        return hook(server, body, signature, "application/json");
+    }
+
+    private static HttpResponse<String> hook(TestServer server, byte[] body, String signature, String contentType)
+            throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.httpBase()
                         + T + "/instances/dst/upstream/hook"))
-                .header("Content-Type", "application/json").header("X-GitHub-Event", "push")
+                .header("Content-Type", contentType).header("X-GitHub-Event", "push")
                 .header("X-Hub-Signature-256", signature)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -37,8 +37,9 @@ public final class MetricsServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         if (tokenDigest == null && !loopback(req.getRemoteAddr())) {
-            refuse(resp, 403, "metrics are served to loopback clients only; set --metrics-token"
-                    + " (FLOWSTAGE_METRICS_TOKEN) to scrape from elsewhere");
+            // the token is never a flag (a command line is visible to every local user): name where it goes
+            refuse(resp, 403, "metrics are served to loopback clients only; set FLOWSTAGE_METRICS_TOKEN"
+                    + " (or metrics-token= in DATA/flowstage.properties) to scrape from elsewhere");
             return;
         }
         if (tokenDigest != null && !tokenMatches(req.getHeader("Authorization"))) {

@@ -73,7 +73,10 @@ class MetricsAccessTest {
         for (String remote : new String[] {"203.0.113.9", "10.0.0.7", "[2001:db8::1]"}) {
             HttpResponse<String> r = scrape(remote, null);
             assertEquals(403, r.statusCode(), remote);
-            assertTrue(r.body().contains("set --metrics-token"), r.body());
+            // the server refuses --metrics-token as a flag, so the advice names where the token can go
+            assertTrue(r.body().contains("set FLOWSTAGE_METRICS_TOKEN (or metrics-token= in DATA/flowstage.properties)"),
+                    r.body());
+            assertTrue(!r.body().contains("--metrics-token"), r.body());
             assertTrue(!r.body().contains("flowstage_test_total"), r.body());
         }
     }

@@ -224,6 +224,17 @@ class SignInIT {
     }
 
     @Test
+    void aDeletedUsersSessionsEnd() throws Exception {
+        TestUser dora = server.newUser("dora-gone");
+        String id = sessionId(signIn(http, server.httpBase(), dora));
+        assertThat(send("GET", "/api/v1/session", id, null, null, null).statusCode()).isEqualTo(200);
+        server.admin().expect(204, "DELETE", "/api/v1/users/dora-gone", null);
+        HttpResponse<String> after = send("GET", "/api/v1/session", id, null, null, null);
+        assertThat(after.statusCode()).isEqualTo(401);
+        assertThat(after.body()).contains("your session has ended");
+    }
+
+    @Test
     void theUisFilesAreCachedByContentHashAndThePageIsNot() throws Exception {
         HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(server.httpBase() + "/")).build(),
                 HttpResponse.BodyHandlers.ofString());
