@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -54,6 +55,15 @@ public final class NodeRedRunner implements AutoCloseable {
      */
     public static NodeRedRunner start(Path userDir, String credentialSecretJs, String extraSettingsJs)
             throws IOException, InterruptedException {
+        return start(userDir, credentialSecretJs, extraSettingsJs, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, String, String)}, with {@code env} added to Node-RED's environment (e.g. a
+     * {@code HOME} of the test's own for the {@code git} that Node-RED's Projects run).
+     */
+    public static NodeRedRunner start(Path userDir, String credentialSecretJs, String extraSettingsJs,
+            Map<String, String> env) throws IOException, InterruptedException {
         Path node = node();
         Path red = NpmTestCache.install(NODE_RED, NODE).resolve("node_modules/node-red/red.js");
         int port = freePort();
@@ -72,9 +82,11 @@ public final class NodeRedRunner implements AutoCloseable {
                 };
                 """.formatted(port, credentialSecretJs, extraSettingsJs));
         Path log = userDir.resolve("node-red.log");
-        Process p = new ProcessBuilder(node.toString(), red.toString(), "--userDir", userDir.toString(),
+        ProcessBuilder pb = new ProcessBuilder(node.toString(), red.toString(), "--userDir", userDir.toString(),
                 "--settings", userDir.resolve("settings.js").toString(), "--port", Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         NodeRedRunner runner = new NodeRedRunner(p, userDir, URI.create("http://127.0.0.1:" + port));
         runner.awaitStarted(log);
         return runner;
@@ -131,6 +143,13 @@ public final class NodeRedRunner implements AutoCloseable {
                 .header("Content-Type", "application/json")
                 .header("Node-RED-Deployment-Type", "full")
                 .POST(HttpRequest.BodyPublishers.ofString(flowsJson)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A {@code POST} of a JSON body to the Admin API, e.g. {@code /projects/NAME/commit}. */
+    public HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Stops Node-RED (SIGTERM, so it shuts down cleanly) and waits for it. */
