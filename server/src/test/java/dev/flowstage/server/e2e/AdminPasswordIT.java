@@ -95,7 +95,10 @@ class AdminPasswordIT {
         try (ServerProcess server = new ServerProcess(data, log3, Map.of())) {
             server.start();
             assertThat(banner(log3)).doesNotContain("initial password").doesNotContain("Created user");
-            assertThat(ApiClient.basic(server.httpBase(), "admin", fresh).get("/api/v1/user").status()).isEqualTo(200);
+            // on failure, say everything that could explain it (this check once failed unexplained in CI)
+            ApiClient.Response signedIn = ApiClient.basic(server.httpBase(), "admin", fresh).get("/api/v1/user");
+            assertThat(signedIn.status()).as("%s%nreset-password: %s%nthird start:%n%s%nsecond start:%n%s", signedIn,
+                    reset, Files.readString(log3), Files.readString(log2)).isEqualTo(200);
             assertThat(ApiClient.basic(server.httpBase(), "admin", "changed-through-the-api").get("/api/v1/user").status())
                     .isEqualTo(401);
         }
