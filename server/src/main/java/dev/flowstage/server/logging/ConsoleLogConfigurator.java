@@ -43,6 +43,10 @@ public final class ConsoleLogConfigurator extends ContextAwareBase implements Co
                 || resourceExists.test("logback.xml")) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
+        JGitProbeNoise probeNoise = new JGitProbeNoise();
+        probeNoise.setContext(context);
+        probeNoise.start();
+        context.addTurboFilter(probeNoise);
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setPattern(PATTERN);

@@ -7,7 +7,11 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.read.ListAppender;
+import java.io.File;
+import java.io.FileNotFoundException;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +32,28 @@ class ConsoleLogConfiguratorTest {
         }
         assertThat(context.getLogger("dev.flowstage.server.FlowstageServer").isInfoEnabled()).isTrue();
         assertThat(context.getLogger("dev.flowstage.server.FlowstageServer").isDebugEnabled()).isFalse();
+    }
+
+    @Test
+    void jgitsErrorAboutItsVanishedTimestampProbeIsDroppedAndItsOtherMessagesPass() {
+        LoggerContext context = new LoggerContext();
+        new ConsoleLogConfigurator(name -> false).configure(context);
+        ListAppender<ILoggingEvent> seen = new ListAppender<>();
+        seen.start();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(seen);
+        org.slf4j.Logger fs = context.getLogger(JGitProbeNoise.LOGGER);
+        String probe = "/data/site.git" + File.separator + ".probe-c523675a-5b60-4551-9d19-011609b113fd";
+        // what a process ending during JGit's background measurement logged (on standard output)
+        FileNotFoundException vanished = new FileNotFoundException(probe + " (No such file or directory)");
+        fs.error(vanished.getMessage(), vanished);
+        assertThat(seen.list).isEmpty();
+        FileNotFoundException other = new FileNotFoundException("/data/jgit.config (Permission denied)");
+        fs.error(other.getMessage(), other);
+        fs.warn("timestamp resolution of {} is larger than expected", "/data");
+        context.getLogger("org.eclipse.jgit.internal.storage.file.RefDirectory").error(vanished.getMessage(), vanished);
+        assertThat(seen.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+                "/data/jgit.config (Permission denied)", "timestamp resolution of /data is larger than expected",
+                probe + " (No such file or directory)");
     }
 
     @Test

@@ -278,7 +278,7 @@ public final class GitSiteStore implements SiteStore, AutoCloseable {
     /** The parsed state at the current commit: one ref lookup when it is cached. */
     SiteState state() {
         try {
-            ObjectId head = meta.head();
+            ObjectId head = meta.cachedHead();
             if (head == null) {
                 return SiteState.EMPTY;
             }

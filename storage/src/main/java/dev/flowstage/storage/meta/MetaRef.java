@@ -71,9 +71,10 @@ public final class MetaRef {
     }
 
     /**
-     * {@link #head()} kept until this process changes one of the repository's refs ({@link RefCache}):
-     * for readers that ask on every request (the site's tokens, a team's config). Writers use
-     * {@link #head()}, which reads the ref from disk.
+     * {@link #head()} kept until JGit reports a change of one of the repository's refs in this process
+     * ({@link RefCache} says which writers that covers: every JGit ref update, through any instance, of a
+     * repository with a {@code packed-refs} file): for readers that ask on every request (the site's
+     * tokens, a team's config). Writers use {@link #head()}, which reads the ref from disk.
      */
     public ObjectId cachedHead() throws IOException {
         return RefCache.shared().get(repo, new HeadKey(refName), this::head);

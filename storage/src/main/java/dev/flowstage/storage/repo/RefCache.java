@@ -14,18 +14,37 @@ import org.eclipse.jgit.lib.Repository;
 
 /**
  * Values computed from a repository's refs (a ref's commit, an {@code ls-refs} answer), kept per
- * repository until one of its refs changes, so that reading them again costs no ref reads from disk. The
- * server is the only writer of its repositories, and every ref it writes goes through JGit, which fires
- * a {@link RefsChangedEvent} once the new value is on disk: that event drops the repository's values
- * before the next reader can see them.
+ * repository instance until one of its refs changes, so that reading them again costs no ref reads from
+ * disk (a device poll reads no ref file).
  *
- * <p>Each repository has a generation, bumped by every change. A value is stored with the generation
- * read <em>before</em> its refs were read and is only used while that generation is current, so a value
- * computed while a ref was being written is never used after the write's event. JGit fires no event for
- * the first change a fresh {@code RefDirectory} sees when nothing was read through it before; a
- * repository instance is therefore read once (its {@code HEAD}) before its first value is computed.
- * Values are keyed by the repository instance as well as its directory: a repository deleted and
- * created again under the same name is a new instance and starts empty.
+ * <p><b>What drops a value.</b> Only a JGit {@link RefsChangedEvent} for the repository's directory, from
+ * any {@link Repository} instance of this process (JGit's listener list is process-wide). Each repository
+ * has a generation, bumped by every such event; a value is stored with the generation read <em>before</em>
+ * its refs were read and used only while that generation is current, so a value computed while a ref was
+ * being written is never used after the write's event. Values are keyed by the repository instance as well
+ * as its directory: another instance (a repository deleted and made again, one reopened after JGit's
+ * {@code RepositoryCache} let it go) starts empty.
+ *
+ * <p><b>Which writers fire that event.</b> JGit's {@code RefDirectory} fires it when a change it made or
+ * noticed raises its modification count, except while it has never notified before: no event while
+ * {@code lastNotifiedModCnt} is 0 (RefDirectory.java:1370 in JGit 7.5.0). A {@code RefUpdate} (create,
+ * move, delete, link, rename, non-atomic batches, receive-pack) looks its ref up under the lock
+ * ({@code tryLock} → {@code findRef} → {@code firstExactRef}: RefDirectoryUpdate.java:55,
+ * RefDirectory.java:385), which notifies silently if the instance has seen anything before; the write
+ * then raises the count again and the event fires. A fresh instance has seen something by then whenever
+ * the repository has a {@code packed-refs} file (its first read of the file, even an empty one, raises the
+ * count: the file's id is no longer the zero id of "no file", RefDirectory.java:1050) or the ref already
+ * exists as a loose file. So the one JGit write without an event is an instance's first act creating a new
+ * loose ref in a repository without {@code packed-refs}. Covered writers: every JGit ref update of this
+ * process, through whichever instance, in a repository that has a {@code packed-refs} file (every
+ * repository the server opens gets one: {@link PackedRefs#ensure}). For a repository without one (checked
+ * when its instance is first seen) values are computed on every call and never kept. The instance whose
+ * values are kept is read once ({@code HEAD}) before its first value is kept, so its own changes fire too.
+ *
+ * <p><b>Not covered:</b> anything that changes ref files without JGit in this process (another process,
+ * C git, a program writing {@code packed-refs} or a loose ref itself) unless it then makes JGit notice the
+ * change through an instance that notified before. The server is the only writer of its data directory
+ * while it runs (the offline {@code admin} commands refuse to run beside it).
  *
  * <p>At most {@value #MAX_VALUES_PER_REPO} values per repository are kept (callers ask a handful of
  * shapes); beyond that values are computed but not kept, so odd requests cannot grow the memory used.
@@ -68,6 +87,9 @@ public final class RefCache {
             values = byDirectory.asMap().compute(dir,
                     (d, old) -> old != null && old.repository.get() == repository ? old : new Values(repository));
         }
+        if (!values.keepable) {
+            return compute.value();
+        }
         long generation = values.generation.get();
         Kept kept = values.byKey.get(key);
         if (kept != null && kept.generation == generation) {
@@ -106,9 +128,12 @@ public final class RefCache {
         final AtomicLong generation = new AtomicLong();
         final Map<Object, Kept> byKey = new ConcurrentHashMap<>();
         volatile boolean primed;
+        // without packed-refs, a fresh instance's first new ref fires no event (see the class comment)
+        final boolean keepable;
 
         Values(Repository repository) {
             this.repository = new WeakReference<>(repository);
+            this.keepable = new File(repository.getDirectory(), Constants.PACKED_REFS).isFile();
         }
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Values kept until a ref of their repository changes, whoever in this process changes it. */
 class RefCacheTest {
     private static final String MAIN = "refs/heads/main";
+    private static final String OTHER = "refs/meta/other";
 
     @TempDir
     Path tmp;
@@ -59,9 +60,43 @@ class RefCacheTest {
         try (Repository repo = bare("c"); Repository other = new FileRepository(tmp.resolve("c.git").toFile())) {
             ObjectId one = set(repo, MAIN, blob(repo, "1"));
             assertEquals(one, head(repo, MAIN));
-            other.exactRef(MAIN); // the other writer read before writing, as JGit's ref updates do
+            // the other instance read nothing before: its update is its first look at the refs
             ObjectId two = set(other, MAIN, blob(other, "2"));
             assertEquals(two, head(repo, MAIN));
+        }
+    }
+
+    @Test
+    void aRefCreatedByAFreshInstanceIsSeenAndValuesAreStillKept() throws Exception {
+        try (Repository repo = bare("f")) {
+            set(repo, MAIN, blob(repo, "1"));
+            assertNull(head(repo, OTHER));
+            assertNull(head(repo, OTHER));
+            assertEquals(1, reads.get(), "kept: the repository has packed-refs");
+            // a second instance (the audit store's own instance of site.git, say) whose first act is
+            // creating a ref: JGit tells about it because the instance saw packed-refs in its ref lookup
+            try (Repository writer = new FileRepository(tmp.resolve("f.git").toFile())) {
+                ObjectId created = set(writer, OTHER, blob(writer, "x"));
+                assertEquals(created, head(repo, OTHER));
+            }
+            try (Repository deleter = new FileRepository(tmp.resolve("f.git").toFile())) {
+                delete(deleter, OTHER);
+                assertNull(head(repo, OTHER));
+            }
+        }
+    }
+
+    @Test
+    void withoutPackedRefsARefCreatedByAFreshInstanceIsSeen() throws Exception {
+        try (Repository repo = new FileRepository(tmp.resolve("g.git").toFile())) {
+            repo.create(true); // as JGit makes it: no packed-refs file
+            assertNull(head(repo, MAIN));
+            // JGit fires no event for this one: the writer never notified before and, with no packed-refs
+            // file and no loose ref, its look-up under the lock saw nothing
+            try (Repository writer = new FileRepository(tmp.resolve("g.git").toFile())) {
+                ObjectId created = set(writer, MAIN, blob(writer, "x"));
+                assertEquals(created, head(repo, MAIN));
+            }
         }
     }
 
@@ -107,6 +142,7 @@ class RefCacheTest {
         Repository repo = new FileRepository(tmp.resolve(name + ".git").toFile());
         if (!repo.getDirectory().exists()) {
             repo.create(true);
+            PackedRefs.ensure(repo.getDirectory().toPath()); // as the server's repositories have
         }
         return repo;
     }
@@ -116,6 +152,15 @@ class RefCacheTest {
             ObjectId id = ins.insert(Constants.OBJ_BLOB, content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             ins.flush();
             return id;
+        }
+    }
+
+    private static void delete(Repository repo, String ref) throws IOException {
+        RefUpdate ru = repo.updateRef(ref);
+        ru.setForceUpdate(true);
+        RefUpdate.Result r = ru.delete();
+        if (r != RefUpdate.Result.FORCED) {
+            throw new IOException(ref + ": " + r);
         }
     }
 
