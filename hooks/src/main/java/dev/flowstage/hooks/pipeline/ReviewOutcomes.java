@@ -3,7 +3,6 @@ package dev.flowstage.hooks.pipeline;
 import dev.flowstage.hooks.events.MainMovedListener;
 import dev.flowstage.hooks.review.ReviewListener;
 import dev.flowstage.storage.meta.TeamStore;
-import dev.flowstage.storage.review.Approval;
 import dev.flowstage.storage.review.Review;
 import dev.flowstage.storage.review.ReviewState;
 import dev.flowstage.storage.review.ReviewStore;
@@ -132,7 +131,7 @@ final class ReviewOutcomes implements ReviewListener, MainMovedListener {
                 : Optional.empty();
         if (plan.isPresent()) {
             // the approved commit is on the group's main: its rollout carries the run on, running
-            String who = String.join(", ", review.approvals().stream().map(Approval::user).toList());
+            String who = approvers(review);
             Run approved = runs.update(review.team(), review.runId(), cur -> cur.status().isTerminal() ? cur
                     : cur.withStatus(RunStatus.RUNNING).withCommits(cur.sourceCommit(), review.base(), commit)
                             .withLog(clock.instant(), "Review " + review.id() + " approved by " + who
@@ -154,7 +153,7 @@ final class ReviewOutcomes implements ReviewListener, MainMovedListener {
             if (cur.status().isTerminal()) {
                 return cur;
             }
-            String who = String.join(", ", review.approvals().stream().map(Approval::user).toList());
+            String who = approvers(review);
             Run next = status == RunStatus.SUCCEEDED
                     ? cur.withCommits(cur.sourceCommit(), review.base(), commit)
                             .withLog(clock.instant(), "Review " + review.id() + " approved by " + who
@@ -171,5 +170,11 @@ final class ReviewOutcomes implements ReviewListener, MainMovedListener {
             return next.finished(status, clock.instant(), status == RunStatus.REJECTED
                     ? "review " + review.id() + " was rejected" : null);
         });
+    }
+
+    /** {@code alice ("ship it"), bob}: who approved, each with the comment they gave (on one line). */
+    static String approvers(Review review) {
+        return String.join(", ", review.approvals().stream().map(a -> a.comment() == null ? a.user()
+                : a.user() + " (\"" + a.comment().replaceAll("\\s*\n\\s*", " ") + "\")").toList());
     }
 }

@@ -74,10 +74,12 @@ class ApprovalsAndRecoveryTest {
         assertEquals(1, review.requiredApprovals());
         assertEquals(prodBefore, f.main("prod"), "nothing is applied before the approval");
 
-        reviews.approve("acme", review.id(), OSCAR);
+        reviews.approve("acme", review.id(), OSCAR, "ship it,\nafter lunch");
         Run done = f.awaitEnd(run.id());
         assertEquals(RunStatus.SUCCEEDED, done.status(), done.toString());
         assertEquals(f.main("prod").name(), done.targetAfter());
+        assertTrue(done.log().stream().anyMatch(l -> l.message().startsWith("Review " + review.id()
+                + " approved by oscar (\"ship it, after lunch\"); main of prod is now ")), done.log().toString());
         assertEquals(PipelineFixture.flows(FLOWS).with("settings.json", "{\"p\":1}"), f.snapshot("prod", f.main("prod")));
     }
 
