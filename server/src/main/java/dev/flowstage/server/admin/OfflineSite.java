@@ -2,6 +2,7 @@ package dev.flowstage.server.admin;
 
 import dev.flowstage.server.InitialAdminPassword;
 import dev.flowstage.server.ServerLock;
+import dev.flowstage.server.logging.ConsoleLogConfigurator;
 import dev.flowstage.storage.meta.GitSiteStore;
 import dev.flowstage.storage.repo.HostConfigIsolation;
 import java.io.IOException;
@@ -26,6 +27,8 @@ final class OfflineSite implements AutoCloseable {
      * @throws AdminException when {@code dataDir} holds no Flowstage data or a server is running on it
      */
     static OfflineSite open(Path dataDir) throws IOException {
+        // what the command prints on standard output is its answer (a password): logs go to standard error
+        ConsoleLogConfigurator.toStandardError();
         Path siteRepo = dataDir.resolve("site.git");
         if (!Files.isDirectory(siteRepo)) {
             throw new AdminException("no Flowstage data in " + dataDir.toAbsolutePath().normalize()

@@ -62,4 +62,24 @@ public final class ConsoleLogConfigurator extends ContextAwareBase implements Co
         LIBRARIES.forEach((name, level) -> context.getLogger(name).setLevel(level));
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
+
+    /**
+     * Sends the console log to standard error from now on, for commands whose standard output is their answer
+     * (the {@code admin} commands print a password there): a library's log line must not follow it into a
+     * script that reads it. Does nothing when another logging configuration is in use.
+     */
+    public static void toStandardError() {
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            toStandardError(context);
+        }
+    }
+
+    static void toStandardError(LoggerContext context) {
+        if (context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("console") instanceof ConsoleAppender<ILoggingEvent> c
+                && !"System.err".equals(c.getTarget())) {
+            c.stop();
+            c.setTarget("System.err");
+            c.start();
+        }
+    }
 }

@@ -57,6 +57,31 @@ class ConsoleLogConfiguratorTest {
     }
 
     @Test
+    void theAdminCommandsLogToStandardErrorSoTheirStandardOutputIsTheirAnswer() {
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter()); // as the real context has
+        new ConsoleLogConfigurator(name -> false).configure(context);
+        java.io.PrintStream out = System.out;
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+        try {
+            System.setOut(new java.io.PrintStream(stdout, true));
+            System.setErr(new java.io.PrintStream(stderr, true));
+            ConsoleLogConfigurator.toStandardError(context);
+            context.getLogger("org.eclipse.jgit.util.FS").error("a library's error");
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        ConsoleAppender<?> console = (ConsoleAppender<?>) context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("console");
+        assertThat(console.getTarget()).isEqualTo("System.err");
+        assertThat(console.isStarted()).isTrue();
+        assertThat(stdout.toString()).isEmpty();
+        assertThat(stderr.toString()).contains("ERROR").contains("a library's error");
+    }
+
+    @Test
     void stepsAsideForAConfigurationFile() {
         for (String file : Set.of("logback.xml", "logback-test.xml")) {
             LoggerContext context = new LoggerContext();
