@@ -47,6 +47,10 @@ public final class ConsoleLogConfigurator extends ContextAwareBase implements Co
         probeNoise.setContext(context);
         probeNoise.start();
         context.addTurboFilter(probeNoise);
+        RefusedPackNoise refusedPacks = new RefusedPackNoise();
+        refusedPacks.setContext(context);
+        refusedPacks.start();
+        context.addTurboFilter(refusedPacks);
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setPattern(PATTERN);

@@ -57,6 +57,33 @@ class ConsoleLogConfiguratorTest {
     }
 
     @Test
+    void aPackTheClientGotWrongIsOneInfoLineNotAWarningWithAStackTrace() {
+        LoggerContext context = new LoggerContext();
+        new ConsoleLogConfigurator(name -> false).configure(context);
+        ListAppender<ILoggingEvent> seen = new ListAppender<>();
+        seen.start();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(seen);
+        org.slf4j.Logger jetty = context.getLogger("org.eclipse.jetty.server.handler.ContextHandler.ROOT");
+        String what = "Internal error during receive-pack to /data/repos/iso/pi.git";
+        // what JGit's ReceivePackServlet logged for a device's pack naming a commit of another repository
+        jetty.warn(what, new org.eclipse.jgit.errors.MissingObjectException(
+                org.eclipse.jgit.lib.ObjectId.fromString("8cfb555e9b5ad84f206d7d7eb6234b65e8350f18"), "commit"));
+        jetty.warn(what, new java.io.IOException("wrapped", new org.eclipse.jgit.errors.TooLargePackException(10)));
+        IllegalStateException ours = new IllegalStateException("a bug of ours");
+        jetty.warn(what, ours);
+        jetty.warn("something else", new org.eclipse.jgit.errors.CorruptObjectException("bad"));
+        assertThat(seen.list).extracting(ILoggingEvent::getLevel, ILoggingEvent::getLoggerName).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(Level.INFO, RefusedPackNoise.REFUSED),
+                org.assertj.core.groups.Tuple.tuple(Level.INFO, RefusedPackNoise.REFUSED),
+                org.assertj.core.groups.Tuple.tuple(Level.WARN, "org.eclipse.jetty.server.handler.ContextHandler.ROOT"),
+                org.assertj.core.groups.Tuple.tuple(Level.WARN, "org.eclipse.jetty.server.handler.ContextHandler.ROOT"));
+        assertThat(seen.list.get(0).getFormattedMessage()).isEqualTo("push refused (to /data/repos/iso/pi.git):"
+                + " org.eclipse.jgit.errors.MissingObjectException: Missing commit 8cfb555e9b5ad84f206d7d7eb6234b65e8350f18");
+        assertThat(seen.list.get(0).getThrowableProxy()).isNull();
+        assertThat(seen.list.get(2).getThrowableProxy().getMessage()).isEqualTo("a bug of ours");
+    }
+
+    @Test
     void theAdminCommandsLogToStandardErrorSoTheirStandardOutputIsTheirAnswer() {
         LoggerContext context = new LoggerContext();
         context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter()); // as the real context has
