@@ -176,32 +176,26 @@ public final class DeviceMains {
                 return new Outcome(Kind.SKIPPED, null);
             }
             Ref current = repo.exactRef(MAIN);
-            if (!isLoose(repo)) {
-                ObjectId target = lenderWalk.parseCommit(e.getValue()).copy();
-                ObjectId old = current == null ? null : current.getObjectId();
-                if (target.equals(old)) {
-                    return new Outcome(Kind.UNCHANGED, old);
-                }
-                if (PackedRefUpdate.set(repo, MAIN, target)) {
-                    return new Outcome(Kind.MOVED, old);
-                }
+            ObjectId target = lenderWalk.parseCommit(e.getValue()).copy();
+            ObjectId old = current == null ? null : current.getObjectId();
+            if (target.equals(old)) {
+                return new Outcome(Kind.UNCHANGED, old);
+            }
+            // set in packed-refs unless main is a loose file already (PackedRefUpdate checks that itself)
+            if (PackedRefUpdate.set(repo, MAIN, target)) {
+                return new Outcome(Kind.MOVED, old);
             }
             RefUpdate ru = repo.updateRef(MAIN);
             ru.setNewObjectId(e.getValue());
             ru.setForceUpdate(true);
             ru.disableRefLog();
             RefUpdate.Result result = ru.update(lenderWalk);
-            ObjectId old = ru.getOldObjectId();
             return switch (result) {
-                case NEW, FAST_FORWARD, FORCED -> new Outcome(Kind.MOVED, old);
-                case NO_CHANGE -> new Outcome(Kind.UNCHANGED, old);
+                case NEW, FAST_FORWARD, FORCED -> new Outcome(Kind.MOVED, ru.getOldObjectId());
+                case NO_CHANGE -> new Outcome(Kind.UNCHANGED, ru.getOldObjectId());
                 default -> throw new IOException("cannot move main of " + device + ": " + result);
             };
         }
-    }
-
-    private static boolean isLoose(Repository repo) {
-        return new java.io.File(repo.getDirectory(), MAIN).exists();
     }
 
     /** The current {@code main} of each device (null when it has none or no repository). */
